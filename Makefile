@@ -1,0 +1,48 @@
+# acuback: the two commands a clinic or developer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint bench clean venv test-postgres
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "acuback needs Python 3.11 or newer")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/acuback demo
+	$(BIN)/acuback serve --host 127.0.0.1 --port 8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check acuback tests bench
+	$(BIN)/acuback manage makemigrations --check --dry-run
+
+# The whole suite on SQLite, then the database-backed part again on PostgreSQL
+# when ACUBACK_TEST_POSTGRES_URL names a server (CI always does).
+test: lint
+	$(BIN)/pytest
+	@$(MAKE) --no-print-directory test-postgres
+
+test-postgres: $(STAMP)
+	@if [ -n "$$ACUBACK_TEST_POSTGRES_URL" ]; then \
+	  echo "== database tests on PostgreSQL =="; \
+	  ACUBACK_DATABASE_URL="$$ACUBACK_TEST_POSTGRES_URL" $(BIN)/pytest -m "not pure and not browser"; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "CI=true but ACUBACK_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped in CI" >&2; exit 1; \
+	else \
+	  echo "PostgreSQL pass skipped: set ACUBACK_TEST_POSTGRES_URL to run it (see README)"; \
+	fi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

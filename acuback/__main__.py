@@ -1,0 +1,5 @@
+import sys
+
+from acuback.cli import main
+
+sys.exit(main())

@@ -1,0 +1,86 @@
+"""Clinics, users, their one membership (clinic + role), practitioner profiles, API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    PRACTITIONER = "practitioner", "Practitioner"
+    FRONT_DESK = "front_desk", "Front desk"
+    PATIENT = "patient", "Patient"
+
+
+# Roles that may read clinical content (health history, episodes, assessments) of any patient
+# of their clinic. Front desk sees demographics only; a patient sees only their own record.
+CLINICAL_ROLES = frozenset({Role.OWNER, Role.PRACTITIONER})
+STAFF_ROLES = frozenset({Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK})
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A login. Lockout state lives here so that it survives restarts and is shared by processes."""
+
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def role(self) -> str | None:
+        membership = getattr(self, "membership", None)
+        return membership.role if membership else None
+
+
+class Membership(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.get_role_display()}, {self.clinic})"
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL_ROLES
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class PractitionerProfile(models.Model):
+    """What a payer and a patient need to know about who treats: licence and NPI."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="practitioner")
+    credentials = models.CharField(max_length=40, blank=True, help_text="e.g. LAc, DACM, MD")
+    licence_number = models.CharField(max_length=40)
+    licence_state = models.CharField(max_length=40, blank=True)
+    npi = models.CharField("NPI", max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username}, {self.credentials}".strip(", ")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

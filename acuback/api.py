@@ -1,0 +1,108 @@
+"""The JSON API under /api: OpenAPI docs at /api/docs, schema at /api/openapi.json.
+
+Authentication: a session cookie (CSRF enforced) or `Authorization: Bearer <token>`.
+Every error is application/problem+json (RFC 9457).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from acuback.accounts.access import AccessError
+from acuback.accounts.services import api_token_user
+from acuback.errors import ConflictError, InputError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session; CSRF is checked for unsafe methods (csrf=True)."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="acuback API",
+    version="1",
+    description="Patients and episodes of care for acupuncture back-pain clinics.",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def problem(
+    request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(request, 401, "Not authenticated",
+                       "Log in, or send an API token as 'Authorization: Bearer <token>'.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AccessError)
+def _access(request: HttpRequest, exc: AccessError) -> HttpResponse:
+    if exc.status == 404:
+        return problem(request, 404, "Not found", "No such record in your clinic.")
+    return problem(request, 403, "Forbidden", str(exc) or "Your role may not do this.")
+
+
+@api.exception_handler(InputError)
+def _input(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return problem(request, 422, "Invalid input", exc.message, errors=exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def _schema(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "invalid")))
+    detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
+    return problem(request, 422, "Invalid input", detail, errors=errors)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return problem(request, 409, "Conflict", str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc.message), str(exc.message))
+
+
+def register_routers() -> None:
+    from acuback.episodes.api import router as episodes
+    from acuback.patients.api import router as patients
+
+    api.add_router("/patients", patients)
+    api.add_router("/episodes", episodes)
+
+
+register_routers()

@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+from django.urls import path
+
+
+def _todo(request, *args, **kwargs):  # replaced by the web UI
+    return HttpResponse("")
+
+
+urlpatterns = [path("", _todo, name="audit_list")]

@@ -1,0 +1,59 @@
+"""The `acuback` command.
+
+Each subcommand lives in its own module with `main(argv) -> int` and is imported only when
+called, so the pure commands (score, points, screen, prescribe) never start Django.
+Exit status: 0 success, 2 bad input (with a message on stderr), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("acuback.cli.serve", "migrate if needed and serve acuback over HTTP"),
+    "demo": ("acuback.cli.demo", "load the demo clinics (idempotent) and print their logins"),
+    "check": ("acuback.cli.check", "run Django's deployment checks on the production settings"),
+    "audit": ("acuback.cli.audit", "verify the audit trail's hash chain"),
+    "token": ("acuback.cli.token", "create an API token for a user"),
+    "manage": ("acuback.cli.manage", "run a Django management command"),
+    "score": ("acuback.cli.score", "score questionnaire responses (no database needed)"),
+    "instruments": ("acuback.cli.instruments", "manage instrument wording (load-wording FILE)"),
+    "points": ("acuback.cli.points", "look up the acupoint catalogue"),
+    "screen": ("acuback.cli.screen", "red-flag screening of a patient (JSON in, JSON out)"),
+    "prescribe": ("acuback.cli.prescribe", "propose acupoints for a patient (JSON in, JSON out)"),
+}
+
+
+def usage() -> str:
+    width = max(len(name) for name in COMMANDS)
+    lines = ["usage: acuback COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name.ljust(width)}  {text}" for name, (_, text) in COMMANDS.items()]
+    lines += ["", "Run `acuback COMMAND --help` for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(usage())
+        return 0
+    if args[0] == "--version":
+        from acuback import __version__
+
+        print(f"acuback {__version__}")
+        return 0
+    entry = COMMANDS.get(args[0])
+    if entry is None:
+        print(f"acuback: unknown command {args[0]!r}\n\n{usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(entry[0])
+    try:
+        return int(module.main(args[1:]) or 0)
+    except SystemExit as exc:  # argparse exits 2 on bad usage; keep its code
+        return exc.code if isinstance(exc.code, int) else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Typed readers for the environment. They fail loudly: a clinic must never run on a guess."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is present but unusable."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else raw.strip()
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """ACUBACK_DATA_DIR (default ./var): the SQLite database and the generated secret key."""
+    path = Path(env_str("ACUBACK_DATA_DIR", "var") or "var").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(debug: bool, production: bool) -> str:
+    """ACUBACK_SECRET_KEY, or in the embedded default a key generated once into the data dir.
+
+    Production (a PostgreSQL deployment) must set the key explicitly: a key that lives beside
+    the data would be lost or leaked with it.
+    """
+    explicit = env_str("ACUBACK_SECRET_KEY")
+    if explicit:
+        if len(explicit) < 50:
+            raise ConfigError("ACUBACK_SECRET_KEY must be at least 50 characters long")
+        return explicit
+    if production:
+        raise ConfigError("ACUBACK_SECRET_KEY is required when ACUBACK_DATABASE_URL is set")
+    key_file = data_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -1,0 +1,173 @@
+"""The demo clinics: synthetic, deterministic, idempotent.
+
+`demo_load()` runs every step in STEPS. Later features add a step (a function taking the
+DemoContext) so a newcomer always sees a living clinic. Every step must be idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from acuback.accounts.models import Clinic, Role, User
+from acuback.accounts.services import member_create, practitioner_profile_set
+from acuback.audit.context import audit_context
+from acuback.episodes.models import Episode, Radiation, Region, Side
+from acuback.episodes.services import EpisodeInput, episode_create
+from acuback.patients.models import Patient, Sex
+from acuback.patients.services import (
+    HealthInput,
+    PatientInput,
+    consent_record,
+    health_history_update,
+    patient_create,
+)
+
+DEMO_PASSWORD = "acuback-demo-2026"  # noqa: S105 - printed to the user; demo data only
+PATIENTS_PER_CLINIC = 30
+
+
+@dataclass(frozen=True)
+class Login:
+    clinic: str
+    username: str
+    role: str
+    name: str
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    today: dt.date
+    clinics: dict[str, Clinic] = field(default_factory=dict)
+    logins: list[Login] = field(default_factory=list)
+
+
+CLINICS = [
+    ("riverside", "Riverside Acupuncture", ""),
+    ("hillview", "Hillview Acupuncture & Wellness", "hv-"),
+]
+# (username suffix, role, first, last, licence, npi)
+STAFF = [
+    ("owner", Role.OWNER, "Morgan", "Reyes", "AC-10231", "1234567893"),
+    ("lin", Role.PRACTITIONER, "Mei", "Lin", "AC-20417", ""),
+    ("patel", Role.PRACTITIONER, "Arjun", "Patel", "AC-20988", ""),
+    ("desk", Role.FRONT_DESK, "Sam", "Okafor", "", ""),
+]
+GIVEN = ["Ava", "Ben", "Chloe", "Daniel", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonah",
+         "Keira", "Luis", "Maya", "Nikolai", "Olivia", "Priya", "Quentin", "Rosa", "Samir",
+         "Tara", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Aaron", "Bea", "Carlos",
+         "Dana"]
+FAMILY = ["Anders", "Brooks", "Castillo", "Dubois", "Evans", "Fischer", "Garcia", "Hughes",
+          "Ibrahim", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "O'Neill", "Petrov",
+          "Quinn", "Rossi", "Schmidt", "Tanaka", "Usman", "Valdez", "Walsh", "Xu", "Young",
+          "Zhang", "Abbott", "Bauer", "Chen", "Diaz"]
+CODES = {
+    Region.LUMBAR: ["M54.50", "M54.59", "M54.41", "M54.42", "M51.360", "S39.012A"],
+    Region.LUMBOSACRAL: ["M54.17", "M47.817", "M51.370"],
+    Region.THORACIC: ["M54.6"],
+    Region.SACROILIAC: ["M53.3", "M46.1"],
+}
+
+
+def _staff(ctx: DemoContext) -> None:
+    for slug, name, prefix in CLINICS:
+        clinic, _ = Clinic.objects.get_or_create(slug=slug, defaults={"name": name})
+        ctx.clinics[slug] = clinic
+        for suffix, role, first, last, licence, npi in STAFF:
+            username = f"{prefix}{suffix}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = member_create(clinic=clinic, username=username, password=DEMO_PASSWORD,
+                                     role=role, first_name=first, last_name=last)
+                if licence:
+                    practitioner_profile_set(user=user, licence_number=licence,
+                                             credentials="LAc", licence_state="CA", npi=npi)
+            ctx.logins.append(Login(name, username, role, f"{first} {last}"))
+
+
+def _patients(ctx: DemoContext) -> None:
+    for slug, _, prefix in CLINICS:
+        clinic = ctx.clinics[slug]
+        if Patient.objects.filter(clinic=clinic).exists():
+            continue
+        clinician = User.objects.get(username=f"{prefix}lin")
+        practitioners = list(User.objects.filter(
+            membership__clinic=clinic, membership__role=Role.PRACTITIONER).order_by("username"))
+        for i in range(PATIENTS_PER_CLINIC):
+            _one_patient(ctx, clinic, clinician, practitioners, i)
+
+
+def _one_patient(ctx: DemoContext, clinic: Clinic, clinician: User,
+                 practitioners: list[User], i: int) -> None:
+    rng = ctx.rng
+    sex = rng.choice([Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.OTHER])
+    born = ctx.today - dt.timedelta(days=rng.randint(22 * 365, 84 * 365))
+    patient = patient_create(actor=clinician, data=PatientInput(
+        given_name=GIVEN[(i * 7 + clinic.pk) % len(GIVEN)],
+        family_name=FAMILY[(i * 11 + clinic.pk * 3) % len(FAMILY)],
+        date_of_birth=born, sex=sex,
+        email=f"patient{i + 1}@{clinic.slug}.example",
+        phone=f"555-01{i:02d}",
+        practitioner_id=practitioners[i % len(practitioners)].pk,
+    ))
+    pregnant = sex == Sex.FEMALE and 25 < (ctx.today - born).days / 365 < 40 and i % 9 == 0
+    health_history_update(actor=clinician, patient=patient, data=HealthInput(
+        pregnant=pregnant, pregnancy_weeks=rng.randint(12, 30) if pregnant else None,
+        anticoagulant=i % 8 == 3, bleeding_disorder=i == 17,
+        implanted_device="pacemaker" if i % 13 == 5 else "none",
+        needle_phobia=i % 10 == 4, diabetes=i % 6 == 2, epilepsy=i == 22,
+        immunosuppressed=i == 11, metal_allergy=i == 26,
+        medications="ibuprofen 400 mg as needed" if i % 3 == 0 else "",
+    ))
+    consent_record(actor=clinician, patient=patient,
+                   given_on=ctx.today - dt.timedelta(days=rng.randint(1, 200)),
+                   witness="Sam Okafor")
+    for _ in range(1 if i % 4 else 2):
+        region = rng.choice(list(Region))
+        onset = ctx.today - dt.timedelta(days=rng.choice([10, 40, 100, 200, 400, 900]))
+        episode_create(actor=clinician, patient=patient, data=EpisodeInput(
+            onset_date=onset, region=region,
+            side=rng.choice(list(Side)),
+            radiation=rng.choice([Radiation.NONE, Radiation.NONE, Radiation.POSTERIOR_LEG,
+                                  Radiation.LATERAL_LEG]),
+            icd10_code=rng.choice(CODES[region]),
+            suspected_cause=rng.choice(["", "lifting at work", "gardening", "long drive",
+                                        "no clear cause"]),
+            pregnancy_associated=pregnant,
+        ))
+
+
+def _patient_login(ctx: DemoContext) -> None:
+    clinic = ctx.clinics["riverside"]
+    patient = Patient.objects.filter(clinic=clinic).order_by("id").first()
+    if patient is None:
+        return
+    if patient.user_id is None:
+        user = member_create(clinic=clinic, username="patient", password=DEMO_PASSWORD,
+                             role=Role.PATIENT, first_name=patient.given_name,
+                             last_name=patient.family_name)
+        Patient.objects.filter(pk=patient.pk).update(user=user)
+    ctx.logins.append(Login(clinic.name, "patient", Role.PATIENT, patient.full_name))
+
+
+Step = Callable[[DemoContext], None]
+STEPS: list[Step] = [_staff, _patients, _patient_login]
+
+
+def demo_load(today: dt.date | None = None) -> list[Login]:
+    rng = random.Random(20261121)  # noqa: S311 - synthetic data, not security
+    ctx = DemoContext(rng=rng, today=today or timezone.localdate())
+    with audit_context("cli"), transaction.atomic():
+        for step in STEPS:
+            step(ctx)
+    return ctx.logins
+
+
+def episode_count() -> int:
+    return Episode.objects.count()

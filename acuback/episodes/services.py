@@ -1,0 +1,104 @@
+"""Writes to episodes of care: validate, write, audit, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from acuback.accounts.access import Forbidden, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.clinical import icd10
+from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
+from acuback.errors import ConflictError, InputError
+from acuback.patients.models import Patient
+
+
+@dataclass
+class EpisodeInput:
+    onset_date: dt.date
+    region: str
+    side: str
+    icd10_code: str
+    radiation: str = Radiation.NONE
+    suspected_cause: str = ""
+    surgery_associated: bool = False
+    pregnancy_associated: bool = False
+    status: str = EpisodeStatus.ACTIVE
+
+
+def _validate(data: EpisodeInput) -> icd10.Icd10Code:
+    errors: dict[str, list[str]] = {}
+    if data.onset_date > timezone.localdate():
+        errors["onset_date"] = ["Onset cannot be after today."]
+    for name, choices in (("region", Region), ("side", Side), ("radiation", Radiation),
+                          ("status", EpisodeStatus)):
+        if getattr(data, name) not in choices.values:
+            errors[name] = [f"Choose one of: {', '.join(choices.values)}."]
+    code = None
+    try:
+        code = icd10.validate(data.icd10_code)
+    except icd10.Icd10Error as exc:
+        errors["icd10_code"] = [str(exc)]
+    if errors or code is None:
+        raise InputError(errors)
+    return code
+
+
+def _clinician_clinic(actor: User) -> int:
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        raise Forbidden("only practitioners and owners may change episodes of care")
+    return membership.clinic_id
+
+
+def _values(data: EpisodeInput, code: icd10.Icd10Code) -> dict[str, object]:
+    values = {f.name: getattr(data, f.name) for f in fields(data)}
+    values["icd10_code"] = code.code
+    values["icd10_version"] = icd10.code_list().version
+    values["suspected_cause"] = str(values["suspected_cause"]).strip()
+    return values
+
+
+@transaction.atomic
+def episode_create(*, actor: User, patient: Patient, data: EpisodeInput) -> Episode:
+    clinic_id = _clinician_clinic(actor)
+    if patient.clinic_id != clinic_id:
+        raise Forbidden("patient belongs to another clinic")
+    code = _validate(data)
+    episode = Episode.objects.create(
+        clinic_id=clinic_id, patient=patient, created_by=actor, **_values(data, code)
+    )
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="episode", object_id=episode.pk,
+        outcome=Outcome.OK, clinic_id=clinic_id, detail={"patient": patient.pk},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_update(*, actor: User, episode: Episode, data: EpisodeInput, version: int) -> Episode:
+    clinic_id = _clinician_clinic(actor)
+    code = _validate(data)
+    values = _values(data, code)
+    if data.status != EpisodeStatus.ACTIVE and episode.closed_on is None:
+        values["closed_on"] = timezone.localdate()
+    elif data.status == EpisodeStatus.ACTIVE:
+        values["closed_on"] = None
+    changed = sorted(k for k, v in values.items() if getattr(episode, k) != v)
+    updated = Episode.objects.filter(pk=episode.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise ConflictError("This episode was changed by someone else; reload and try again.")
+    audit_record(
+        actor=actor, action=Action.UPDATE, object_type="episode", object_id=episode.pk,
+        outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},
+    )
+    episode.refresh_from_db()
+    return episode

@@ -1,0 +1,184 @@
+"""Writes to the patient record. Each validates, writes and audits in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from acuback.accounts.access import Forbidden, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.errors import ConflictError, InputError
+from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
+from acuback.patients.models import Consent, HealthHistory, ImplantedDevice, Patient, Sex
+
+
+@dataclass
+class PatientInput:
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    sex: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    practitioner_id: int | None = None
+
+
+@dataclass
+class HealthInput:
+    pregnant: bool = False
+    pregnancy_weeks: int | None = None
+    anticoagulant: bool = False
+    bleeding_disorder: bool = False
+    implanted_device: str = ImplantedDevice.NONE
+    needle_phobia: bool = False
+    immunosuppressed: bool = False
+    diabetes: bool = False
+    epilepsy: bool = False
+    metal_allergy: bool = False
+    skin_conditions: str = ""
+    skin_lesion_regions: list[str] = field(default_factory=list)
+    medications: str = ""
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _validate_patient(data: PatientInput, clinic_id: int) -> None:
+    errors: dict[str, list[str]] = {}
+    if not data.given_name.strip():
+        errors["given_name"] = ["Enter the patient's given name."]
+    if not data.family_name.strip():
+        errors["family_name"] = ["Enter the patient's family name."]
+    if data.date_of_birth > _today():
+        errors["date_of_birth"] = ["Date of birth cannot be in the future."]
+    elif data.date_of_birth < dt.date(1900, 1, 1):
+        errors["date_of_birth"] = ["Date of birth must be after 1900."]
+    if data.sex not in Sex.values:
+        errors["sex"] = [f"Choose one of: {', '.join(Sex.values)}."]
+    if data.practitioner_id is not None and not User.objects.filter(
+        pk=data.practitioner_id,
+        membership__clinic_id=clinic_id,
+        membership__role__in=[Role.PRACTITIONER, Role.OWNER],
+    ).exists():
+        errors["practitioner_id"] = ["Choose a practitioner of this clinic."]
+    if errors:
+        raise InputError(errors)
+
+
+def _validate_health(data: HealthInput) -> None:
+    from acuback.clinical.regions import BODY_REGIONS
+
+    errors: dict[str, list[str]] = {}
+    if data.pregnancy_weeks is not None and not data.pregnant:
+        errors["pregnancy_weeks"] = ["Weeks of pregnancy only apply when the patient is pregnant."]
+    if data.pregnancy_weeks is not None and not 0 <= data.pregnancy_weeks <= 45:
+        errors["pregnancy_weeks"] = ["Weeks of pregnancy must be between 0 and 45."]
+    if data.implanted_device not in ImplantedDevice.values:
+        errors["implanted_device"] = [f"Choose one of: {', '.join(ImplantedDevice.values)}."]
+    unknown = [r for r in data.skin_lesion_regions if r not in BODY_REGIONS]
+    if unknown:
+        errors["skin_lesion_regions"] = [f"Unknown body region: {', '.join(unknown)}."]
+    if errors:
+        raise InputError(errors)
+
+
+def _require_role(actor: User, roles: frozenset[str]) -> int:
+    membership = membership_of(actor)
+    if membership is None or membership.role not in roles:
+        raise Forbidden("this role may not change patient records")
+    return membership.clinic_id
+
+
+@transaction.atomic
+def patient_create(*, actor: User, data: PatientInput) -> Patient:
+    clinic_id = _require_role(actor, STAFF_ROLES)
+    _validate_patient(data, clinic_id)
+    patient = Patient.objects.create(clinic_id=clinic_id, **_patient_fields(data))
+    HealthHistory.objects.create(patient=patient)
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="patient", object_id=patient.pk,
+        outcome=Outcome.OK, clinic_id=clinic_id,
+    )
+    return patient
+
+
+def _patient_fields(data: PatientInput) -> dict[str, Any]:
+    values = {f.name: getattr(data, f.name) for f in fields(data)}
+    values["given_name"] = values["given_name"].strip()
+    values["family_name"] = values["family_name"].strip()
+    return values
+
+
+@transaction.atomic
+def patient_update(*, actor: User, patient: Patient, data: PatientInput, version: int) -> Patient:
+    """Update demographics. `version` is the one the editor read: a stale one is refused."""
+    clinic_id = _require_role(actor, STAFF_ROLES)
+    _validate_patient(data, clinic_id)
+    values = _patient_fields(data)
+    changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)
+    updated = Patient.objects.filter(pk=patient.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise ConflictError("This patient was changed by someone else; reload and try again.")
+    audit_record(
+        actor=actor, action=Action.UPDATE, object_type="patient", object_id=patient.pk,
+        outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},
+    )
+    patient.refresh_from_db()
+    return patient
+
+
+@transaction.atomic
+def health_history_update(*, actor: User, patient: Patient, data: HealthInput) -> HealthHistory:
+    clinic_id = _require_role(actor, CLINICAL_ROLES)
+    _validate_health(data)
+    health, _ = HealthHistory.objects.select_for_update().get_or_create(patient=patient)
+    changed = []
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if getattr(health, f.name) != value:
+            changed.append(f.name)
+            setattr(health, f.name, value)
+    health.save()
+    audit_record(
+        actor=actor, action=Action.UPDATE, object_type="health_history", object_id=patient.pk,
+        outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},
+    )
+    return health
+
+
+@transaction.atomic
+def consent_record(
+    *, actor: User, patient: Patient, given_on: dt.date, witness: str = "",
+    text_version: str | None = None,
+) -> Consent:
+    from acuback.patients.consent import CURRENT_VERSION
+
+    clinic_id = _require_role(actor, STAFF_ROLES)
+    version = text_version or CURRENT_VERSION
+    errors: dict[str, list[str]] = {}
+    if version not in CONSENT_VERSIONS:
+        errors["text_version"] = [f"Unknown consent text {version!r}."]
+    if given_on > _today():
+        errors["given_on"] = ["Consent cannot be dated in the future."]
+    if errors:
+        raise InputError(errors)
+    consent = Consent.objects.create(
+        patient=patient, text_version=version, given_on=given_on, witness=witness.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="consent", object_id=consent.pk,
+        outcome=Outcome.OK, clinic_id=clinic_id, detail={"patient": patient.pk},
+    )
+    return consent

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from acuback.api import api
+
+admin.site.site_header = "acuback administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("acuback.web.urls")),
+    path("", include("acuback.accounts.urls")),
+    path("patients/", include("acuback.patients.urls")),
+    path("episodes/", include("acuback.episodes.urls")),
+    path("audit/", include("acuback.audit.urls")),
+]

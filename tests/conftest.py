@@ -1,0 +1,32 @@
+"""Suite-wide fixtures and markers.
+
+Tests under tests/clinical/ are the pure core: they are marked `pure` and need no database.
+Tests that need a real service (PostgreSQL, Chromium) skip on a laptop without it and fail
+under CI=true, where nothing may be skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    clinical = TESTS / "clinical"
+    for item in items:
+        if clinical in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.pure)
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip a test whose service is missing, except in CI where that is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI (CI=true) but is not available")
+    pytest.skip(f"{what} not available on this machine")
