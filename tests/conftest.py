@@ -30,3 +30,6 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI (CI=true) but is not available")
     pytest.skip(f"{what} not available on this machine")
+
+
+pytest_plugins = ["tests.personas"]
