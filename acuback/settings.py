@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "acuback.accounts",
     "acuback.audit",
     "acuback.patients",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "acuback.audit.middleware.AuditContextMiddleware",
+    "acuback.web.errors.AccessErrorMiddleware",
 ]
 
 ROOT_URLCONF = "acuback.urls"
