@@ -34,7 +34,7 @@ test: lint
 test-postgres: $(STAMP)
 	@if [ -n "$$ACUBACK_TEST_POSTGRES_URL" ]; then \
 	  echo "== database tests on PostgreSQL =="; \
-	  ACUBACK_DATABASE_URL="$$ACUBACK_TEST_POSTGRES_URL" $(BIN)/pytest -m "not pure and not browser"; \
+	  ACUBACK_DATABASE_URL="$$ACUBACK_TEST_POSTGRES_URL" $(BIN)/pytest -m "not pure and not browser and not nodb"; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true but ACUBACK_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped in CI" >&2; exit 1; \
 	else \

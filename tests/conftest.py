@@ -14,6 +14,9 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TESTS = Path(__file__).parent
+# A test that uses none of these never touches the database, so the PostgreSQL pass skips it.
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server", "world",
+               "client_for", "django_user_model", "admin_user", "admin_client"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -21,6 +24,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if clinical in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.pure)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if not fixtures & DB_FIXTURES and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.nodb)
 
 
 def require_service(available: bool, what: str) -> None:

@@ -59,6 +59,8 @@ STAFF = [
     ("patel", Role.PRACTITIONER, "Arjun", "Patel", "AC-20988", ""),
     ("desk", Role.FRONT_DESK, "Sam", "Okafor", "", ""),
 ]
+HILLVIEW_NAMES = {"owner": ("Jordan", "Kaur"), "lin": ("Hana", "Sato"),
+                  "patel": ("Tomas", "Novak"), "desk": ("Rae", "Mensah")}
 GIVEN = ["Ava", "Ben", "Chloe", "Daniel", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonah",
          "Keira", "Luis", "Maya", "Nikolai", "Olivia", "Priya", "Quentin", "Rosa", "Samir",
          "Tara", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Aaron", "Bea", "Carlos",
@@ -81,6 +83,8 @@ def _staff(ctx: DemoContext) -> None:
         ctx.clinics[slug] = clinic
         for suffix, role, first, last, licence, npi in STAFF:
             username = f"{prefix}{suffix}"
+            if prefix:  # the second clinic's staff are other people
+                first, last = HILLVIEW_NAMES[suffix]
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = member_create(clinic=clinic, username=username, password=DEMO_PASSWORD,
