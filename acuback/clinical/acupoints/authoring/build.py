@@ -19,6 +19,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ SOURCES = [
         "used_for": "no electro-stimulation over the heart (no_estim_chest)",
     },
     *(
-        {"id": name, "cite": entry["cite"], "used_for": "pregnancy_avoid"}
+        {"id": name, "cite": entry.cite, "used_for": "pregnancy_avoid"}
         for name, entry in rules.PREGNANCY_SOURCES.items()
     ),
     {
@@ -184,8 +185,7 @@ def make_point(row: dict[str, str], derived: dict[str, Any]) -> dict[str, Any]:
 def derive_tags(rows: list[dict[str, str]]) -> dict[str, set[str]]:
     tags: dict[str, set[str]] = {}
 
-    def add(codes: object, tag: str) -> None:
-        assert isinstance(codes, list | set | dict | tuple)
+    def add(codes: Iterable[str], tag: str) -> None:
         for code in codes:
             tags.setdefault(code, set()).add(tag)
 
@@ -305,7 +305,7 @@ def header() -> dict[str, Any]:
         "categories": list(CATEGORIES),
         "tags": tag_notes,
         "pregnancy_sources": {
-            name: entry["cite"] for name, entry in rules.PREGNANCY_SOURCES.items()
+            name: entry.cite for name, entry in rules.PREGNANCY_SOURCES.items()
         },
     }
 

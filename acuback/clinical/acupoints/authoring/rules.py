@@ -6,6 +6,8 @@ rule over many points is here, so a reviewer can check a list against its source
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 def span(meridian: str, first: int, last: int) -> list[str]:
     """Codes meridian+first .. meridian+last inclusive: span("CV", 3, 5) -> CV3, CV4, CV5."""
@@ -93,26 +95,31 @@ def categories() -> dict[str, set[str]]:
 # union of the lists DOMAIN.md section 4.2 names and records per point which list carries it.
 # ---------------------------------------------------------------------------------------------
 
-PREGNANCY_SOURCES: dict[str, dict[str, object]] = {
-    "AACP 2012": {
-        "cite": "Acupuncture Association of Chartered Physiotherapists, Guidelines for safe "
+class PregnancySource(NamedTuple):
+    cite: str
+    points: list[str]
+
+
+PREGNANCY_SOURCES: dict[str, PregnancySource] = {
+    "AACP 2012": PregnancySource(
+        cite="Acupuncture Association of Chartered Physiotherapists, Guidelines for safe "
         "practice (2012, with erratum): avoid LI4, SP6, BL60, BL67 and the sacral foramen "
         "points BL31-BL34 in pregnancy",
-        "points": ["LI4", "SP6", "BL60", "BL67", "BL31", "BL32", "BL33", "BL34"],
-    },
-    "traditional": {
-        "cite": "Traditional 'forbidden points in pregnancy' lists, as summarised by Betts & "
+        points=["LI4", "SP6", "BL60", "BL67", "BL31", "BL32", "BL33", "BL34"],
+    ),
+    "traditional": PregnancySource(
+        cite="Traditional 'forbidden points in pregnancy' lists, as summarised by Betts & "
         "Budd, Acupunct Med 2011;29:137 and secondary sources cited in DOMAIN.md 4.2: GB21 "
         "(not before the second stage of labour), lower-abdominal CV points such as CV4, ST25; "
         "the lists also carry LI4 and SP6",
-        "points": ["GB21", "CV4", "ST25", "LI4", "SP6"],
-    },
-    "iaomai app data": {
-        "cite": "The 'noGravidanza' flags of the open-source iaomai app (iallo74/iaomai "
+        points=["GB21", "CV4", "ST25", "LI4", "SP6"],
+    ),
+    "iaomai app data": PregnancySource(
+        cite="The 'noGravidanza' flags of the open-source iaomai app (iallo74/iaomai "
         "sets/common/mtc/mtc.js @63ac955; used as a list of codes only): LI4, SP6, GB21, BL67, "
         "ST12, ST17, CV1, CV3-CV14",
-        "points": ["LI4", "SP6", "GB21", "BL67", "ST12", "ST17", "CV1", *span("CV", 3, 14)],
-    },
+        points=["LI4", "SP6", "GB21", "BL67", "ST12", "ST17", "CV1", *span("CV", 3, 14)],
+    ),
 }
 
 
@@ -120,9 +127,7 @@ def pregnancy_sources() -> dict[str, list[str]]:
     """Code -> the sources (in PREGNANCY_SOURCES order) that list it."""
     result: dict[str, list[str]] = {}
     for source, entry in PREGNANCY_SOURCES.items():
-        points = entry["points"]
-        assert isinstance(points, list)
-        for code in points:
+        for code in entry.points:
             result.setdefault(code, []).append(source)
     return result
 
