@@ -84,4 +84,3 @@ def test_it_exits_2_without_a_file_argument() -> None:
 
 def test_it_lists_the_flag_questions_in_its_help() -> None:
     assert "saddle_anaesthesia: Since your back pain began" in acuback("screen", "--help").stdout
-
