@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from acuback.clinical.acupoints import REGIONS
 from acuback.clinical.contraindications import (
     AACP_PREGNANCY_POINTS,
     INSTRUCTIONS,
@@ -241,3 +242,7 @@ def test_it_rejects_impossible_weeks_of_pregnancy(weeks: object) -> None:
 
 def test_it_uses_the_shared_body_regions() -> None:
     assert tuple(r.value for r in BodyRegion) == BODY_REGIONS
+
+
+def test_it_uses_the_catalogue_regions() -> None:
+    assert tuple(r.value for r in BodyRegion) == REGIONS
