@@ -126,7 +126,7 @@ def prescribe(request: PrescriptionInput, lookup: Catalogue | None = None) -> Pr
     cap = needle_cap(contras)
     points, capped = _apply_cap(kept, cap, contras)
     excluded += capped
-    estim = _estim(request, contras, points, lookup)
+    estim = _estim(request, contras, points)
     return Prescription(
         points=tuple(points),
         estim=estim,
@@ -273,7 +273,6 @@ def _estim(
     request: PrescriptionInput,
     contras: tuple[Contraindication, ...],
     points: list[ChosenPoint],
-    lookup: Catalogue,
 ) -> EstimDecision:
     forbidders = [c.why for _, c in effects_of(contras, EffectKind.FORBID_ESTIM)]
     if forbidders:
@@ -304,8 +303,8 @@ def _warnings(
     if _needling_forbidden(contras):
         why = effects_of(contras, EffectKind.FORBID_NEEDLING)[0][1].why
         return [
-            f"No needling for this patient ({why}); no points are proposed. Refer back to "
-            "their doctor; non-penetrating care only."
+            f"No needling for this patient ({why}); no points are proposed. Consider "
+            "non-penetrating care such as acupressure, and discuss with the patient's doctor."
         ]
     warnings = [
         "Add Ashi (tender) points found on palpation: they have no catalogue code, so none is "
