@@ -21,6 +21,7 @@ from acuback.clinical.instruments import fhir
 from acuback.clinical.instruments.wording import parse_wording, wording_template
 from tests.clinical.instruments.conftest import REFERENCE
 from tests.clinical.instruments.support import ITEM_RANGES, highest, lowest
+from tests.conftest import require_service
 
 IDS = sorted(ITEM_RANGES)
 PATIENT = "Patient/p1"
@@ -274,8 +275,7 @@ def test_it_reproduces_the_lhc_reference_response_total_of_10(reference: Path) -
 @settings(max_examples=25, deadline=None)
 @given(answers=st.lists(st.integers(0, 3), min_size=9, max_size=9))
 def test_it_agrees_with_the_lhc_fhirpath_total_on_our_own_responses(answers: list[int]) -> None:
-    if not REFERENCE.exists():
-        pytest.skip("../shared/reference not available")  # the fixture cannot run under @given
+    require_service(REFERENCE.exists(), "../shared/reference")  # no fixtures under @given
     response = _as_lhc_response(_response("phq9", list(answers)))
     assert _lhc_total(_lhc(REFERENCE), response) == [instruments.score("phq9", answers).total]
 
