@@ -106,7 +106,9 @@ def practitioner_profile_set(
     *, user: User, licence_number: str, credentials: str = "", licence_state: str = "",
     npi: str = "",
 ) -> PractitionerProfile:
-    if npi and not npi_is_valid(npi):
+    # isascii(): npi_is_valid trusts str.isdigit(), which also accepts fullwidth digits and
+    # crashes on superscripts; an NPI goes on claims, so only ASCII digits may be stored.
+    if npi and not (npi.isascii() and npi_is_valid(npi)):
         raise InputError({"npi": ["NPI must be 10 digits with a valid check digit."]})
     profile, _ = PractitionerProfile.objects.update_or_create(
         user=user,

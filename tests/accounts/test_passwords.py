@@ -1,0 +1,21 @@
+"""Passwords are hashed with Argon2; older hashes are upgraded when their owner logs in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+
+from acuback.accounts.models import User
+from tests.personas import PASSWORD, World
+
+
+def test_it_hashes_passwords_with_argon2(world: World) -> None:
+    assert world.practitioner.password.startswith("argon2")
+
+
+def test_it_upgrades_an_old_pbkdf2_hash_on_login(world: World) -> None:
+    User.objects.filter(pk=world.practitioner.pk).update(
+        password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    response = Client().post("/login/", {"username": "prac", "password": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.practitioner.pk).password.startswith("argon2")
