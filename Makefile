@@ -23,6 +23,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check acuback tests bench
+	$(BIN)/mypy
 	$(BIN)/acuback manage makemigrations --check --dry-run
 
 # The whole suite on SQLite, then the database-backed part again on PostgreSQL

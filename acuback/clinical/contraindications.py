@@ -237,7 +237,11 @@ def effects_of(
 
 def needle_cap(contraindications: Iterable[Contraindication]) -> int | None:
     """The smallest needle cap any contraindication sets, or None when none sets one."""
-    caps = [int(e.value) for e, _ in effects_of(contraindications, EffectKind.LIMIT_NEEDLES)]
+    caps = [
+        int(e.value)
+        for e, _ in effects_of(contraindications, EffectKind.LIMIT_NEEDLES)
+        if e.value is not None
+    ]
     return min(caps, default=None)
 
 

@@ -300,8 +300,8 @@ def screen(data: ScreeningInput) -> ScreeningResult:
     """Apply the pinned rules; every flag that is true appears once in `fired`."""
     found: dict[Flag, FiredFlag] = {}
     for rule in (_cauda_equina, _fracture, _malignancy, _infection):
-        for fired in rule(data):
-            found.setdefault(fired.flag, fired)  # rules run most serious first
+        for hit in rule(data):
+            found.setdefault(hit.flag, hit)  # rules run most serious first
     for flag in data.flags - found.keys():
         found[flag] = _weak_flag(flag)
     fired = tuple(sorted(found.values(), key=lambda f: (-f.level.rank, list(Flag).index(f.flag))))
