@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from acuback.cli.screen import JsonInputError, read_json_input, write_json
+from acuback.cli.jsonio import JsonInputError, read_json_input, write_json
 from acuback.clinical.prescribing import (
     KNOWN_KEYS,
     Chronicity,

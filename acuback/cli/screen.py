@@ -9,38 +9,10 @@ nothing on stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
-from typing import Any
 
+from acuback.cli.jsonio import JsonInputError, read_json_input, write_json
 from acuback.clinical.screening import FLAG_QUESTIONS, ScreeningInputError, screen_data
-
-
-class JsonInputError(ValueError):
-    """The input file is missing, unreadable or not JSON."""
-
-
-def read_json_input(name: str) -> Any:
-    """Read JSON from a file path, or from standard input when `name` is `-`."""
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise JsonInputError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise JsonInputError(f"{name} is not UTF-8 text") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = "standard input" if name == "-" else name
-        raise JsonInputError(
-            f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from exc
-
-
-def write_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _parser() -> argparse.ArgumentParser:
