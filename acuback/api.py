@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -27,12 +28,23 @@ class BearerToken(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's session; CSRF is checked for unsafe methods (csrf=True)."""
+    """The browser's session; CSRF is checked for unsafe methods (csrf=True).
 
-    param_name = "sessionid"
+    Only a request that carries a logged-in session is CSRF-checked: without one there is
+    nothing to forge, and a script with a wrong or revoked bearer token (or no credentials)
+    must get 401 with WWW-Authenticate, not a misleading "CSRF check failed" 403.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self) -> None:
         super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
