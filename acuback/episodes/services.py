@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from acuback.accounts.access import Forbidden, membership_of
+from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
@@ -50,11 +50,26 @@ def _validate(data: EpisodeInput) -> icd10.Icd10Code:
     return code
 
 
-def _clinician_clinic(actor: User) -> int:
+def _clinician_clinic(
+    actor: User, *, action: str, clinic_id: int, object_id: object = "",
+    detail: dict[str, object] | None = None,
+) -> int:
+    """The actor's clinic, or an audited refusal: NotFound when the record (of `clinic_id`)
+    belongs to another clinic, Forbidden for a role that may not. Called before the write's
+    transaction opens, so that the refusal's audit entry is not rolled back with it."""
     membership = membership_of(actor)
-    if membership is None or membership.role not in CLINICAL_ROLES:
-        raise Forbidden("only practitioners and owners may change episodes of care")
-    return membership.clinic_id
+    if membership is None or membership.clinic_id != clinic_id:
+        refusal: AccessError = NotFound("episode not found")
+    elif membership.role not in CLINICAL_ROLES:
+        refusal = Forbidden("only practitioners and owners may change episodes of care")
+    else:
+        return membership.clinic_id
+    audit_record(
+        actor=actor, action=action, object_type="episode", object_id=object_id,
+        outcome=Outcome.NOT_FOUND if isinstance(refusal, NotFound) else Outcome.DENIED,
+        detail=detail,
+    )
+    raise refusal
 
 
 def _values(data: EpisodeInput, code: icd10.Icd10Code) -> dict[str, object]:
@@ -65,11 +80,14 @@ def _values(data: EpisodeInput, code: icd10.Icd10Code) -> dict[str, object]:
     return values
 
 
-@transaction.atomic
 def episode_create(*, actor: User, patient: Patient, data: EpisodeInput) -> Episode:
-    clinic_id = _clinician_clinic(actor)
-    if patient.clinic_id != clinic_id:
-        raise Forbidden("patient belongs to another clinic")
+    clinic_id = _clinician_clinic(actor, action=Action.CREATE, clinic_id=patient.clinic_id,
+                                  detail={"patient": patient.pk})
+    with transaction.atomic():
+        return _episode_create(actor, patient, data, clinic_id)
+
+
+def _episode_create(actor: User, patient: Patient, data: EpisodeInput, clinic_id: int) -> Episode:
     code = _validate(data)
     episode = Episode.objects.create(
         clinic_id=clinic_id, patient=patient, created_by=actor, **_values(data, code)
@@ -81,9 +99,16 @@ def episode_create(*, actor: User, patient: Patient, data: EpisodeInput) -> Epis
     return episode
 
 
-@transaction.atomic
 def episode_update(*, actor: User, episode: Episode, data: EpisodeInput, version: int) -> Episode:
-    clinic_id = _clinician_clinic(actor)
+    clinic_id = _clinician_clinic(actor, action=Action.UPDATE, clinic_id=episode.clinic_id,
+                                  object_id=episode.pk)
+    with transaction.atomic():
+        return _episode_update(actor, episode, data, version, clinic_id)
+
+
+def _episode_update(
+    actor: User, episode: Episode, data: EpisodeInput, version: int, clinic_id: int
+) -> Episode:
     code = _validate(data)
     values = _values(data, code)
     if data.status != EpisodeStatus.ACTIVE and episode.closed_on is None:

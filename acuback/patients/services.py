@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from acuback.accounts.access import Forbidden, membership_of
+from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
@@ -91,16 +91,36 @@ def _validate_health(data: HealthInput) -> None:
         raise InputError(errors)
 
 
-def _require_role(actor: User, roles: frozenset[str]) -> int:
+def _require_role(
+    actor: User, roles: frozenset[str], *, action: str, object_type: str, object_id: object = "",
+    patient: Patient | None = None,
+) -> int:
+    """The actor's clinic, or an audited refusal: NotFound for another clinic's patient,
+    Forbidden for a role that may not. Call it before the write's transaction opens: a refusal
+    raised inside it would roll its own audit entry back."""
     membership = membership_of(actor)
-    if membership is None or membership.role not in roles:
-        raise Forbidden("this role may not change patient records")
-    return membership.clinic_id
+    clinic_id = membership.clinic_id if membership is not None else None
+    if patient is not None and patient.clinic_id != clinic_id:
+        refusal: AccessError = NotFound("patient not found")
+    elif membership is None or membership.role not in roles:
+        refusal = Forbidden("this role may not change patient records")
+    else:
+        return membership.clinic_id
+    audit_record(
+        actor=actor, action=action, object_type=object_type, object_id=object_id,
+        outcome=Outcome.NOT_FOUND if isinstance(refusal, NotFound) else Outcome.DENIED,
+        detail={"patient": patient.pk} if patient is not None else None,
+    )
+    raise refusal
 
 
-@transaction.atomic
 def patient_create(*, actor: User, data: PatientInput) -> Patient:
-    clinic_id = _require_role(actor, STAFF_ROLES)
+    clinic_id = _require_role(actor, STAFF_ROLES, action=Action.CREATE, object_type="patient")
+    with transaction.atomic():
+        return _patient_create(actor, data, clinic_id)
+
+
+def _patient_create(actor: User, data: PatientInput, clinic_id: int) -> Patient:
     _validate_patient(data, clinic_id)
     patient = Patient.objects.create(clinic_id=clinic_id, **_patient_fields(data))
     HealthHistory.objects.create(patient=patient)
@@ -118,10 +138,17 @@ def _patient_fields(data: PatientInput) -> dict[str, Any]:
     return values
 
 
-@transaction.atomic
 def patient_update(*, actor: User, patient: Patient, data: PatientInput, version: int) -> Patient:
     """Update demographics. `version` is the one the editor read: a stale one is refused."""
-    clinic_id = _require_role(actor, STAFF_ROLES)
+    clinic_id = _require_role(actor, STAFF_ROLES, action=Action.UPDATE, object_type="patient",
+                              object_id=patient.pk, patient=patient)
+    with transaction.atomic():
+        return _patient_update(actor, patient, data, version, clinic_id)
+
+
+def _patient_update(
+    actor: User, patient: Patient, data: PatientInput, version: int, clinic_id: int
+) -> Patient:
     _validate_patient(data, clinic_id)
     values = _patient_fields(data)
     changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)
@@ -138,9 +165,16 @@ def patient_update(*, actor: User, patient: Patient, data: PatientInput, version
     return patient
 
 
-@transaction.atomic
 def health_history_update(*, actor: User, patient: Patient, data: HealthInput) -> HealthHistory:
-    clinic_id = _require_role(actor, CLINICAL_ROLES)
+    clinic_id = _require_role(actor, CLINICAL_ROLES, action=Action.UPDATE,
+                              object_type="health_history", object_id=patient.pk, patient=patient)
+    with transaction.atomic():
+        return _health_history_update(actor, patient, data, clinic_id)
+
+
+def _health_history_update(
+    actor: User, patient: Patient, data: HealthInput, clinic_id: int
+) -> HealthHistory:
     _validate_health(data)
     health, _ = HealthHistory.objects.select_for_update().get_or_create(patient=patient)
     changed = []
@@ -157,14 +191,22 @@ def health_history_update(*, actor: User, patient: Patient, data: HealthInput) -
     return health
 
 
-@transaction.atomic
 def consent_record(
     *, actor: User, patient: Patient, given_on: dt.date, witness: str = "",
     text_version: str | None = None,
 ) -> Consent:
+    clinic_id = _require_role(actor, STAFF_ROLES, action=Action.CREATE, object_type="consent",
+                              patient=patient)
+    with transaction.atomic():
+        return _consent_record(actor, patient, given_on, witness, text_version, clinic_id)
+
+
+def _consent_record(
+    actor: User, patient: Patient, given_on: dt.date, witness: str, text_version: str | None,
+    clinic_id: int,
+) -> Consent:
     from acuback.patients.consent import CURRENT_VERSION
 
-    clinic_id = _require_role(actor, STAFF_ROLES)
     version = text_version or CURRENT_VERSION
     errors: dict[str, list[str]] = {}
     if version not in CONSENT_VERSIONS:
