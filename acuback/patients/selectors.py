@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Func, Q, QuerySet
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
@@ -101,9 +102,7 @@ def patient_search(*, actor: User, search: PatientSearch) -> Page[Patient]:
             actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.DENIED
         )
         raise Forbidden("only clinic staff may list patients")
-    qs = patient_queryset(actor).select_related("practitioner")
-    for word in search.text.split():
-        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    qs = _name_filter(patient_queryset(actor).select_related("practitioner"), search.text)
     if search.date_of_birth:
         qs = qs.filter(date_of_birth=search.date_of_birth)
     page = Paginator(qs, PAGE_SIZE).get_page(search.page)
@@ -115,6 +114,35 @@ def patient_search(*, actor: User, search: PatientSearch) -> Page[Patient]:
         },
     )
     return page
+
+
+class _Casefold(Func):
+    function = "acuback_casefold"
+    output_field = CharField()
+
+
+def _name_filter(qs: QuerySet[Patient], text: str) -> QuerySet[Patient]:
+    """Every word must occur in the given or family name, ignoring case.
+
+    PostgreSQL's icontains (UPPER ... LIKE) folds every alphabet; SQLite's LIKE and LOWER fold
+    ASCII only, so "émile" would never find "Émile". There we fold in Python instead.
+    """
+    words = text.split()
+    if not words:
+        return qs
+    if connection.vendor != "sqlite":
+        for word in words:
+            qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+        return qs
+    connection.ensure_connection()
+    connection.connection.create_function(
+        "acuback_casefold", 1, lambda v: v.casefold() if v else v, deterministic=True
+    )
+    qs = qs.annotate(given_fold=_Casefold("given_name"), family_fold=_Casefold("family_name"))
+    for word in words:
+        folded = word.casefold()
+        qs = qs.filter(Q(given_fold__contains=folded) | Q(family_fold__contains=folded))
+    return qs
 
 
 def health_history_get(*, actor: User, patient_id: object) -> HealthHistory:
