@@ -1,9 +1,5 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from acuback.audit import views
 
-def _todo(request, *args, **kwargs):  # replaced by the web UI
-    return HttpResponse("")
-
-
-urlpatterns = [path("", _todo, name="audit_list")]
+urlpatterns = [path("", views.audit_list, name="audit_list")]

@@ -1,2 +1,8 @@
+from django.urls import path
 
-urlpatterns: list = []
+from acuback.episodes import views
+
+urlpatterns = [
+    path("<int:episode_id>/", views.episode_detail, name="episode_detail"),
+    path("<int:episode_id>/edit/", views.episode_edit, name="episode_edit"),
+]

@@ -1,12 +1,15 @@
-from django.http import HttpResponse
 from django.urls import path
 
-
-def _todo(request, *args, **kwargs):  # replaced by the web UI
-    return HttpResponse("")
-
+from acuback.episodes import views as episode_views
+from acuback.patients import views
 
 urlpatterns = [
-    path("", _todo, name="patient_list"),
-    path("me/", _todo, name="my_record"),
+    path("", views.patient_list, name="patient_list"),
+    path("new/", views.patient_create, name="patient_create"),
+    path("me/", views.my_record, name="my_record"),
+    path("<int:patient_id>/", views.patient_detail, name="patient_detail"),
+    path("<int:patient_id>/edit/", views.patient_edit, name="patient_edit"),
+    path("<int:patient_id>/health/", views.health_edit, name="health_edit"),
+    path("<int:patient_id>/consent/", views.consent_create, name="consent_create"),
+    path("<int:patient_id>/episodes/new/", episode_views.episode_create, name="episode_create"),
 ]

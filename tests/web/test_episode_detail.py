@@ -1,0 +1,41 @@
+"""episode_detail: clinical roles and the patient themself."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.web.helpers import html
+
+
+def url(episode) -> str:
+    return reverse("episode_detail", args=[episode.pk])
+
+
+@pytest.mark.parametrize("persona", ["owner", "practitioner", "patient_user"])
+def test_it_shows_the_episode_to_those_allowed(client_for, world, persona: str) -> None:
+    response = client_for(persona).get(url(world.episode))
+    assert response.status_code == 200 and "Lumbar back pain" in html(response)
+
+
+def test_it_shows_the_code_with_its_title_and_chronicity(client_for, world) -> None:
+    page = html(client_for("practitioner").get(url(world.episode)))
+    assert "M54.50" in page and "Low back pain, unspecified" in page and "Chronic" in page
+
+
+def test_it_refuses_front_desk_with_403(client_for, world) -> None:
+    assert client_for("front_desk").get(url(world.episode)).status_code == 403
+
+
+def test_it_answers_404_to_a_patient_opening_someone_elses(client_for, world) -> None:
+    assert client_for("patient_user").get(url(world.other_episode)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["outsider", "outsider_owner"])
+def test_it_answers_404_for_another_clinics_episode(client_for, world, persona: str) -> None:
+    assert client_for(persona).get(url(world.episode)).status_code == 404
+
+
+def test_it_offers_the_patient_no_edit_link(client_for, world) -> None:
+    page = html(client_for("patient_user").get(url(world.episode)))
+    assert reverse("episode_edit", args=[world.episode.pk]) not in page
