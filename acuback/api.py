@@ -112,9 +112,11 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def register_routers() -> None:
     from acuback.episodes.api import router as episodes
     from acuback.patients.api import router as patients
+    from acuback.screening.api import router as screening
 
     api.add_router("/patients", patients)
     api.add_router("/episodes", episodes)
+    api.add_router("/screening", screening)
 
 
 register_routers()

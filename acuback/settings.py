@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "acuback.audit",
     "acuback.patients",
     "acuback.episodes",
+    "acuback.screening",
     "acuback.web",
 ]
 

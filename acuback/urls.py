@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("acuback.accounts.urls")),
     path("patients/", include("acuback.patients.urls")),
     path("episodes/", include("acuback.episodes.urls")),
+    path("screening/", include("acuback.screening.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

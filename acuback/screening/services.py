@@ -1,0 +1,192 @@
+"""Writes for red-flag screening: record a screen, record a referral outcome. Each validates,
+writes and audits in one transaction; only practitioners and owners may do either."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from django.db import transaction
+from django.utils import timezone
+
+from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.clinical import screening as rules
+from acuback.episodes.models import Episode, EpisodeStatus
+from acuback.episodes.services import EpisodeInput, episode_update
+from acuback.errors import InputError
+from acuback.screening.models import (
+    BLOCKING_DECISIONS,
+    REFERRED_OUT_OUTCOMES,
+    Decision,
+    Referral,
+    ReferralOutcome,
+    Screening,
+)
+
+NOTE_MAX = 2000
+
+
+@cache
+def rules_version() -> str:
+    """A fingerprint of the screening rules: the first 12 hex digits of the SHA-256 of
+    acuback/clinical/screening.py. Any change to the rules changes it, with no one having to
+    remember to bump a number; the stored value says exactly which rules made a decision."""
+    source = resources.files("acuback.clinical").joinpath("screening.py").read_bytes()
+    return f"screening.py@{hashlib.sha256(source).hexdigest()[:12]}"
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day` (a 29 February birthday counts from 1 March)."""
+    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def require_clinician(actor: User, episode: Episode, what: str) -> None:
+    """Refuse, with an audit entry, anyone but a practitioner or owner of the episode's clinic:
+    NotFound for another clinic (we never confirm the record exists), Forbidden for a role.
+    Called before the write's transaction opens, so the refusal's entry is not rolled back."""
+    membership = membership_of(actor)
+    if membership is None or membership.clinic_id != episode.clinic_id:
+        refusal: AccessError = NotFound(f"{what} not found")
+    elif membership.role not in CLINICAL_ROLES:
+        refusal = Forbidden(f"only practitioners and owners may record a {what}")
+    else:
+        return
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type=what, detail={"episode": episode.pk},
+        outcome=Outcome.NOT_FOUND if isinstance(refusal, NotFound) else Outcome.DENIED,
+    )
+    raise refusal
+
+
+def _answers(flags: Mapping[str, object]) -> dict[str, bool]:
+    """Every question must be answered yes or no: a question left blank is more likely not
+    asked than answered no, and "clear" must never come from a half-filled form (our choice,
+    stricter than the core, which counts a missing flag as no)."""
+    unknown = sorted(set(flags) - set(rules.FLAG_QUESTIONS))
+    if unknown:
+        raise InputError({"flags": [f"Unknown red flag(s): {', '.join(unknown)}."]})
+    errors = {
+        str(flag): ["Answer yes or no."]
+        for flag in rules.FLAG_QUESTIONS
+        if not isinstance(flags.get(flag), bool)
+    }
+    if errors:
+        raise InputError(errors)
+    return {str(flag): bool(flags[flag]) for flag in rules.FLAG_QUESTIONS}
+
+
+def _screen(age: int, answers: dict[str, bool]) -> rules.ScreeningResult:
+    try:
+        return rules.screen_data({"age": age, "flags": answers})
+    except rules.ScreeningInputError as exc:
+        raise InputError({"age": [str(exc)]}) from exc
+
+
+def screening_record(
+    *, actor: User, episode: Episode, flags: Mapping[str, object],
+    screened_on: dt.date | None = None,
+) -> Screening:
+    """Run the red-flag screen on the answers and store answers, decision and why."""
+    # Checked outside the transaction, so that the audit entry of a refusal is kept.
+    require_clinician(actor, episode, "screening")
+    with transaction.atomic():
+        return _screening_write(actor, episode, flags, screened_on)
+
+
+def _screening_write(
+    actor: User, episode: Episode, flags: Mapping[str, object], screened_on: dt.date | None
+) -> Screening:
+    day = screened_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise InputError({"screened_on": ["The screening date cannot be after today."]})
+    answers = _answers(flags)
+    age = age_on(episode.patient.date_of_birth, day)
+    result = _screen(age, answers)
+    screening = Screening.objects.create(
+        clinic_id=episode.clinic_id, episode=episode, screened_on=day, age=age, answers=answers,
+        decision=result.decision.value,
+        fired=[{**f.to_dict(), "level": f.level.value} for f in result.fired],
+        action=result.action, nonspecific=result.nonspecific, rules_version=rules_version(),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="screening", object_id=screening.pk,
+        outcome=Outcome.OK, clinic_id=episode.clinic_id,
+        detail={"episode": episode.pk, "decision": screening.decision,
+                "fired": screening.fired_flags},
+    )
+    return screening
+
+
+def _validate_referral(screening: Screening, outcome: str, note: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if outcome not in ReferralOutcome.values:
+        errors["outcome"] = [f"Choose one of: {', '.join(ReferralOutcome.values)}."]
+    if screening.decision == Decision.CLEAR:
+        errors["__all__"] = ["This screen found no red flags: there is no referral to record."]
+    # A clearance is what lets needling go ahead after a serious red flag: say who cleared the
+    # patient and on what grounds, so the decision can be checked later.
+    if outcome == ReferralOutcome.CLEARED_BY_PHYSICIAN and not note:
+        errors["note"] = ["Say who cleared the patient, when, and on what grounds."]
+    if len(note) > NOTE_MAX:
+        errors["note"] = [f"Keep the note under {NOTE_MAX} characters."]
+    if errors:
+        raise InputError(errors)
+
+
+def _episode_status_after(outcome: str, episode: Episode) -> str:
+    if outcome in REFERRED_OUT_OUTCOMES:
+        return EpisodeStatus.REFERRED_OUT
+    if outcome == ReferralOutcome.CLEARED_BY_PHYSICIAN and (
+        episode.status == EpisodeStatus.REFERRED_OUT
+    ):
+        return EpisodeStatus.ACTIVE  # back from the referral, cleared to treat
+    return episode.status
+
+
+def _set_episode_status(actor: User, episode: Episode, status: str) -> None:
+    if status == episode.status:
+        return
+    data = EpisodeInput(
+        onset_date=episode.onset_date, region=episode.region, side=episode.side,
+        icd10_code=episode.icd10_code, radiation=episode.radiation,
+        suspected_cause=episode.suspected_cause, surgery_associated=episode.surgery_associated,
+        pregnancy_associated=episode.pregnancy_associated, status=status,
+    )
+    episode_update(actor=actor, episode=episode, data=data, version=episode.version)
+
+
+def referral_record(
+    *, actor: User, screening: Screening, outcome: str, note: str = ""
+) -> Referral:
+    """Record what came of a positive screen. `referred_emergency` and `referred_gp_urgent`
+    mark the episode "referred out"; `cleared_by_physician` sets a referred-out episode back to
+    active and is the only outcome that unblocks planning after an urgent or emergency screen."""
+    require_clinician(actor, screening.episode, "referral")
+    with transaction.atomic():
+        return _referral_write(actor, screening, outcome, note)
+
+
+def _referral_write(actor: User, screening: Screening, outcome: str, note: str) -> Referral:
+    # Locked, so that the episode version we pass to episode_update is the one we read.
+    episode = Episode.objects.select_for_update().get(pk=screening.episode_id)
+    note = note.strip()
+    _validate_referral(screening, outcome, note)
+    referral = Referral.objects.create(
+        screening=screening, outcome=outcome, note=note, recorded_by=actor
+    )
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="referral", object_id=referral.pk,
+        outcome=Outcome.OK, clinic_id=episode.clinic_id,
+        detail={"episode": episode.pk, "screening": screening.pk, "outcome": outcome,
+                "blocking": screening.decision in BLOCKING_DECISIONS},
+    )
+    _set_episode_status(actor, episode, _episode_status_after(outcome, episode))
+    return referral
