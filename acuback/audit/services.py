@@ -75,7 +75,9 @@ def audit_record(
             clinic_id=clinic_id,
             action=action,
             object_type=object_type,
-            object_id=str(object_id) if object_id is not None else "",
+            # Refused ids come from the request and may be any length; the column holds 64
+            # (PostgreSQL refuses longer values where SQLite silently stores them).
+            object_id=(str(object_id) if object_id is not None else "")[:64],
             channel=ctx.channel,
             client_addr=ctx.client_addr,
             outcome=outcome,
