@@ -61,6 +61,24 @@ def secret_key(debug: bool, production: bool) -> str:
         raise ConfigError("ACUBACK_SECRET_KEY is required when ACUBACK_DATABASE_URL is set")
     key_file = data_dir() / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        _create_key_file(key_file)
+    key = key_file.read_text().strip()
+    if len(key) < 50:
+        raise ConfigError(f"{key_file} holds no usable secret key; remove it to generate one")
+    return key
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Write a new key readable by its owner only from the first byte (never world-readable
+    between a write and a chmod), and atomically: processes starting together (gunicorn
+    workers, a demo beside a server) must all end up with the one key that won."""
+    draft = key_file.with_name(f".secret_key.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(64))
+        os.link(draft, key_file)  # fails if another process linked its key first
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()

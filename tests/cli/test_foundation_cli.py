@@ -1,0 +1,211 @@
+"""The foundation's commands: serve (a real gunicorn), demo, check, token, audit verify."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from acuback.audit.models import AuditEntry
+from acuback.cli import main
+from tests.personas import World
+from tests.test_settings import LONG_KEY, acuback, clean_env
+
+PRODUCTION = {"ACUBACK_SECRET_KEY": LONG_KEY, "ACUBACK_ALLOWED_HOSTS": "clinic.example"}
+
+
+def _production(data_dir: Path, **overrides: str) -> dict[str, str]:
+    # Any database URL switches to production settings; `check` needs no server behind it.
+    return {"ACUBACK_DATABASE_URL": f"sqlite:///{data_dir / 'prod.sqlite3'}", **PRODUCTION,
+            **overrides}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """`acuback serve` on a free loopback port with its own data dir, until /healthz says 200."""
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "acuback", "serve", "--port", str(port), "--workers", "1"],
+        env=clean_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                if _get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        else:
+            pytest.fail("acuback serve did not answer /healthz within 90 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _counts(data_dir: Path) -> dict[str, int]:
+    with sqlite3.connect(data_dir / "acuback.sqlite3") as db:
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+                for table in ("accounts_clinic", "accounts_user", "patients_patient",
+                              "patients_consent", "episodes_episode")}
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+
+def test_it_serves_healthz_from_a_real_server(server: str) -> None:
+    status, body = _get(f"{server}/healthz")
+    assert (status, json.loads(body)) == (200, {"status": "ok", "database": "sqlite"})
+
+
+def test_it_serves_the_login_page(server: str) -> None:
+    status, body = _get(f"{server}/login/")
+    assert status == 200
+    assert 'name="password"' in body
+
+
+def test_it_serves_the_static_files(server: str) -> None:
+    assert _get(f"{server}/static/acuback/acuback.css")[0] == 200
+
+
+def test_it_sends_the_anonymous_to_the_login_page(server: str) -> None:
+    assert _get(f"{server}/patients/")[1].count('name="password"') == 1
+
+
+def test_it_refuses_a_port_out_of_range(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "serve", "--port", "70000")
+    assert result.returncode == 2
+    assert "--port must be between 1 and 65535" in result.stderr
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="module")
+def demo_twice(demo_dir: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, int],
+                                        subprocess.CompletedProcess[str], dict[str, int]]:
+    """`acuback demo` run twice in one fresh data dir (once for the whole module: slow)."""
+    first = acuback(demo_dir, "demo")
+    after_first = _counts(demo_dir)
+    second = acuback(demo_dir, "demo")
+    return first, after_first, second, _counts(demo_dir)
+
+
+def test_it_loads_the_demo_clinics(demo_twice) -> None:  # noqa: ANN001
+    first, counts, _, _ = demo_twice
+    assert first.returncode == 0, first.stderr
+    assert counts["accounts_clinic"] == 2
+    assert counts["patients_patient"] >= 2 * 30
+
+
+def test_it_loads_the_demo_only_once(demo_twice) -> None:  # noqa: ANN001
+    _, after_first, second, after_second = demo_twice
+    assert second.returncode == 0, second.stderr
+    assert after_second == after_first
+
+
+def test_it_prints_the_same_logins_each_time(demo_twice) -> None:  # noqa: ANN001
+    first, _, second, _ = demo_twice
+    assert first.stdout == second.stdout
+    for text in ("acuback-demo-2026", "owner", "desk", "patient", "hv-owner"):
+        assert text in first.stdout
+
+
+def test_it_audits_the_demo_from_the_command_line(demo_twice, demo_dir: Path) -> None:  # noqa: ANN001
+    with sqlite3.connect(demo_dir / "acuback.sqlite3") as db:
+        rows = db.execute("SELECT channel, actor_id IS NULL, outcome FROM audit_auditentry "
+                          "WHERE object_type = 'patient' AND action = 'create'").fetchall()
+    assert len(rows) >= 60
+    assert set(rows) == {("cli", 0, "ok")}
+
+
+def test_it_leaves_an_intact_chain_after_the_demo(demo_twice, demo_dir: Path) -> None:  # noqa: ANN001
+    result = acuback(demo_dir, "audit", "verify")
+    assert result.returncode == 0
+    assert "chain intact" in result.stdout
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+def test_it_passes_the_deployment_checks_in_production(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check", **_production(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "deployment checks passed" in result.stdout
+
+
+def test_it_fails_the_deployment_checks_with_debug_on(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check", **_production(tmp_path, ACUBACK_DEBUG="true"))
+    assert result.returncode == 1
+    assert "security.W018" in result.stderr
+
+
+def test_it_fails_the_deployment_checks_without_https(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check", **_production(tmp_path, ACUBACK_SECURE="false"))
+    assert result.returncode == 1
+    assert "security.W008" in result.stderr
+
+
+def test_it_fails_the_deployment_checks_with_a_weak_secret_key(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check", **_production(tmp_path, ACUBACK_SECRET_KEY="a" * 60))
+    assert result.returncode == 1
+    assert "security.W009" in result.stderr
+
+
+# --- token and audit, in this process against the test database --------------------------------
+
+
+def test_it_creates_a_token_that_opens_the_api(world: World, capsys: pytest.CaptureFixture[str]
+                                               ) -> None:
+    assert main(["token", "prac", "--name", "laptop"]) == 0
+    secret = capsys.readouterr().out.strip()
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/patients/")
+    assert response.status_code == 200
+
+
+def test_it_audits_a_token_created_from_the_command_line(world: World, capsys) -> None:  # noqa: ANN001
+    main(["token", "prac"])
+    entry = AuditEntry.objects.first()
+    assert (entry.action, entry.object_type, entry.channel, entry.actor_id) == (
+        "create", "api_token", "cli", world.practitioner.pk)
+
+
+def test_it_refuses_a_token_for_an_unknown_user(world: World, capsys) -> None:  # noqa: ANN001
+    assert main(["token", "nobody"]) == 2
+    assert "no active user 'nobody'" in capsys.readouterr().err
