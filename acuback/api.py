@@ -112,11 +112,13 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def register_routers() -> None:
     from acuback.episodes.api import router as episodes
     from acuback.patients.api import router as patients
+    from acuback.plans.api import router as plans
     from acuback.screening.api import router as screening
 
     api.add_router("/patients", patients)
     api.add_router("/episodes", episodes)
     api.add_router("/screening", screening)
+    api.add_router("/plans", plans)
 
 
 register_routers()

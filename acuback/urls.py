@@ -13,5 +13,6 @@ urlpatterns = [
     path("patients/", include("acuback.patients.urls")),
     path("episodes/", include("acuback.episodes.urls")),
     path("screening/", include("acuback.screening.urls")),
+    path("plans/", include("acuback.plans.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

@@ -1,0 +1,172 @@
+"""The plan page's forms. They parse what was typed into the service's inputs and keep it, so a
+refused save shows everything as it was; the rules themselves are the service's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from acuback.clinical.instruments.registry import INSTRUMENTS
+from acuback.episodes.models import Episode
+from acuback.errors import InputError
+from acuback.patients.forms import DateInput
+from acuback.plans import selectors
+from acuback.plans.models import Pattern, Plan
+from acuback.plans.proposals import Proposal
+from acuback.plans.selectors import PointRow
+from acuback.plans.services import COMPARATORS, Course, Goal, PointChoice, Reassess
+
+NUMBER = {"inputmode": "numeric"}
+
+
+class ProposeForm(forms.Form):
+    """What the prescriber is asked beyond the episode and health history."""
+
+    pattern = forms.ChoiceField(
+        label="TCM pattern (optional)", required=False,
+        choices=[("", "No pattern: protocol points only"), *Pattern.choices],
+    )
+    estim_requested = forms.BooleanField(label="E-stim wanted", required=False)
+
+    def values(self) -> tuple[str | None, bool]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("pattern") or None, bool(data.get("estim_requested"))
+
+
+class PlanForm(ProposeForm):
+    based_on = forms.IntegerField(min_value=0, widget=forms.HiddenInput())
+    sessions = forms.IntegerField(label="Sessions", widget=forms.NumberInput(attrs=NUMBER))
+    per_week = forms.IntegerField(label="Sessions a week", widget=forms.NumberInput(attrs=NUMBER))
+    goal_instrument = forms.ChoiceField(
+        label="Questionnaire", required=False,
+        choices=[("", "None"), *((k, d.short_name) for k, d in INSTRUMENTS.items())],
+    )
+    goal_comparator = forms.ChoiceField(label="Score", required=False,
+                                        choices=[(c, c) for c in COMPARATORS])
+    goal_target = forms.FloatField(label="Target", required=False,
+                                   widget=forms.NumberInput(attrs={"step": "any"}))
+    goal_text = forms.CharField(label="Goal in words", required=False, max_length=300,
+                                widget=forms.TextInput(attrs={
+                                    "placeholder": "e.g. walk the dog for 30 minutes"}))
+    reassess_after_session = forms.IntegerField(
+        label="Re-assess after session", required=False, widget=forms.NumberInput(attrs=NUMBER)
+    )
+    reassess_on = forms.DateField(label="or on", required=False, widget=DateInput())
+    estim = forms.BooleanField(label="Use e-stim", required=False)
+
+    # Service error keys that belong beside a form field.
+    FIELD_OF = {"goals": "goal_instrument", "reassess": "reassess_after_session"}
+
+    def course(self) -> Course:
+        return Course(self.cleaned_data["sessions"], self.cleaned_data["per_week"])
+
+    def goals(self) -> list[Goal]:
+        data = self.cleaned_data
+        found = []
+        if data["goal_instrument"]:
+            found.append(Goal(instrument=data["goal_instrument"],
+                              comparator=data["goal_comparator"], target=data["goal_target"]))
+        if data["goal_text"]:
+            found.append(Goal(text=data["goal_text"]))
+        return found
+
+    def reassess(self) -> Reassess:
+        return Reassess(self.cleaned_data["reassess_after_session"],
+                        self.cleaned_data["reassess_on"])
+
+
+def plan_initial(plan: Plan | None) -> dict[str, Any]:
+    """A new plan starts from the usual course; a revision from the current plan."""
+    if plan is None:
+        # Cherkin 2009 gave 10 sessions; GERAC (Haake 2007) ten, usually twice a week.
+        return {"based_on": 0, "sessions": 10, "per_week": 2, "reassess_after_session": 5,
+                "goal_comparator": "<"}
+    instrument = next((g for g in plan.goals if g.get("instrument")), {})
+    target = instrument.get("target")
+    if isinstance(target, float) and target.is_integer():
+        target = int(target)  # show 20, not 20.0
+    text = next((g["text"] for g in plan.goals if g.get("text")), "")
+    return {
+        "based_on": plan.number, "pattern": plan.pattern,
+        "estim_requested": plan.proposal.get("request", {}).get("estim_requested", False),
+        "sessions": plan.sessions, "per_week": plan.per_week, "estim": plan.estim,
+        "goal_instrument": instrument.get("instrument", ""),
+        "goal_comparator": instrument.get("comparator", "<"),
+        "goal_target": target, "goal_text": text,
+        "reassess_after_session": plan.reassess_after_session, "reassess_on": plan.reassess_on,
+    }
+
+
+@dataclass
+class PlanEditor:
+    """The plan form with its point rows, from a GET (the proposal, or the current plan) or a
+    POST (exactly what was typed)."""
+
+    episode: Episode
+    form: PlanForm
+    proposal: Proposal
+    rows: list[PointRow]
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_get(cls, episode: Episode, query: QueryDict, current: Plan | None) -> PlanEditor:
+        asked = ProposeForm(query) if query else None
+        initial = plan_initial(current)
+        pattern, estim = asked.values() if asked else (initial.get("pattern") or None,
+                                                      bool(initial.get("estim_requested")))
+        proposal = selectors.plan_proposal(episode, pattern=pattern, estim_requested=estim)
+        rows = (selectors.plan_rows(proposal, current) if current is not None and not query
+                else selectors.proposal_rows(proposal))
+        initial.update(pattern=pattern or "", estim_requested=estim)
+        return cls(episode, PlanForm(initial=initial), proposal, rows)
+
+    @classmethod
+    def for_post(cls, episode: Episode, data: QueryDict) -> PlanEditor:
+        form = PlanForm(data)
+        pattern, estim = form.values()
+        proposal = selectors.plan_proposal(episode, pattern=pattern, estim_requested=estim)
+        editor = cls(episode, form, proposal, [])
+        for code in data.getlist("code"):
+            row = _posted_row(proposal, data, code)
+            if row is None:
+                editor.errors.append(f"There is no point {code!r} in the catalogue.")
+            else:
+                editor.rows.append(row)
+        return editor
+
+    def save_kwargs(self) -> dict[str, Any]:
+        form = self.form
+        return {
+            "proposal": self.proposal,
+            "points": [PointChoice(r.code, r.side, r.why) for r in self.rows],
+            "course": form.course(), "goals": form.goals(), "reassess": form.reassess(),
+            "overrides": {r.code: r.override_reason for r in self.rows if r.override},
+            "estim": form.cleaned_data["estim"], "based_on": form.cleaned_data["based_on"],
+        }
+
+    def show_errors(self, error: InputError) -> None:
+        rows = {r.code: r for r in self.rows}
+        for key, messages in error.errors.items():
+            _, _, code = key.partition(".")
+            if code in rows:
+                rows[code].errors.extend(messages)
+            elif key in self.form.fields or key in PlanForm.FIELD_OF:
+                for message in messages:
+                    self.form.add_error(PlanForm.FIELD_OF.get(key, key), message)
+            else:
+                self.errors.extend(messages)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.form.errors or any(r.errors for r in self.rows))
+
+
+def _posted_row(proposal: Proposal, data: QueryDict, code: str) -> PointRow | None:
+    return selectors.point_row(
+        proposal, code, side=data.get(f"side_{code}", ""), why=data.get(f"why_{code}", ""),
+        override=data.get(f"override_{code}") == "on",
+        override_reason=data.get(f"override_reason_{code}", ""),
+    )

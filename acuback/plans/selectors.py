@@ -1,0 +1,134 @@
+"""Reads for treatment plans. The episode always comes from a scoped, audited selector
+(`acuback.screening.selectors.clinical_episode_get`); nothing here looks an episode up by id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from acuback.accounts.models import User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.clinical.acupoints import Acupoint, catalogue
+from acuback.episodes.models import Episode
+from acuback.patients.models import HealthHistory
+from acuback.plans.models import Plan, PointSide
+from acuback.plans.proposals import Proposal, badges, prescriber_request, propose
+
+SEARCH_LIMIT = 15
+
+
+def plan_current(episode: Episode) -> Plan | None:
+    """The episode's current plan (the highest number), points loaded."""
+    return (
+        episode.plans.select_related("created_by").prefetch_related("points").first()
+    )
+
+
+def plan_get_current(*, actor: User, episode: Episode) -> Plan | None:
+    """The current plan, with the read audited."""
+    plan = plan_current(episode)
+    audit_record(
+        actor=actor, action=Action.READ, object_type="plan",
+        object_id=plan.pk if plan else "", outcome=Outcome.OK if plan else Outcome.NOT_FOUND,
+        clinic_id=episode.clinic_id, detail={"episode": episode.pk},
+    )
+    return plan
+
+
+def plan_history(*, actor: User, episode: Episode) -> list[Plan]:
+    """Every version of the episode's plan, newest first; audited."""
+    plans = list(episode.plans.select_related("created_by").prefetch_related("points"))
+    audit_record(
+        actor=actor, action=Action.LIST, object_type="plan", outcome=Outcome.OK,
+        clinic_id=episode.clinic_id, detail={"episode": episode.pk, "ids": [p.pk for p in plans]},
+    )
+    return plans
+
+
+def plan_proposal(episode: Episode, *, pattern: str | None, estim_requested: bool) -> Proposal:
+    """What the prescriber proposes for this episode and patient now."""
+    health = HealthHistory.objects.filter(patient_id=episode.patient_id).first()
+    return propose(prescriber_request(episode, health, pattern=pattern,
+                                      estim_requested=estim_requested))
+
+
+# --- points as the plan page shows them ----------------------------------------------------
+
+
+@dataclass
+class PointRow:
+    """One point on the plan form: what the practitioner chose, and what the safety check says."""
+
+    point: Acupoint
+    side: str
+    why: str
+    proposed: bool
+    excluded_why: str | None
+    override: bool = False
+    override_reason: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.point.code
+
+    @property
+    def badges(self) -> list[tuple[str, str]]:
+        return badges(self.point)
+
+    @property
+    def sides(self) -> list[tuple[str, str]]:
+        if not self.point.bilateral:
+            return [(PointSide.MIDLINE, PointSide.MIDLINE.label)]
+        return [(s, s.label) for s in PointSide if s != PointSide.MIDLINE]
+
+
+def point_row(proposal: Proposal, code: str, *, side: str = "", why: str | None = None,
+              override: bool = False, override_reason: str = "") -> PointRow | None:
+    """The row for a point code (None when the catalogue has no such point)."""
+    point = catalogue().get(code)
+    if point is None:
+        return None
+    proposed_why = proposal.proposed(point.code)
+    proposed_side = next(
+        (p.side.value for p in proposal.prescription.points if p.code == point.code), ""
+    )
+    default_side = PointSide.BILATERAL if point.bilateral else PointSide.MIDLINE
+    return PointRow(
+        point=point, side=side or proposed_side or default_side,
+        why=why if why is not None else (proposed_why or "Added by the practitioner"),
+        proposed=proposed_why is not None, excluded_why=proposal.exclusion(point),
+        override=override, override_reason=override_reason,
+    )
+
+
+def proposal_rows(proposal: Proposal) -> list[PointRow]:
+    rows = [point_row(proposal, p.code) for p in proposal.prescription.points]
+    return [r for r in rows if r is not None]
+
+
+def plan_rows(proposal: Proposal, plan: Plan) -> list[PointRow]:
+    """A saved plan's points as editable rows, their overrides kept."""
+    rows = [
+        point_row(proposal, p.code, side=p.side, why=p.why, override=p.overridden,
+                  override_reason=p.override_reason)
+        for p in plan.points.all()
+    ]
+    return [r for r in rows if r is not None]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    point: Acupoint
+    excluded_why: str | None
+
+    @property
+    def badges(self) -> list[tuple[str, str]]:
+        return badges(self.point)
+
+
+def point_search(proposal: Proposal, text: str) -> list[SearchHit]:
+    """Catalogue points matching the text (code, pinyin, characters, English, region), each
+    with whether it is excluded for this patient."""
+    points = catalogue().search(text)[:SEARCH_LIMIT]
+    return [SearchHit(point=p, excluded_why=proposal.exclusion(p)) for p in points]

@@ -1,0 +1,98 @@
+"""Reading plans, building the prescriber's proposal, and the rows the plan page shows."""
+
+from __future__ import annotations
+
+from acuback.audit.models import AuditEntry
+from acuback.patients.models import HealthHistory
+from acuback.plans.selectors import (
+    plan_get_current,
+    plan_history,
+    plan_proposal,
+    plan_rows,
+    point_row,
+    point_search,
+    proposal_rows,
+)
+from tests.personas import World
+from tests.plans.factories import proposal_for, save
+from tests.screening.factories import screen
+
+
+def test_it_audits_reading_the_current_plan(world: World) -> None:
+    screen(world.practitioner, world.episode)
+    plan = save(world.practitioner, world.episode, ["BL23"])
+    assert plan_get_current(actor=world.owner, episode=world.episode) == plan
+    entry = AuditEntry.objects.get(object_type="plan", action="read")
+    assert (entry.actor_id, entry.object_id, entry.outcome) == (world.owner.pk, str(plan.pk),
+                                                                "ok")
+
+
+def test_it_answers_none_when_there_is_no_plan_yet(world: World) -> None:
+    assert plan_get_current(actor=world.practitioner, episode=world.episode) is None
+    assert AuditEntry.objects.get(object_type="plan").outcome == "not_found"
+
+
+def test_it_lists_every_version_newest_first(world: World) -> None:
+    screen(world.practitioner, world.episode)
+    first = save(world.practitioner, world.episode, ["BL23"])
+    second = save(world.practitioner, world.episode, ["BL25"], based_on=1)
+    assert plan_history(actor=world.practitioner, episode=world.episode) == [second, first]
+
+
+def test_it_proposes_from_defaults_when_no_health_history_is_recorded(world: World) -> None:
+    HealthHistory.objects.filter(patient=world.other_patient).delete()
+    proposal = plan_proposal(world.other_episode, pattern=None, estim_requested=False)
+    assert proposal.request["pregnant"] is False
+    assert proposal.prescription.contraindications == ()
+
+
+def test_it_passes_the_pattern_to_the_prescriber(world: World) -> None:
+    proposal = proposal_for(world.episode, pattern="kidney_deficiency")
+    assert proposal.request["pattern"] == "kidney_deficiency"
+    assert "BL52" in [p.code for p in proposal.prescription.points]
+
+
+def test_it_offers_the_proposed_points_as_rows_with_their_why(world: World) -> None:
+    rows = proposal_rows(proposal_for(world.episode))
+    assert rows[0].code == "BL23" and rows[0].proposed
+    assert rows[0].why == "Cherkin 2009 standardised set"
+    assert not any(r.excluded_why for r in rows)
+
+
+def test_it_answers_no_row_for_text_that_is_not_a_point_code(world: World) -> None:
+    assert point_row(proposal_for(world.episode), "kunlun") is None
+
+
+def test_it_gives_an_excluded_point_its_why_and_no_override_yet(world: World) -> None:
+    row = point_row(proposal_for(world.episode), "bl60")
+    assert row is not None
+    assert (row.code, row.proposed, row.side, row.override) == ("BL60", False, "bilateral",
+                                                                 False)
+    assert row.excluded_why is not None and "pregnancy" in row.excluded_why
+    assert ("pregnancy_avoid", "avoid in pregnancy") in row.badges
+
+
+def test_it_offers_only_the_midline_for_a_single_point(world: World) -> None:
+    row = point_row(proposal_for(world.episode), "GV4")
+    assert row is not None and row.sides == [("midline", "Midline")]
+
+
+def test_it_finds_points_by_pinyin_and_marks_exclusions(world: World) -> None:
+    hits = point_search(proposal_for(world.episode), "kunlun")
+    assert [h.point.code for h in hits] == ["BL60"]
+    assert hits[0].excluded_why is not None
+
+
+def test_it_finds_points_by_code(world: World) -> None:
+    hits = point_search(proposal_for(world.other_episode), "BL60")
+    assert hits[0].point.code == "BL60"
+    assert hits[0].excluded_why is None  # Grace Hopper is not pregnant
+
+
+def test_it_turns_a_saved_plan_back_into_rows_with_its_overrides(world: World) -> None:
+    screen(world.practitioner, world.episode)
+    plan = save(world.practitioner, world.episode, ["BL23", "BL60"],
+                overrides={"BL60": "discussed"})
+    rows = plan_rows(proposal_for(world.episode), plan)
+    assert [(r.code, r.override, r.override_reason) for r in rows] == [
+        ("BL23", False, ""), ("BL60", True, "discussed")]

@@ -1,0 +1,214 @@
+"""The treatment plan page and its HTMX partials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from acuback.plans.models import Plan
+from acuback.screening.services import referral_record
+from tests.personas import World, make_episode
+from tests.plans.factories import save
+from tests.screening.factories import URGENT, screen
+
+REASON = "Discussed with the patient; her midwife agrees"
+
+
+def _url(world: World, name: str = "plan_episode") -> str:
+    return reverse(name, args=[world.episode.pk])
+
+
+def _post(**extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "based_on": "0", "pattern": "", "sessions": "10", "per_week": "2",
+        "goal_instrument": "odi", "goal_comparator": "<", "goal_target": "20",
+        "goal_text": "", "reassess_after_session": "5", "reassess_on": "",
+        "code": ["BL23", "BL60"], "side_BL23": "bilateral", "why_BL23": "Cherkin core",
+        "side_BL60": "left", "why_BL60": "distal point for the bladder channel",
+    }
+    return {**data, **extra}
+
+
+@pytest.fixture
+def screened(world: World) -> World:
+    screen(world.practitioner, world.episode)
+    return world
+
+
+def test_it_shows_why_planning_is_blocked_and_no_form_before_a_screen(
+    world: World, client_for
+) -> None:
+    page = client_for("practitioner").get(_url(world))
+    html = page.content.decode()
+    assert 'data-testid="plan-blocked"' in html
+    assert "Screen for red flags first" in html
+    assert 'id="plan-form"' not in html
+
+
+def test_it_shows_the_block_after_an_urgent_screen_until_cleared(
+    world: World, client_for
+) -> None:
+    s = screen(world.practitioner, world.episode, *URGENT)
+    client = client_for("practitioner")
+    assert 'id="plan-form"' not in client.get(_url(world)).content.decode()
+    referral_record(actor=world.practitioner, screening=s, outcome="cleared_by_physician",
+                    note="GP: no sign of malignancy")
+    assert 'id="plan-form"' in client.get(_url(world)).content.decode()
+
+
+def test_it_refuses_a_post_while_planning_is_blocked(world: World, client_for) -> None:
+    screen(world.practitioner, world.episode, *URGENT)
+    client_for("practitioner").post(_url(world), _post())
+    assert not Plan.objects.exists()
+
+
+def test_it_proposes_points_with_their_why(screened: World, client_for) -> None:
+    page = client_for("practitioner").get(_url(screened))
+    editor = page.context["editor"]
+    assert [r.code for r in editor.rows][:3] == ["BL23", "BL40", "KI3"]
+    html = page.content.decode()
+    assert "Cherkin 2009 standardised set" in html
+    assert 'data-testid="excluded"' in html and "BL60" in html
+
+
+def test_it_proposes_again_with_a_pattern(screened: World, client_for) -> None:
+    page = client_for("practitioner").get(_url(screened), {"pattern": "kidney_deficiency"})
+    assert "BL52" in [r.code for r in page.context["editor"].rows]
+
+
+def test_it_refuses_an_excluded_point_without_override_and_keeps_what_was_typed(
+    screened: World, client_for
+) -> None:
+    page = client_for("practitioner").post(_url(screened), _post(override_reason_BL60=REASON))
+    assert not Plan.objects.exists()
+    html = page.content.decode()
+    assert "The plan is not saved yet" in html
+    assert "BL60 is excluded for this patient: tagged pregnancy_avoid" in html
+    rows = {r.code: r for r in page.context["editor"].rows}
+    assert (rows["BL60"].side, rows["BL60"].why) == ("left",
+                                                     "distal point for the bladder channel")
+    assert rows["BL60"].override_reason == REASON
+    assert page.context["editor"].form["goal_target"].value() == "20"
+
+
+def test_it_saves_with_the_override_and_shows_it_on_the_plan(
+    screened: World, client_for
+) -> None:
+    response = client_for("practitioner").post(
+        _url(screened), _post(override_BL60="on", override_reason_BL60=REASON), follow=True
+    )
+    plan = Plan.objects.get()
+    bl60 = plan.points.get(code="BL60")
+    assert (bl60.overridden, bl60.override_reason, bl60.side) == (True, REASON, "left")
+    html = response.content.decode()
+    assert "The treatment plan is saved" in html
+    assert 'data-testid="saved-override-BL60"' in html and REASON in html
+
+
+def test_it_shows_the_form_errors_beside_the_fields(screened: World, client_for) -> None:
+    page = client_for("practitioner").post(
+        _url(screened), _post(code=["BL23"], sessions="40", goal_instrument="", goal_target="")
+    )
+    form = page.context["editor"].form
+    assert "sessions" in form.errors and "goal_instrument" in form.errors
+
+
+def test_it_starts_a_revision_from_the_current_plan(screened: World, client_for) -> None:
+    save(screened.practitioner, screened.episode, ["BL23", "BL60"],
+         overrides={"BL60": REASON})
+    page = client_for("practitioner").get(_url(screened))
+    editor = page.context["editor"]
+    assert [(r.code, r.override) for r in editor.rows] == [("BL23", False), ("BL60", True)]
+    assert editor.form["based_on"].value() == 1
+    assert "Your revision (saves version 2)" in page.content.decode()
+
+
+def test_it_refuses_a_stale_revision(screened: World, client_for) -> None:
+    save(screened.practitioner, screened.episode, ["BL23"])
+    page = client_for("practitioner").post(_url(screened), _post(code=["BL25"]))
+    assert "newer plan (version 1)" in page.content.decode()
+    assert Plan.objects.count() == 1
+
+
+def test_it_shows_a_past_version(screened: World, client_for) -> None:
+    save(screened.practitioner, screened.episode, ["BL23"])
+    save(screened.practitioner, screened.episode, ["BL25"], based_on=1)
+    page = client_for("practitioner").get(
+        reverse("plan_version", args=[screened.episode.pk, 1])
+    )
+    assert page.context["plan"].number == 1
+    assert "replaced by version 2" in page.content.decode()
+
+
+def test_it_answers_404_for_a_version_that_does_not_exist(screened: World, client_for) -> None:
+    page = client_for("practitioner").get(reverse("plan_version",
+                                                  args=[screened.episode.pk, 3]))
+    assert page.status_code == 404
+
+
+def test_it_searches_the_catalogue_and_marks_exclusions(screened: World, client_for) -> None:
+    page = client_for("practitioner").get(_url(screened, "plan_search"), {"q": "kunlun"})
+    html = page.content.decode()
+    assert "BL60" in html and "Kūnlún" in html and "昆仑" in html
+    assert "excluded for this patient" in html and "avoid in pregnancy" in html
+
+
+def test_it_renders_one_row_with_the_override_for_an_excluded_point(
+    screened: World, client_for
+) -> None:
+    page = client_for("practitioner").get(_url(screened, "plan_point"), {"code": "BL60"})
+    html = page.content.decode()
+    assert 'data-testid="override-BL60"' in html
+    assert 'name="override_reason_BL60"' in html
+
+
+def test_it_answers_404_for_an_unknown_point(screened: World, client_for) -> None:
+    page = client_for("practitioner").get(_url(screened, "plan_point"), {"code": "BL99"})
+    assert page.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["plan_episode", "plan_search", "plan_point"])
+def test_it_refuses_front_desk(screened: World, client_for, name: str) -> None:
+    assert client_for("front_desk").get(_url(screened, name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["plan_episode", "plan_search", "plan_point"])
+def test_it_hides_another_clinics_episode(screened: World, client_for, name: str) -> None:
+    assert client_for("outsider").get(_url(screened, name)).status_code == 404
+
+
+def test_it_refuses_a_plan_posted_by_front_desk(screened: World, client_for) -> None:
+    response = client_for("front_desk").post(_url(screened), _post())
+    assert response.status_code == 403
+    assert not Plan.objects.exists()
+
+
+def test_it_shows_red_flags_and_plan_on_the_episode_page(screened: World, client_for) -> None:
+    save(screened.practitioner, screened.episode, ["BL23", "BL60"], overrides={"BL60": REASON})
+    html = client_for("practitioner").get(
+        reverse("episode_detail", args=[screened.episode.pk])).content.decode()
+    assert 'data-testid="care-panel"' in html
+    assert "No red flags at the screen" in html
+    assert "Plan version 1:" in html and "BL60" in html
+    assert reverse("plan_episode", args=[screened.episode.pk]) in html
+
+
+def test_it_keeps_the_panel_off_the_patients_own_episode_page(
+    screened: World, client_for
+) -> None:
+    page = client_for("patient_user").get(reverse("episode_detail",
+                                                  args=[screened.episode.pk]))
+    assert page.status_code == 200
+    assert 'data-testid="care-panel"' not in page.content.decode()
+
+
+def test_it_shows_each_episodes_red_flag_status_on_the_chart(world: World, client_for) -> None:
+    screen(world.practitioner, world.episode, *URGENT)
+    make_episode(world.practitioner, world.patient, region="sacroiliac", icd10_code="M53.3")
+    html = client_for("practitioner").get(
+        reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    assert "Urgent referral: blocked" in html
+    assert "not screened" in html
+    assert html.count("screening/care.css") == 1  # linked once, not once per episode
