@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "acuback.patients",
     "acuback.episodes",
     "acuback.screening",
+    "acuback.plans",
     "acuback.web",
 ]
 
