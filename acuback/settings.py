@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "acuback.audit",
     "acuback.patients",
     "acuback.episodes",
+    "acuback.assessments",
     "acuback.screening",
     "acuback.plans",
     "acuback.web",

@@ -1,0 +1,213 @@
+"""The one read path for assessments and safety alerts, scoped to the actor, audited.
+
+Clinicians (owner, practitioner) see their clinic's; a patient sees their own episodes'; front
+desk is refused (403) for anything of their clinic; another clinic's records are not found (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from acuback.accounts.access import Forbidden, NotFound, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, Role, User
+from acuback.assessments.models import Assessment, LicensedWording, SafetyAlert, TimePoint
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.clinical import instruments
+from acuback.episodes.models import Episode
+from acuback.patients.models import Patient
+from acuback.patients.selectors import can_see_clinical
+
+
+def assessment_queryset(actor: User) -> QuerySet[Assessment]:
+    membership = membership_of(actor)
+    if membership is None:
+        return Assessment.objects.none()
+    qs = Assessment.objects.filter(clinic_id=membership.clinic_id)
+    if membership.role in CLINICAL_ROLES:
+        return qs
+    if membership.role == Role.PATIENT:
+        return qs.filter(episode__patient__user=actor)
+    return Assessment.objects.none()
+
+
+def _as_int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def assessment_get(*, actor: User, assessment_id: object) -> Assessment:
+    pk = _as_int(assessment_id)
+    membership = membership_of(actor)
+    if membership is not None and membership.role == Role.FRONT_DESK:
+        exists = Assessment.objects.filter(pk=pk, clinic_id=membership.clinic_id).exists()
+        audit_record(
+            actor=actor, action=Action.READ, object_type="assessment", object_id=assessment_id,
+            outcome=Outcome.DENIED if exists else Outcome.NOT_FOUND,
+        )
+        raise Forbidden("front desk may not see assessments") if exists else NotFound()
+    assessment = (
+        assessment_queryset(actor).select_related("episode__patient", "entered_by_user")
+        .filter(pk=pk).first() if pk is not None else None
+    )
+    audit_record(
+        actor=actor, action=Action.READ, object_type="assessment",
+        object_id=assessment.pk if assessment else assessment_id,
+        outcome=Outcome.OK if assessment else Outcome.NOT_FOUND,
+        clinic_id=assessment.clinic_id if assessment else None,
+    )
+    if assessment is None:
+        raise NotFound("assessment not found")
+    return assessment
+
+
+def _require_clinical(actor: User, patient: Patient, what: str) -> None:
+    if not can_see_clinical(actor, patient):
+        audit_record(
+            actor=actor, action=Action.LIST, object_type=what, outcome=Outcome.DENIED,
+            detail={"patient": patient.pk},
+        )
+        raise Forbidden("this role may not see assessments")
+
+
+def assessments_of_episode(*, actor: User, episode: Episode) -> list[Assessment]:
+    """The episode's assessments, newest first, for an actor who holds it from episode_get."""
+    _require_clinical(actor, episode.patient, "assessment")
+    found = list(
+        Assessment.objects.filter(episode=episode).select_related("entered_by_user")
+        .prefetch_related("alerts")
+    )
+    audit_record(
+        actor=actor, action=Action.LIST, object_type="assessment", outcome=Outcome.OK,
+        clinic_id=episode.clinic_id,
+        detail={"episode": episode.pk, "ids": [a.pk for a in found]},
+    )
+    return found
+
+
+def baseline_for(assessment: Assessment) -> Assessment | None:
+    """The episode's first baseline of the same instrument before this one, if any. Called
+    with an assessment already read through `assessment_get` (same episode, same audit)."""
+    if assessment.time_point == TimePoint.BASELINE:
+        return None
+    return (
+        Assessment.objects.filter(
+            episode_id=assessment.episode_id, instrument=assessment.instrument,
+            time_point=TimePoint.BASELINE, administered_at__lte=assessment.administered_at,
+        )
+        .exclude(pk=assessment.pk)
+        .order_by("administered_at", "id")
+        .first()
+    )
+
+
+def open_alerts(*, actor: User, patient: Patient, episode: Episode | None = None
+                ) -> list[SafetyAlert]:
+    """Unacknowledged safety alerts of a patient (or one episode), for clinicians only: a
+    patient is never shown the clinic's alert banner, front desk sees nothing clinical."""
+    if not has_clinical_access(actor, patient):
+        return []
+    qs = SafetyAlert.objects.filter(
+        acknowledged_at__isnull=True, assessment__episode__patient=patient
+    ).select_related("assessment__episode")
+    if episode is not None:
+        qs = qs.filter(assessment__episode=episode)
+    found = list(qs)
+    if found:
+        audit_record(
+            actor=actor, action=Action.LIST, object_type="safety_alert", outcome=Outcome.OK,
+            clinic_id=patient.clinic_id,
+            detail={"patient": patient.pk, "ids": [a.pk for a in found]},
+        )
+    return found
+
+
+def has_clinical_access(actor: User, patient: Patient) -> bool:
+    membership = membership_of(actor)
+    return (
+        membership is not None and membership.role in CLINICAL_ROLES
+        and membership.clinic_id == patient.clinic_id
+    )
+
+
+def alert_get(*, actor: User, alert_id: object) -> SafetyAlert:
+    """One alert, for a clinician of its clinic (to acknowledge it)."""
+    pk = _as_int(alert_id)
+    membership = membership_of(actor)
+    alert = (
+        SafetyAlert.objects.select_related("assessment__episode__patient")
+        .filter(pk=pk, assessment__clinic_id=membership.clinic_id).first()
+        if membership is not None and pk is not None else None
+    )
+    allowed = alert is not None and membership is not None and (
+        membership.role in CLINICAL_ROLES
+    )
+    audit_record(
+        actor=actor, action=Action.READ, object_type="safety_alert", object_id=alert_id,
+        outcome=Outcome.OK if allowed else Outcome.DENIED if alert else Outcome.NOT_FOUND,
+    )
+    if alert is None:
+        raise NotFound("alert not found")
+    if not allowed:
+        raise Forbidden("only clinicians may see safety alerts")
+    return alert
+
+
+@dataclass(frozen=True)
+class ClinicWording:
+    row: LicensedWording
+    wording: instruments.Wording
+
+
+def latest_wording(*, clinic_id: int, instrument: str) -> ClinicWording | None:
+    """The clinic's newest licensed wording for an instrument (reference text, not patient
+    data: not audited). Checked again on the way out, so a row can never misfit its form."""
+    row = LicensedWording.objects.filter(clinic_id=clinic_id, instrument=instrument).first()
+    if row is None:
+        return None
+    return ClinicWording(row, instruments.parse_wording(row.content))
+
+
+def wording_of(assessment: Assessment) -> instruments.Wording | None:
+    """The licensed wording that was shown when this assessment was answered, if any."""
+    if assessment.wording is None:
+        return None
+    return instruments.parse_wording(assessment.wording.content)
+
+
+def suggested_time_point(*, episode: Episode, instrument: str) -> str:
+    """Baseline for the first response to an instrument in an episode, follow-up after that."""
+    has_baseline = Assessment.objects.filter(
+        episode=episode, instrument=instrument, time_point=TimePoint.BASELINE
+    ).exists()
+    return TimePoint.FOLLOW_UP if has_baseline else TimePoint.BASELINE
+
+
+@dataclass(frozen=True)
+class EpisodeSummary:
+    episode: Episode
+    count: int
+    latest: Assessment | None
+
+
+def assessment_summary_of_patient(*, actor: User, patient: Patient) -> list[EpisodeSummary]:
+    """Per episode of a patient: how many assessments and the newest one. Clinicians and the
+    patient themself; anyone else gets nothing (the chart decides what else they see)."""
+    if not can_see_clinical(actor, patient):
+        return []
+    episodes = list(Episode.objects.filter(patient=patient).order_by("-opened_on", "-id"))
+    newest: dict[int, Assessment] = {}
+    counts: dict[int, int] = {}
+    for assessment in Assessment.objects.filter(episode__patient=patient):
+        counts[assessment.episode_id] = counts.get(assessment.episode_id, 0) + 1
+        newest.setdefault(assessment.episode_id, assessment)  # ordered newest first
+    audit_record(
+        actor=actor, action=Action.LIST, object_type="assessment", outcome=Outcome.OK,
+        clinic_id=patient.clinic_id,
+        detail={"patient": patient.pk, "ids": [a.pk for a in newest.values()]},
+    )
+    return [EpisodeSummary(e, counts.get(e.pk, 0), newest.get(e.pk)) for e in episodes]
