@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("acuback.accounts.urls")),
     path("patients/", include("acuback.patients.urls")),
     path("episodes/", include("acuback.episodes.urls")),
+    path("assessments/", include("acuback.assessments.urls")),
     path("screening/", include("acuback.screening.urls")),
     path("plans/", include("acuback.plans.urls")),
     path("audit/", include("acuback.audit.urls")),
