@@ -19,3 +19,12 @@ def test_it_upgrades_an_old_pbkdf2_hash_on_login(world: World) -> None:
     response = Client().post("/login/", {"username": "prac", "password": PASSWORD})
     assert response.status_code == 302
     assert User.objects.get(pk=world.practitioner.pk).password.startswith("argon2")
+
+
+def test_it_configures_argon2_first_for_production() -> None:
+    # The suite swaps in cheap Argon2 parameters (tests/conftest.py); the settings module
+    # itself is what a clinic runs.
+    import acuback.settings
+
+    assert acuback.settings.PASSWORD_HASHERS[0] == (
+        "django.contrib.auth.hashers.Argon2PasswordHasher")
