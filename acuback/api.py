@@ -110,6 +110,8 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def register_routers() -> None:
+    from acuback.assessments.api import instruments_router
+    from acuback.assessments.api import router as assessments
     from acuback.episodes.api import router as episodes
     from acuback.patients.api import router as patients
     from acuback.plans.api import router as plans
@@ -117,6 +119,8 @@ def register_routers() -> None:
 
     api.add_router("/patients", patients)
     api.add_router("/episodes", episodes)
+    api.add_router("/assessments", assessments)
+    api.add_router("/instruments", instruments_router)
     api.add_router("/screening", screening)
     api.add_router("/plans", plans)
 
