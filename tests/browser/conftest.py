@@ -1,0 +1,79 @@
+"""A real headless Chromium (the system one) driving the live Django server.
+
+One browser per test module; each test gets a fresh context (cookies, storage) and
+its own data from `build_world()`. Skips without /usr/bin/chromium, fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+from tests.personas import PASSWORD, World, build_world
+
+# Playwright's sync API keeps an asyncio loop running in this thread; Django then refuses ORM
+# calls from it (SynchronousOnlyOperation) unless told that this is safe, which it is here:
+# the test code and the loop never touch the database at the same time.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps trying to reach hosts this network refuses.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for a person to look at
+DESKTOP = {"width": 1280, "height": 900}
+TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One Chromium per test module (a launch takes well under a second). Not session-scoped:
+    Playwright's sync API keeps an asyncio loop running in this thread while it is open, so a
+    module that starts its own Playwright, or any later test that runs an event loop, would
+    fail while a session-wide browser is still up."""
+    require_service(CHROMIUM.exists(), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def world(transactional_db: None, live_server: object) -> World:
+    """The personas, committed so that the live server's thread sees them."""
+    return build_world()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001 - Playwright types
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, username: str) -> None:  # noqa: ANN001
+    """Log in through the real login form and wait for the landing page."""
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def overflows(page) -> bool:  # noqa: ANN001
+    return bool(page.evaluate(
+        "document.documentElement.scrollWidth > window.innerWidth"))
