@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from acuback.accounts.models import Clinic, Role, User
 from acuback.accounts.services import member_create, practitioner_profile_set
+from acuback.assessments.demo import demo_assessments
 from acuback.audit.context import audit_context
 from acuback.episodes.models import Episode, Radiation, Region, Side
 from acuback.episodes.services import EpisodeInput, episode_create
@@ -161,7 +162,7 @@ def _patient_login(ctx: DemoContext) -> None:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [_staff, _patients, _patient_login]
+STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments]
 
 
 def demo_load(today: dt.date | None = None) -> list[Login]:

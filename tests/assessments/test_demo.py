@@ -1,0 +1,78 @@
+"""The demo step: baselines for every episode, follow-ups for most, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from acuback.assessments.demo import demo_assessments
+from acuback.assessments.models import Assessment, TimePoint
+from acuback.demo import DemoContext
+from tests.assessments.conftest import Record
+from tests.personas import World, make_episode
+
+
+def _ctx(seed: int = 7) -> DemoContext:
+    return DemoContext(rng=random.Random(seed), today=timezone.localdate())  # noqa: S311
+
+
+def test_it_gives_every_episode_a_baseline_odi(world: World) -> None:
+    demo_assessments(_ctx())
+    with_odi = set(Assessment.objects.filter(instrument="odi", time_point=TimePoint.BASELINE)
+                   .values_list("episode_id", flat=True))
+    assert with_odi == {world.episode.pk, world.other_episode.pk, world.episode_b.pk}
+
+
+def test_it_gives_most_episodes_a_follow_up(world: World) -> None:
+    for _ in range(9):
+        make_episode(world.practitioner, world.other_patient)
+    demo_assessments(_ctx())
+    followed = (Assessment.objects.filter(time_point=TimePoint.FOLLOW_UP)
+                .values("episode").distinct())
+    assert 6 <= followed.count() <= 12
+
+
+def test_it_adds_nothing_the_second_time(world: World) -> None:
+    demo_assessments(_ctx())
+    before = Assessment.objects.count()
+    demo_assessments(_ctx(seed=8))
+    assert Assessment.objects.count() == before
+
+
+def test_it_leaves_an_episode_that_already_has_assessments(record: Record, world: World) -> None:
+    record("nrs", [5])
+    demo_assessments(_ctx())
+    assert Assessment.objects.filter(episode=world.episode).count() == 1
+
+
+class _Undo(Exception):
+    def __init__(self, rows: list[tuple[str, list[int | None]]]) -> None:
+        self.rows = rows
+
+
+def _rolled_back_run(seed: int) -> list[tuple[str, list[int | None]]]:
+    """What the step records for a seed, then undone (a savepoint rolled back)."""
+    try:
+        with transaction.atomic():
+            demo_assessments(_ctx(seed))
+            raise _Undo(list(Assessment.objects.order_by("id")
+                             .values_list("instrument", "answers")))
+    except _Undo as undo:
+        return undo.rows
+
+
+def test_it_is_the_same_for_the_same_seed(world: World) -> None:
+    assert _rolled_back_run(3) == _rolled_back_run(3)
+
+
+def test_it_differs_for_another_seed(world: World) -> None:
+    assert _rolled_back_run(3) != _rolled_back_run(4)
+
+
+def test_it_never_dates_an_answer_in_the_future(world: World) -> None:
+    demo_assessments(_ctx())
+    latest = Assessment.objects.order_by("-administered_at").first()
+    assert latest is not None and latest.administered_at < timezone.now() - dt.timedelta(hours=1)
