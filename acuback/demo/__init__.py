@@ -28,6 +28,8 @@ from acuback.patients.services import (
     health_history_update,
     patient_create,
 )
+from acuback.plans.demo import demo_plans
+from acuback.screening.demo import demo_screenings
 
 DEMO_PASSWORD = "acuback-demo-2026"  # noqa: S105 - printed to the user; demo data only
 PATIENTS_PER_CLINIC = 30
@@ -162,7 +164,8 @@ def _patient_login(ctx: DemoContext) -> None:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments]
+STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments, demo_screenings,
+                     demo_plans]
 
 
 def demo_load(today: dt.date | None = None) -> list[Login]:
