@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from acuback.clinical.icd10 import code_list
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
 from acuback.episodes.services import EpisodeInput
 from acuback.patients.forms import DateInput, ServiceErrorsMixin
@@ -22,6 +23,7 @@ class EpisodeForm(ServiceErrorsMixin, forms.Form):
                                   label="Pain spreading into the leg")
     icd10_code = forms.CharField(
         label="ICD-10-CM code", max_length=10,
+        help_text=f"From ICD-10-CM {code_list().version}: type a code or pick one from the list.",
         widget=forms.TextInput(attrs={"list": CODES_DATALIST, "autocomplete": "off",
                                       "autocapitalize": "characters", "spellcheck": "false"}),
     )

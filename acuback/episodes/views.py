@@ -21,9 +21,8 @@ FORM_METHODS = require_http_methods(["GET", "POST"])
 
 
 def _form_context(form: EpisodeForm, **extra: object) -> dict[str, object]:
-    codes = code_list()
-    return {"form": form, "codes": codes.codes.values(), "codes_version": codes.version,
-            "datalist_id": CODES_DATALIST, **extra}
+    codes = code_list().codes.values()
+    return {"form": form, "codes": codes, "datalist_id": CODES_DATALIST, **extra}
 
 
 @login_required
