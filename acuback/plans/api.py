@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 
 from acuback.clinical.acupoints import canonical_code
 from acuback.clinical.prescribing import Pattern, Side
+from acuback.episodes.models import Episode
 from acuback.plans import selectors, services
 from acuback.plans.models import Plan
 from acuback.screening.selectors import clinical_episode_get
@@ -95,7 +96,7 @@ class PlanOut(Schema):
         return plan.diff()
 
 
-def _episode(request: HttpRequest, episode_id: int, action: str = "read") -> Any:
+def _episode(request: HttpRequest, episode_id: int, action: str = "read") -> Episode:
     return clinical_episode_get(actor=request.user, episode_id=episode_id, what="plan",
                                 action=action)
 

@@ -79,7 +79,7 @@ class Plan(models.Model):
         return sum(p.needles for p in self.points.all())
 
     def goal_words(self) -> list[str]:
-        return [goal_words(g) for g in self.goals]
+        return [describe_goal(g) for g in self.goals]
 
     def diff(self) -> list[DiffRow]:
         """The prescriber's points against the practitioner's: the proposal's points in its
@@ -94,7 +94,7 @@ class Plan(models.Model):
         return rows
 
 
-def goal_words(goal: dict[str, Any]) -> str:
+def describe_goal(goal: dict[str, Any]) -> str:
     """ODI < 20, or the free-text goal as written."""
     if goal.get("instrument"):
         target = goal.get("target")
