@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from acuback.audit.models import AppendOnlyError, AuditEntry
 from acuback.audit.services import audit_record, audit_verify
 
