@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,6 +33,9 @@ def user_login_check(*, username: str, password: str) -> User:
     now = timezone.now()
     known = User.objects.filter(username__iexact=username.strip()).first()
     if known is not None and known.locked_until and known.locked_until > now:
+        # Hash anyway: answering a locked account faster than a wrong password would tell an
+        # attacker that this username exists.
+        check_password(password, known.password)
         audit_record(actor=known, action=Action.LOGIN, object_type="session",
                      outcome=Outcome.DENIED, detail={"reason": "locked"})
         raise LoginRefused(LOGIN_REFUSED)

@@ -96,3 +96,16 @@ def test_it_audits_the_refusal_of_a_locked_account(world: World) -> None:
     entry = AuditEntry.objects.filter(action="login").first()
     assert (entry.actor_id, entry.outcome, entry.detail) == (
         world.practitioner.pk, "denied", {"reason": "locked"})
+
+
+def test_it_spends_a_password_check_on_a_locked_account_too(world: World) -> None:
+    """A locked account must not answer faster than a wrong password (that would reveal that
+    the username exists): both run the password hasher once."""
+    from django.contrib.auth.hashers import identify_hasher
+
+    hasher = type(identify_hasher(world.practitioner.password))  # the one that verifies it
+    _fail(settings.LOCKOUT_THRESHOLD)
+    with mock.patch.object(hasher, "verify", autospec=True,
+                           side_effect=lambda self, p, e: False) as verify:
+        _attempt(PASSWORD)
+    assert verify.call_count == 1
