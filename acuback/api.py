@@ -109,6 +109,11 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc.message), str(exc.message))
 
 
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/ path no endpoint claims: a problem response, never Django's HTML 404."""
+    return problem(request, 404, "Not found", f"No API endpoint at {request.path}.")
+
+
 def register_routers() -> None:
     from acuback.assessments.api import instruments_router
     from acuback.assessments.api import router as assessments

@@ -1,13 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from acuback.api import api
+from acuback.api import api, unknown_path
 
 admin.site.site_header = "acuback administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", unknown_path),
     path("", include("acuback.web.urls")),
     path("", include("acuback.accounts.urls")),
     path("patients/", include("acuback.patients.urls")),

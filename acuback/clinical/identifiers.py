@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_NPI = re.compile(r"[0-9]{10}")  # ASCII digits only: str.isdigit() accepts "²" and fullwidth
+
 
 def npi_is_valid(npi: str) -> bool:
     """True for a 10-digit NPI whose last digit is its Luhn check digit.
@@ -9,7 +13,7 @@ def npi_is_valid(npi: str) -> bool:
     CMS, "Requirements for the NPI check digit": the Luhn formula is applied to the nine
     digits prefixed with the card issuer code 80840, which adds a constant 24 to the sum.
     """
-    if len(npi) != 10 or not npi.isdigit():
+    if not _NPI.fullmatch(npi):
         return False
     total = 24
     for index, char in enumerate(reversed(npi[:9])):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,8 +27,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
-    if membership is None:
-        return redirect("logout")
+    if membership is None:  # e.g. a superuser made with createsuperuser
+        if request.user.is_staff:
+            return redirect("admin:index")
+        return render(request, "web/no_clinic.html")
     if membership.role == Role.PATIENT:
         return redirect("my_record")
     return redirect("patient_list")

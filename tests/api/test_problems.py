@@ -114,3 +114,8 @@ def test_it_answers_404_for_an_id_longer_than_the_audit_column(world: World, cli
     # The refused id is audited; AuditEntry.object_id holds 64 characters, and PostgreSQL,
     # unlike SQLite, refuses a longer value instead of storing it.
     problem(client_for("practitioner").get(f"/api/patients/{10**80}"), 404)
+
+
+def test_it_answers_an_unknown_api_path_with_a_problem(world: World, client_for) -> None:  # noqa: ANN001
+    response = client_for("practitioner").get("/api/no-such-thing/")
+    assert "/api/no-such-thing/" in problem(response, 404)["detail"]

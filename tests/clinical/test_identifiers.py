@@ -42,18 +42,12 @@ def test_it_refuses_anything_but_ten_digits(bad: str) -> None:
     assert not npi_is_valid(bad)
 
 
-# str.isdigit() is true for fullwidth and superscript digits: the first passes as a valid NPI,
-# the second crashes int(). identifiers.py is outside this change; the accounts service guards
-# with isascii() meanwhile (tests/accounts/test_practitioner_profile.py).
-NON_ASCII_BUG = pytest.mark.xfail(strict=True, reason="npi_is_valid trusts str.isdigit()")
-
-
-@NON_ASCII_BUG
+# str.isdigit() is true for fullwidth and superscript digits: the first would pass as a valid
+# NPI, the second would crash int().
 def test_it_refuses_fullwidth_digits() -> None:
     assert not npi_is_valid("\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff13")
 
 
-@NON_ASCII_BUG
 def test_it_refuses_a_superscript_digit_without_crashing() -> None:
     assert not npi_is_valid("123456789\u00b2")
 
