@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from acuback.accounts.access import NotFound, membership_of
 from acuback.assessments import fhir, selectors, services
@@ -87,13 +87,13 @@ def assessment_list(request: HttpRequest, query: Query[EpisodeQuery]) -> list[As
 
 
 @router.post("/", response={201: AssessmentOut}, summary="Record (score and store) a response")
-def assessment_create(request: HttpRequest, payload: AssessmentIn) -> tuple[int, Assessment]:
+def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Status[Assessment]:
     episode = episode_get(actor=request.user, episode_id=payload.episode_id)
-    return 201, services.assessment_record(
+    return Status(201, services.assessment_record(
         actor=request.user, episode=episode, instrument=payload.instrument,
         answers=payload.answers, time_point=payload.time_point,
         visit_number=payload.visit_number, administered_at=payload.administered_at,
-    )
+    ))
 
 
 @router.get("/{assessment_id}", response=AssessmentOut, summary="One assessment")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from acuback.episodes import selectors, services
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
@@ -58,13 +58,14 @@ def _input(payload: EpisodeIn, status: str = EpisodeStatus.ACTIVE) -> services.E
 
 
 @router.post("/", response={201: EpisodeOut}, summary="Open an episode of care")
-def episode_create(request: HttpRequest, payload: EpisodeCreateIn) -> tuple[int, Episode]:
+def episode_create(request: HttpRequest, payload: EpisodeCreateIn) -> Status[Episode]:
     from acuback.patients.selectors import patient_get_clinical
 
     patient = patient_get_clinical(
         actor=request.user, patient_id=payload.patient_id, what="episode"
     )
-    return 201, services.episode_create(actor=request.user, patient=patient, data=_input(payload))
+    created = services.episode_create(actor=request.user, patient=patient, data=_input(payload))
+    return Status(201, created)
 
 
 @router.get("/{episode_id}", response=EpisodeOut, summary="An episode of care")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from acuback.episodes.api import EpisodeOut
 from acuback.episodes.selectors import episodes_of_patient
@@ -103,8 +103,8 @@ def patient_list(request: HttpRequest, filters: Query[PatientSearchIn]) -> dict[
 
 
 @router.post("/", response={201: PatientOut}, summary="Register a patient")
-def patient_create(request: HttpRequest, payload: PatientIn) -> tuple[int, Patient]:
-    return 201, services.patient_create(actor=request.user, data=_input(payload))
+def patient_create(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
+    return Status(201, services.patient_create(actor=request.user, data=_input(payload)))
 
 
 @router.get("/{patient_id}", response=PatientOut, summary="A patient's demographics")
