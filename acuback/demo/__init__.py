@@ -137,8 +137,11 @@ def _one_patient(ctx: DemoContext, clinic: Clinic, clinician: User,
                    witness="Sam Okafor")
     for _ in range(1 if i % 4 else 2):
         region = rng.choice(list(Region))
-        onset = ctx.today - dt.timedelta(days=rng.choice([10, 40, 100, 200, 400, 900]))
-        episode_create(actor=clinician, patient=patient, data=EpisodeInput(
+        # Opened about three months ago, so the questionnaires, screens and plans the later
+        # demo steps date after opening fall inside the episode; pain began before that.
+        opened = ctx.today - dt.timedelta(days=rng.randint(95, 110))
+        onset = opened - dt.timedelta(days=rng.choice([10, 40, 100, 200, 400, 900]))
+        episode = episode_create(actor=clinician, patient=patient, data=EpisodeInput(
             onset_date=onset, region=region,
             side=rng.choice(list(Side)),
             radiation=rng.choice([Radiation.NONE, Radiation.NONE, Radiation.POSTERIOR_LEG,
@@ -148,6 +151,8 @@ def _one_patient(ctx: DemoContext, clinic: Clinic, clinician: User,
                                         "no clear cause"]),
             pregnancy_associated=pregnant,
         ))
+        # Synthetic history only: real episodes are opened on the day they are entered.
+        Episode.objects.filter(pk=episode.pk).update(opened_on=opened)
 
 
 def _patient_login(ctx: DemoContext) -> None:
