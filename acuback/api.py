@@ -71,6 +71,14 @@ def problem(
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    from acuback.audit.models import Action, Outcome
+    from acuback.audit.services import audit_record
+
+    # A refused attempt is audited like any other, with no actor to name.
+    action = Action.READ if request.method in ("GET", "HEAD") else Action.UPDATE
+    audit_record(actor=None, action=action, object_type="api", object_id=request.path[:64],
+                 outcome=Outcome.DENIED, detail={"method": request.method,
+                                                 "reason": "not authenticated"})
     response = problem(request, 401, "Not authenticated",
                        "Log in, or send an API token as 'Authorization: Bearer <token>'.")
     response["WWW-Authenticate"] = "Bearer"

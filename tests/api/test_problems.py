@@ -119,3 +119,13 @@ def test_it_answers_404_for_an_id_longer_than_the_audit_column(world: World, cli
 def test_it_answers_an_unknown_api_path_with_a_problem(world: World, client_for) -> None:  # noqa: ANN001
     response = client_for("practitioner").get("/api/no-such-thing/")
     assert "/api/no-such-thing/" in problem(response, 404)["detail"]
+
+
+def test_it_audits_an_anonymous_api_attempt(world: World, client_for) -> None:  # noqa: ANN001
+    from acuback.audit.models import AuditEntry
+
+    client_for("anonymous").get(f"/api/patients/{world.patient.pk}", REMOTE_ADDR="203.0.113.9")
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert (entry.actor_id, entry.object_type, entry.outcome, entry.client_addr) == (
+        None, "api", "denied", "203.0.113.9")
+    assert entry.object_id == f"/api/patients/{world.patient.pk}"
