@@ -240,6 +240,17 @@ def band_for(definition: Definition, total: float | None) -> str | None:
     return None
 
 
+def summed_score(definition: Definition, answers: Sequence[Answer]) -> Result:
+    """The plain rule most instruments share: every item answered, total = sum of the codes,
+    band from the definition (None where it has none). A one-item scale's total is its answer."""
+    check_answers(definition, answers)
+    reason = skipped_reason(definition, answers)
+    if reason is not None:
+        return Result(definition.id, None, None, reason)
+    total = sum(complete(answers))
+    return Result(definition.id, total, band_for(definition, total))
+
+
 def choices(labels: Sequence[str], *, start: int = 0) -> tuple[Option, ...]:
     """Options coded start, start+1, ... with the given labels."""
     return tuple(Option(code, label) for code, label in enumerate(labels, start=start))

@@ -11,10 +11,7 @@ from acuback.clinical.instruments.definition import (
     Item,
     MinimalImportantChange,
     Result,
-    band_for,
-    check_answers,
-    complete,
-    skipped_reason,
+    summed_score,
 )
 from acuback.clinical.instruments.phq9 import FREQUENCY, PFIZER, TWO_WEEK_STEM
 
@@ -71,9 +68,4 @@ DEFINITION = Definition(
 
 
 def score(answers: Sequence[Answer]) -> Result:
-    check_answers(DEFINITION, answers)
-    reason = skipped_reason(DEFINITION, answers)
-    if reason is not None:
-        return Result("gad7", None, None, reason)
-    total = sum(complete(answers))
-    return Result("gad7", total, band_for(DEFINITION, total))
+    return summed_score(DEFINITION, answers)

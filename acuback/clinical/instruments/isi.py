@@ -13,10 +13,7 @@ from acuback.clinical.instruments.definition import (
     MinimalImportantChange,
     Option,
     Result,
-    band_for,
-    check_answers,
-    complete,
-    skipped_reason,
+    summed_score,
 )
 
 # ISI wording is (c) C.M. Morin, licensed through Mapi Research Trust: we ship our own short
@@ -68,9 +65,4 @@ DEFINITION = Definition(
 
 
 def score(answers: Sequence[Answer]) -> Result:
-    check_answers(DEFINITION, answers)
-    reason = skipped_reason(DEFINITION, answers)
-    if reason is not None:
-        return Result("isi", None, None, reason)
-    total = sum(complete(answers))
-    return Result("isi", total, band_for(DEFINITION, total))
+    return summed_score(DEFINITION, answers)

@@ -12,10 +12,8 @@ from acuback.clinical.instruments.definition import (
     Item,
     MinimalImportantChange,
     Result,
-    band_for,
-    check_answers,
     choices,
-    skipped_reason,
+    summed_score,
 )
 
 LABELS = (
@@ -71,9 +69,4 @@ DEFINITION = Definition(
 
 
 def score(answers: Sequence[Answer]) -> Result:
-    check_answers(DEFINITION, answers)
-    reason = skipped_reason(DEFINITION, answers)
-    if reason is not None:
-        return Result("pgic", None, None, reason)
-    total = answers[0]
-    return Result("pgic", total, band_for(DEFINITION, total))
+    return summed_score(DEFINITION, answers)

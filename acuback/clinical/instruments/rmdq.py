@@ -11,10 +11,8 @@ from acuback.clinical.instruments.definition import (
     Item,
     MinimalImportantChange,
     Result,
-    check_answers,
     choices,
-    complete,
-    skipped_reason,
+    summed_score,
 )
 
 _APPLIES = choices(("does not apply to me today", "applies to me today"))
@@ -142,10 +140,6 @@ DEFINITION = Definition(
 
 
 def score(answers: Sequence[Answer]) -> Result:
-    check_answers(DEFINITION, answers)
     # On paper an unticked statement scores 0, so "missing" cannot be seen; in electronic
     # capture each statement is asked, and acuback allows none to be skipped (DOMAIN.md Part 1).
-    reason = skipped_reason(DEFINITION, answers)
-    if reason is not None:
-        return Result("rmdq", None, None, reason)
-    return Result("rmdq", sum(complete(answers)), None)
+    return summed_score(DEFINITION, answers)
