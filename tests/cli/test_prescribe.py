@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli import acuback
+
 PLAIN = {"region": "lumbar", "side": "bilateral", "radiation": "none", "chronicity": "chronic"}
-
-
-def acuback(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "acuback", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def prescribe_stdin(data: object) -> subprocess.CompletedProcess[str]:
