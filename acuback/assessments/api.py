@@ -13,6 +13,7 @@ from acuback.assessments import fhir, selectors, services
 from acuback.assessments.models import Assessment, SafetyAlert, TimePoint
 from acuback.clinical import instruments
 from acuback.episodes.selectors import episode_get
+from acuback.schemas import InputSchema
 
 router = Router(tags=["assessments"])
 instruments_router = Router(tags=["instruments"])
@@ -20,7 +21,7 @@ instruments_router = Router(tags=["instruments"])
 FHIR_JSON = "application/fhir+json"
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InputSchema):
     episode_id: int
     instrument: str = Field(max_length=20)
     # Any JSON values: the clinical core checks each one and names the item it rejects.
@@ -61,11 +62,11 @@ class AssessmentOut(Schema):
         return list(obj.alerts.all())
 
 
-class EpisodeQuery(Schema):
+class EpisodeQuery(InputSchema):
     episode_id: int
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 

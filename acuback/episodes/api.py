@@ -9,11 +9,12 @@ from ninja import Field, Router, Schema, Status
 
 from acuback.episodes import selectors, services
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
+from acuback.schemas import InputSchema
 
 router = Router(tags=["episodes"])
 
 
-class EpisodeIn(Schema):
+class EpisodeIn(InputSchema):
     onset_date: dt.date
     region: Region
     side: Side

@@ -11,11 +11,12 @@ from acuback.episodes.api import EpisodeOut
 from acuback.episodes.selectors import episodes_of_patient
 from acuback.patients import selectors, services
 from acuback.patients.models import Patient, Sex
+from acuback.schemas import InputSchema
 
 router = Router(tags=["patients"])
 
 
-class PatientIn(Schema):
+class PatientIn(InputSchema):
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     date_of_birth: dt.date
@@ -50,7 +51,7 @@ class PatientPageOut(Schema):
     results: list[PatientOut]
 
 
-class PatientSearchIn(Schema):
+class PatientSearchIn(InputSchema):
     q: str = Field("", max_length=100, description="words of the name")
     date_of_birth: dt.date | None = None
     page: int = Field(1, ge=1)
@@ -72,7 +73,7 @@ class HealthOut(Schema):
     medications: str
 
 
-class HealthIn(Schema):
+class HealthIn(InputSchema):
     pregnant: bool = False
     pregnancy_weeks: int | None = Field(None, ge=0, le=45)
     anticoagulant: bool = False

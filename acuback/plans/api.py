@@ -20,17 +20,18 @@ from acuback.clinical.prescribing import Pattern, Side
 from acuback.episodes.models import Episode
 from acuback.plans import selectors, services
 from acuback.plans.models import Plan
+from acuback.schemas import InputSchema
 from acuback.screening.selectors import clinical_episode_get
 
 router = Router(tags=["plans"])
 
 
-class ProposalQuery(Schema):
+class ProposalQuery(InputSchema):
     pattern: Pattern | None = None
     estim_requested: bool = False
 
 
-class PointIn(Schema):
+class PointIn(InputSchema):
     code: str = Field(min_length=1, max_length=12)
     side: Side | None = Field(None, description="default: both sides, or midline")
     why: str = Field("", max_length=300)
@@ -39,14 +40,14 @@ class PointIn(Schema):
     )
 
 
-class GoalIn(Schema):
+class GoalIn(InputSchema):
     instrument: str = Field("", description="an instrument id, e.g. odi")
     comparator: str = Field("", description="<, <=, > or >=")
     target: float | None = None
     text: str = Field("", max_length=300, description="or a goal in words")
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     based_on: int = Field(ge=0, description="number of the current plan you revise; 0 if none")
     pattern: Pattern | None = None
     estim_requested: bool = False

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from acuback.schemas import InputSchema
 from acuback.screening import selectors, services
 from acuback.screening.models import Referral, ReferralOutcome, Screening
 
@@ -52,12 +53,12 @@ class StatusOut(Schema):
     current: ScreeningOut | None = Field(description="the latest screen, or null")
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(InputSchema):
     flags: dict[str, bool] = Field(description="every red flag id -> true (yes) / false (no)")
     screened_on: dt.date | None = Field(None, description="default today; never after today")
 
 
-class ReferralIn(Schema):
+class ReferralIn(InputSchema):
     outcome: ReferralOutcome
     note: str = Field("", max_length=services.NOTE_MAX)
 
