@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "points": ("acuback.cli.points", "look up the acupoint catalogue"),
     "screen": ("acuback.cli.screen", "red-flag screening of a patient (JSON in, JSON out)"),
     "prescribe": ("acuback.cli.prescribe", "propose acupoints for a patient (JSON in, JSON out)"),
+    "coverage": ("acuback.cli.coverage", "Medicare NCD 30.3.3 coverage of the next visit (JSON)"),
 }
 
 
