@@ -13,7 +13,12 @@ and a `reason`. See README.md in this folder for each instrument's source and ru
 
 from __future__ import annotations
 
-from acuback.clinical.instruments.change import Change, assess_change
+from acuback.clinical.instruments.change import (
+    CHANGE_RULES_VERSION,
+    Change,
+    Verdict,
+    assess_change,
+)
 from acuback.clinical.instruments.definition import (
     Answer,
     AnswerError,
@@ -34,6 +39,7 @@ from acuback.clinical.instruments.registry import (
 from acuback.clinical.instruments.wording import Wording, WordingError, parse_wording
 
 __all__ = [
+    "CHANGE_RULES_VERSION",
     "INSTRUMENTS",
     "Answer",
     "AnswerError",
@@ -46,6 +52,7 @@ __all__ = [
     "Option",
     "Result",
     "UnknownInstrumentError",
+    "Verdict",
     "Wording",
     "WordingError",
     "assess_change",

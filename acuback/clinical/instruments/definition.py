@@ -100,10 +100,12 @@ class Copyright:
 class MinimalImportantChange:
     """Responder thresholds, from baseline to follow-up (DOMAIN.md, "Minimal important change").
 
-    Every total here is "lower is better", so improvement = baseline - follow-up. A change
-    meets the threshold when it reaches ``points`` OR ``percent`` of baseline. With neither set
-    the change is reported without a verdict (PHQ-9, GAD-7, and instruments with no MIC).
-    ``improved_codes`` is for a rating of change (PGIC), which is judged on its own.
+    Improvement is the change in the better direction (baseline - follow-up where lower is
+    better, the definition's ``higher_is_better`` otherwise). A change meets the threshold when
+    it reaches ``points`` OR ``percent`` of baseline; IMMPACT asks for both methods, so the
+    change reports each. With neither set the change is reported without a verdict (PHQ-9,
+    GAD-7, and instruments with no MIC). ``improved_codes`` and ``worse_codes`` are for a rating
+    of change (PGIC), which is judged on its own.
     """
 
     points: float | None
@@ -111,6 +113,7 @@ class MinimalImportantChange:
     source: str
     substantial_percent: float | None = None
     improved_codes: tuple[int, ...] = ()
+    worse_codes: tuple[int, ...] = ()
 
     @property
     def has_threshold(self) -> bool:
@@ -126,8 +129,8 @@ class Definition:
     items: tuple[Item, ...]
     recall_period: str
     instructions: str  # our own words
-    total_range: tuple[int, int]
-    total_unit: str  # UCUM: "{score}" or "%"
+    total_range: tuple[float, float]
+    total_unit: str  # UCUM: "{score}", "%" or "min"
     bands: tuple[Band, ...]
     mic: MinimalImportantChange
     copyright: Copyright
@@ -137,6 +140,7 @@ class Definition:
     max_missing: int = 0  # items that may be skipped and still give a total
     extras: tuple[str, ...] = ()  # extra Result fields this instrument reports
     extras_loinc: tuple[tuple[str, str], ...] = ()  # (extra field, LOINC code) where one exists
+    higher_is_better: bool = False  # every instrument so far: a lower total is better
 
     @property
     def ships_wording(self) -> bool:

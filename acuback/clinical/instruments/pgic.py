@@ -50,11 +50,13 @@ DEFINITION = Definition(
     # One band per answer: the rating is its own interpretation.
     bands=tuple(Band(code, code, label) for code, label in enumerate(LABELS, start=1)),
     # IMMPACT (Dworkin 2008): "much improved" or "very much improved" counts as improved.
+    # "Much worse" or "very much worse" counts as worse: the mirror of that rule, our choice.
     mic=MinimalImportantChange(
         points=None,
         percent=None,
         source="Dworkin et al., J Pain 2008;9:105-121 (IMMPACT)",
         improved_codes=(1, 2),
+        worse_codes=(6, 7),
     ),
     copyright=Copyright(
         holder="public domain (adapted from Guy's Clinical Global Impression, 1976)",
