@@ -77,7 +77,9 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before reuse so a restarted server costs no errors.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60,
+                                                  conn_health_checks=True)}
 else:
     # SQLite: WAL so readers never block the writer, a busy timeout instead of "database is
     # locked", and IMMEDIATE transactions so a write never upgrades a read lock mid-way.

@@ -1,9 +1,28 @@
-"""`acuback serve [--host H] [--port P]`: migrate if needed, then serve with gunicorn."""
+"""`acuback serve [--host H] [--port P]`: migrate if needed, then serve with gunicorn.
+
+The master process migrates, then forks the workers. It must hold no database connection when
+it forks: a forked child inherits the socket, and with persistent connections (`conn_max_age`)
+every worker would then talk to PostgreSQL over that one socket at once, their answers crossing
+(server errors, sessions read back empty). So the master closes its connections once it has
+migrated and again before every fork (gunicorn forks anew when a worker dies), and each worker
+opens its own.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
+
+
+def _close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _pre_fork(server: Any, worker: Any) -> None:  # gunicorn checks a hook's arity
+    _close_connections()
 
 
 def main(argv: list[str]) -> int:
@@ -33,10 +52,12 @@ def main(argv: list[str]) -> int:
             self.cfg.set("workers", args.workers)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
+            self.cfg.set("pre_fork", _pre_fork)
 
         def load(self) -> object:
             return application
 
+    _close_connections()
     print(f"acuback serving on http://{args.host}:{args.port}", flush=True)
     Server().run()
     return 0

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +16,7 @@ from django.test import Client
 from acuback.audit.models import AuditEntry
 from acuback.cli import main
 from tests.personas import World
+from tests.served import Served
 from tests.test_settings import LONG_KEY, acuback, clean_env
 
 PRODUCTION = {"ACUBACK_SECRET_KEY": LONG_KEY, "ACUBACK_ALLOWED_HOSTS": "clinic.example"}
@@ -28,12 +26,6 @@ def _production(data_dir: Path, **overrides: str) -> dict[str, str]:
     # Any database URL switches to production settings; `check` needs no server behind it.
     return {"ACUBACK_DATABASE_URL": f"sqlite:///{data_dir / 'prod.sqlite3'}", **PRODUCTION,
             **overrides}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -47,31 +39,12 @@ def _get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`acuback serve` on a free loopback port with its own data dir, until /healthz says 200."""
-    port = _free_port()
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "acuback", "serve", "--port", str(port), "--workers", "1"],
-        env=clean_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    served = Served(clean_env(tmp_path), workers=1)
+    served.start()
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        else:
-            pytest.fail("acuback serve did not answer /healthz within 90 s")
-        yield base
+        yield served.base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        served.stop()
 
 
 def _counts(data_dir: Path) -> dict[str, int]:
