@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "screen": ("acuback.cli.screen", "red-flag screening of a patient (JSON in, JSON out)"),
     "prescribe": ("acuback.cli.prescribe", "propose acupoints for a patient (JSON in, JSON out)"),
     "coverage": ("acuback.cli.coverage", "Medicare NCD 30.3.3 coverage of the next visit (JSON)"),
+    "analyze": ("acuback.cli.analyze", "analyses of outcome data (compare two groups, ...)"),
 }
 
 
