@@ -22,8 +22,7 @@ class AssessmentAdmin(AuditedReadsAdmin):
 @admin.register(SafetyAlert)
 class SafetyAlertAdmin(AuditedReadsAdmin):
     audit_object_type = "safety_alert"
-    clinic_path = "assessment__clinic"
-    list_display = ("id", "assessment", "kind", "raised_at", "acknowledged_at",
+    list_display = ("id", "patient", "kind", "raised_at", "raised_by", "acknowledged_at",
                     "acknowledged_by")
     list_filter = ("kind",)
 

@@ -34,7 +34,11 @@ class AssessmentIn(InputSchema):
 class AlertOut(Schema):
     id: int
     kind: str
+    patient_id: int
+    assessment_id: int | None
+    screening_id: int | None
     raised_at: dt.datetime
+    raised_by_id: int
     acknowledged_at: dt.datetime | None
     acknowledged_by_id: int | None
     note: str
@@ -67,7 +71,7 @@ class EpisodeQuery(InputSchema):
 
 
 class AcknowledgeIn(InputSchema):
-    note: str = Field("", max_length=2000)
+    note: str = Field(max_length=2000, description="what was done; required")
 
 
 class InstrumentOut(Schema):

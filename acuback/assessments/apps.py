@@ -5,3 +5,14 @@ class AssessmentsConfig(AppConfig):
     name = "acuback.assessments"
     label = "assessments"
     verbose_name = "Assessments"
+
+    def ready(self) -> None:
+        from acuback.accounts.models import CLINICAL_ROLES
+        from acuback.assessments.alerts import attention_section
+        from acuback.web.start import Section, register
+
+        register(Section(
+            name="attention", title="Needs your attention today",
+            template="assessments/_start_attention.html", build=attention_section,
+            roles=CLINICAL_ROLES, order=0,
+        ))

@@ -34,6 +34,9 @@ class EnteredBy(models.TextChoices):
 
 class AlertKind(models.TextChoices):
     PHQ9_ITEM9 = "phq9_item9", "PHQ-9 item 9: thoughts of death or self-harm"
+    # An urgent or emergency red-flag screen: the patient must be referred before any needling
+    # (DOMAIN.md Part 1, red-flag screening decisions).
+    RED_FLAG_REFERRAL = "red_flag_referral", "Red flags: referral needed before treatment"
 
 
 class LicensedWording(models.Model):
@@ -118,11 +121,28 @@ class Assessment(models.Model):
 
 
 class SafetyAlert(models.Model):
-    """Something in an answer a clinician must see and act on. Open until acknowledged."""
+    """Something a clinician must see and act on: an answer to a questionnaire (PHQ-9 item 9)
+    or a red-flag screen that needs referral. Open until a clinician acknowledges it with a
+    note of what was done. `patient` and `clinic` are stored again (they are the source's) so
+    that the patient list and the start page find open alerts in one indexed query."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="alerts")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="safety_alerts"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    screening = models.ForeignKey(
+        "screening.Screening", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="alerts",
+    )
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     raised_at = models.DateTimeField(auto_now_add=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        help_text="who entered the answers that raised it (the patient, or a clinician)",
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -134,11 +154,32 @@ class SafetyAlert(models.Model):
         ordering = ["-raised_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "kind"], name="one_alert_per_kind"),
+            models.UniqueConstraint(fields=["screening", "kind"],
+                                    name="one_alert_per_screening_kind"),
+            models.CheckConstraint(
+                name="alert_has_one_source",
+                condition=(
+                    models.Q(assessment__isnull=False, screening__isnull=True)
+                    | models.Q(assessment__isnull=True, screening__isnull=False)
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "acknowledged_at"]),
+            models.Index(fields=["clinic", "acknowledged_at"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} (assessment #{self.assessment_id})"
+        source = (f"assessment #{self.assessment_id}" if self.assessment_id
+                  else f"screen #{self.screening_id}")
+        return f"{self.get_kind_display()} ({source})"
 
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def episode_id(self) -> int:
+        source = self.assessment if self.assessment_id else self.screening
+        assert source is not None  # noqa: S101 - the check constraint guarantees one source
+        return source.episode_id

@@ -135,8 +135,15 @@ ALERT_ITEM = {AlertKind.PHQ9_ITEM9: 9}
 
 
 def alert_text(alert: SafetyAlert) -> str:
-    """What the patient answered that raised the alert, in the form's words."""
+    """What raised the alert: the patient's answer in the form's words, or the red flags of the
+    screen and its decision."""
+    if alert.screening is not None:
+        screen = alert.screening
+        flags = ", ".join(screen.fired_words) or "none"
+        return (f"the red-flag screen of {screen.screened_on:%-d %b %Y} "
+                f"({screen.get_decision_display().lower()}: {flags})")
     assessment = alert.assessment
+    assert assessment is not None  # noqa: S101 - the check constraint: one source or the other
     definition = instruments.get(assessment.instrument)
     row = answer_rows(assessment, wording_of(assessment))[ALERT_ITEM[alert.kind] - 1]
     return f"{definition.short_name} item {row.number} ({row.text}): \u201c{row.answer}\u201d"

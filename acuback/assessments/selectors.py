@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, Role, User
@@ -112,10 +112,10 @@ def open_alerts(*, actor: User, patient: Patient, episode: Episode | None = None
     if not has_clinical_access(actor, patient):
         return []
     qs = SafetyAlert.objects.filter(
-        acknowledged_at__isnull=True, assessment__episode__patient=patient
-    ).select_related("assessment__episode")
+        acknowledged_at__isnull=True, patient=patient
+    ).select_related("patient", "raised_by", "assessment", "screening")
     if episode is not None:
-        qs = qs.filter(assessment__episode=episode)
+        qs = qs.filter(Q(assessment__episode=episode) | Q(screening__episode=episode))
     found = list(qs)
     if found:
         audit_record(
@@ -139,8 +139,8 @@ def alert_get(*, actor: User, alert_id: object) -> SafetyAlert:
     pk = _as_int(alert_id)
     membership = membership_of(actor)
     alert = (
-        SafetyAlert.objects.select_related("assessment__episode__patient")
-        .filter(pk=pk, assessment__clinic_id=membership.clinic_id).first()
+        SafetyAlert.objects.select_related("patient", "assessment", "screening")
+        .filter(pk=pk, clinic_id=membership.clinic_id).first()
         if membership is not None and pk is not None else None
     )
     allowed = alert is not None and membership is not None and (

@@ -26,6 +26,8 @@ from acuback.audit.services import audit_record
 from acuback.clinical import instruments
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
+from acuback.patients.models import Patient
+from acuback.screening.models import Screening
 
 # A device clock a little ahead of the server's must not make a fresh answer "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -137,7 +139,8 @@ def _store(
     # DOMAIN.md 1.6: any answer above 0 to PHQ-9 item 9 starts the safety workflow, whatever
     # the total.
     if result.item9_positive:
-        _alert_raise(actor=actor, assessment=assessment, kind=AlertKind.PHQ9_ITEM9)
+        alert_raise(actor=actor, patient=episode.patient, assessment=assessment,
+                    kind=AlertKind.PHQ9_ITEM9)
     return assessment
 
 
@@ -155,23 +158,39 @@ def _audit_refusal(actor: User, episode: Episode, instrument: object, exc: Excep
     )
 
 
-def _alert_raise(*, actor: User, assessment: Assessment, kind: str) -> SafetyAlert:
-    alert = SafetyAlert.objects.create(assessment=assessment, kind=kind)
+def alert_raise(
+    *, actor: User, patient: Patient, kind: str, assessment: Assessment | None = None,
+    screening: Screening | None = None,
+) -> SafetyAlert:
+    """Open a safety alert for the patient's clinicians; called inside the transaction that
+    stores its source (the assessment or the red-flag screen), so both are kept or neither."""
+    alert = SafetyAlert.objects.create(
+        clinic_id=patient.clinic_id, patient=patient, assessment=assessment,
+        screening=screening, kind=kind, raised_by=actor,
+    )
+    source = assessment if assessment is not None else screening
     audit_record(
         actor=actor, action=Action.CREATE, object_type="safety_alert", object_id=alert.pk,
-        outcome=Outcome.OK, clinic_id=assessment.clinic_id,
-        detail={"assessment": assessment.pk, "episode": assessment.episode_id, "kind": kind},
+        outcome=Outcome.OK, clinic_id=patient.clinic_id,
+        detail={"patient": patient.pk, "episode": source.episode_id if source else None,
+                "assessment": assessment.pk if assessment else None,
+                "screening": screening.pk if screening else None, "kind": kind},
     )
     return alert
 
 
 @transaction.atomic
-def alert_acknowledge(*, actor: User, alert: SafetyAlert, note: str = "") -> SafetyAlert:
-    """A clinician confirms they have seen the alert and acted; recorded once, audited."""
+def alert_acknowledge(*, actor: User, alert: SafetyAlert, note: str) -> SafetyAlert:
+    """A clinician confirms they have seen the alert and says what was done; recorded once,
+    audited. The note is required: an alert closed without one says nothing about whether the
+    patient was reached, and the next clinician could not tell."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CLINICAL_ROLES:
         raise Forbidden("only clinicians may acknowledge a safety alert")
     note = note.strip()
+    if not note:
+        raise InputError({"note": ["Say what was done (for example: phoned the patient, "
+                                   "safe, GP informed)."]})
     if len(note) > MAX_NOTE:
         raise InputError({"note": [f"Keep the note under {MAX_NOTE} characters."]})
     now = timezone.now()
@@ -182,8 +201,9 @@ def alert_acknowledge(*, actor: User, alert: SafetyAlert, note: str = "") -> Saf
         raise ConflictError("This alert was already acknowledged.")
     audit_record(
         actor=actor, action=Action.UPDATE, object_type="safety_alert", object_id=alert.pk,
-        outcome=Outcome.OK, clinic_id=alert.assessment.clinic_id,
-        detail={"acknowledged": True, "assessment": alert.assessment_id},
+        outcome=Outcome.OK, clinic_id=alert.clinic_id,
+        detail={"acknowledged": True, "patient": alert.patient_id,
+                "assessment": alert.assessment_id, "screening": alert.screening_id},
     )
     alert.refresh_from_db()
     return alert

@@ -120,7 +120,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.user.role == Role.PATIENT:
         return render(request, "assessments/patient_done.html", {"assessment": assessment})
     view = result_view(assessment, selectors.baseline_for(assessment))
-    alerts = list(assessment.alerts.select_related("acknowledged_by"))
+    alerts = list(assessment.alerts.select_related("acknowledged_by", "patient", "raised_by"))
     return render(request, "assessments/detail.html", {
         "view": view, "assessment": assessment, "episode": assessment.episode,
         "alerts": alerts, "open_alerts": [a for a in alerts if a.is_open],
@@ -137,10 +137,12 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     except ConflictError as exc:
         messages.info(request, str(exc))
     except InputError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, " ".join(m for found in exc.errors.values() for m in found))
     else:
         messages.success(request, "Alert acknowledged. Thank you for following it up.")
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
+    if alert.screening is not None:
+        return redirect("screening_episode", episode_id=alert.screening.episode_id)
     return redirect("assessment_detail", assessment_id=alert.assessment_id)

@@ -44,11 +44,17 @@ class PatientOut(Schema):
     version: int
 
 
+class PatientListOut(PatientOut):
+    open_alerts: int | None = Field(
+        None, description="unacknowledged safety alerts; null for front desk (clinical content)"
+    )
+
+
 class PatientPageOut(Schema):
     count: int
     page: int
     pages: int
-    results: list[PatientOut]
+    results: list[PatientListOut]
 
 
 class PatientSearchIn(InputSchema):

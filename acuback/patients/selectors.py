@@ -11,6 +11,7 @@ from django.db.models import CharField, Func, Q, QuerySet
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+from acuback.assessments.alerts import annotate_open_alerts
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.patients.models import HealthHistory, Patient
@@ -103,6 +104,8 @@ def patient_search(*, actor: User, search: PatientSearch) -> Page[Patient]:
         )
         raise Forbidden("only clinic staff may list patients")
     qs = _name_filter(patient_queryset(actor).select_related("practitioner"), search.text)
+    if membership.role in CLINICAL_ROLES:  # alerts are clinical: front desk sees no badge
+        qs = annotate_open_alerts(qs)
     if search.date_of_birth:
         qs = qs.filter(date_of_birth=search.date_of_birth)
     page = Paginator(qs, PAGE_SIZE).get_page(search.page)
@@ -149,3 +152,23 @@ def health_history_get(*, actor: User, patient_id: object) -> HealthHistory:
     patient = patient_get_clinical(actor=actor, patient_id=patient_id, what="health_history")
     health, _ = HealthHistory.objects.get_or_create(patient=patient)
     return health
+
+
+RECENT_LIMIT = 5
+
+
+def patients_recent(*, actor: User, limit: int = RECENT_LIMIT) -> list[Patient]:
+    """The clinic's most recently registered patients (demographics), for staff; audited."""
+    if not can_edit_demographics(actor):
+        return []
+    found = list(patient_queryset(actor).order_by("-created_at", "-id")[:limit])
+    audit_record(
+        actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.OK,
+        detail={"recent": True, "ids": [p.pk for p in found]},
+    )
+    return found
+
+
+def find_section(actor: User) -> dict[str, object]:
+    """The start page's "find a patient" section (`acuback.web.start`)."""
+    return {"recent": patients_recent(actor=actor)}

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, User
+from acuback.assessments.models import AlertKind
+from acuback.assessments.services import alert_raise
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import screening as rules
@@ -122,6 +124,11 @@ def _screening_write(
         detail={"episode": episode.pk, "decision": screening.decision,
                 "fired": screening.fired_flags},
     )
+    if screening.blocks_treatment:
+        # Urgent and emergency screens need a referral before any needling: the patient's
+        # clinicians see an alert on the list and the start page until one acknowledges it.
+        alert_raise(actor=actor, patient=episode.patient, screening=screening,
+                    kind=AlertKind.RED_FLAG_REFERRAL)
     return screening
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from acuback.accounts.access import membership_of
 from acuback.accounts.models import Role
+from acuback.web.start import sections_for
 
 
 @require_GET
@@ -33,4 +34,5 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/no_clinic.html")
     if membership.role == Role.PATIENT:
         return redirect("my_record")
-    return redirect("patient_list")
+    # Staff: the start page, "needs your attention today" first (acuback.web.start).
+    return render(request, "web/start.html", {"shown_sections": sections_for(request.user)})

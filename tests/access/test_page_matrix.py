@@ -7,7 +7,8 @@ Targets of the id-bound pages, in this order in every row (as in test_api_matrix
   B        clinic B's patient (`world.patient_b`) / their episode
 
 Answers: a status code; LOGIN = redirected to the login page; LIST = redirected to the patient
-list (staff opening the patients' own-record page); SAVED = the form was accepted and the page
+list (staff opening the patients' own-record page); ME = redirected to the patient's own
+record (a patient opening the staff start page); SAVED = the form was accepted and the page
 redirects to the record.
 """
 
@@ -30,11 +31,15 @@ from tests.personas import World
 PERSONAS = ["owner", "practitioner", "front_desk", "patient_user", "outsider",
             "outsider_owner", "anonymous"]
 TARGETS = ["A-own", "A-other", "B"]
-LOGIN, LIST, SAVED = "login", "list", "saved"
+LOGIN, LIST, ME, SAVED = "login", "list", "me", "saved"
 ANON3 = (LOGIN, LOGIN, LOGIN)
 
 # (page, method) -> persona -> answer, or (A-own, A-other, B) for id-bound pages
 MATRIX: dict[tuple[str, str], dict[str, Any]] = {
+    ("home", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": ME,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
     ("patient_list", "GET"): {
         "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
@@ -161,7 +166,7 @@ def _param(cell: Cell) -> Any:
 
 def _url(world: World, cell: Cell) -> str:
     if cell.target is None:
-        return {"patient_list": "/patients/", "patient_create": "/patients/new/",
+        return {"home": "/", "patient_list": "/patients/", "patient_create": "/patients/new/",
                 "my_record": "/patients/me/", "audit_list": "/audit/"}[cell.page]
     if cell.page in EPISODE_PAGES:
         episode = {"A-own": world.episode, "A-other": world.other_episode,
@@ -207,6 +212,8 @@ def answer(response: Any) -> Any:
         return LOGIN
     if location == "/patients/":
         return LIST
+    if location == "/patients/me/":
+        return ME
     return SAVED
 
 
@@ -221,7 +228,7 @@ def _writes() -> tuple[object, ...]:
 def test_it_covers_every_persona_and_page() -> None:
     assert {c.persona for c in CELLS} == set(PERSONAS)
     assert {page for page, _ in MATRIX} == {
-        "patient_list", "patient_create", "patient_detail", "patient_edit", "health_edit",
+        "home", "patient_list", "patient_create", "patient_detail", "patient_edit", "health_edit",
         "consent_create", "my_record", "episode_create", "episode_detail", "episode_edit",
         "audit_list"}
 

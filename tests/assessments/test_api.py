@@ -141,8 +141,20 @@ def test_it_answers_409_to_a_second_acknowledgement(
     record("phq9", PHQ9_ITEM9)
     path = f"/api/assessments/alerts/{SafetyAlert.objects.get().pk}/acknowledge"
     client = client_for("practitioner")
-    _post(client, path, {})
-    assert _post(client, path, {}).status_code == 409
+    _post(client, path, {"note": "called"})
+    assert _post(client, path, {"note": "called again"}).status_code == 409
+
+
+def test_it_refuses_an_acknowledgement_without_a_note(
+    client_for: ClientFor, record: Record
+) -> None:
+    record("phq9", PHQ9_ITEM9)
+    path = f"/api/assessments/alerts/{SafetyAlert.objects.get().pk}/acknowledge"
+    client = client_for("practitioner")
+    missing, blank = _post(client, path, {}), _post(client, path, {"note": "  "})
+    assert (missing.status_code, blank.status_code) == (422, 422)
+    assert "note" in blank.json()["errors"]
+    assert SafetyAlert.objects.get().is_open
 
 
 def test_it_lists_the_instruments_with_their_copyright(client_for: ClientFor) -> None:

@@ -229,10 +229,25 @@ def test_it_drops_the_banner_once_acknowledged(
 ) -> None:
     assessment = record("phq9", PHQ9_ITEM9)
     client = client_for("practitioner")
-    client.post(f"/assessments/alerts/{SafetyAlert.objects.get().pk}/acknowledge/", {})
+    client.post(f"/assessments/alerts/{SafetyAlert.objects.get().pk}/acknowledge/",
+                {"note": "Phoned; safe."})
     html = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert 'data-testid="safety-alert"' not in html
     assert "Safety alert acknowledged by Pat Lin" in html
+
+
+def test_it_keeps_the_banner_when_acknowledged_without_a_note(
+    client_for: ClientFor, record: Record, world: World
+) -> None:
+    assessment = record("phq9", PHQ9_ITEM9)
+    client = client_for("practitioner")
+    response = client.post(f"/assessments/alerts/{SafetyAlert.objects.get().pk}/acknowledge/",
+                           {"note": ""}, follow=True)
+    html = response.content.decode()
+    assert 'data-testid="safety-alert"' in html
+    assert "Say what was done" in html
+    assert SafetyAlert.objects.get().is_open
+    assert response.redirect_chain[-1][0] == f"/assessments/{assessment.pk}/"
 
 
 def test_it_refuses_to_acknowledge_with_a_get(client_for: ClientFor, record: Record) -> None:

@@ -210,7 +210,8 @@ def test_it_records_who_acknowledged_the_alert_and_when(record: Record, world: W
 
 def test_it_audits_the_acknowledgement(record: Record, world: World) -> None:
     record("phq9", PHQ9_ITEM9)
-    alert = alert_acknowledge(actor=world.practitioner, alert=SafetyAlert.objects.get())
+    alert = alert_acknowledge(actor=world.practitioner, alert=SafetyAlert.objects.get(),
+                              note="Phoned.")
     entry = AuditEntry.objects.filter(object_type="safety_alert", action="update").get()
     assert entry.object_id == str(alert.pk)
 
@@ -218,15 +219,24 @@ def test_it_audits_the_acknowledgement(record: Record, world: World) -> None:
 def test_it_acknowledges_an_alert_only_once(record: Record, world: World) -> None:
     record("phq9", PHQ9_ITEM9)
     alert = SafetyAlert.objects.get()
-    alert_acknowledge(actor=world.practitioner, alert=alert)
+    alert_acknowledge(actor=world.practitioner, alert=alert, note="Phoned.")
     with pytest.raises(ConflictError):
-        alert_acknowledge(actor=world.owner, alert=alert)
+        alert_acknowledge(actor=world.owner, alert=alert, note="Phoned too.")
+
+
+def test_it_keeps_an_alert_open_without_a_note(record: Record, world: World) -> None:
+    record("phq9", PHQ9_ITEM9)
+    with pytest.raises(InputError) as raised:
+        alert_acknowledge(actor=world.practitioner, alert=SafetyAlert.objects.get(), note=" ")
+    assert "note" in raised.value.errors
+    assert SafetyAlert.objects.get().is_open
 
 
 def test_it_lets_only_clinicians_acknowledge(record: Record, world: World) -> None:
     record("phq9", PHQ9_ITEM9, actor=world.patient_user)
     with pytest.raises(Forbidden):
-        alert_acknowledge(actor=world.patient_user, alert=SafetyAlert.objects.get())
+        alert_acknowledge(actor=world.patient_user, alert=SafetyAlert.objects.get(),
+                          note="I am fine")
 
 
 # --- licensed wording --------------------------------------------------------------------------

@@ -74,6 +74,9 @@ def test_it_walks_a_patients_item9_answer_to_the_practitioners_acknowledgement(
     patient.get_by_role("button", name="Send my answers").click()
     message = patient.get_by_test_id("patient-safety-message")
     assert "call or text 988" in message.inner_text()
+    # On a phone the crisis numbers are one tap away.
+    assert message.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert message.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
     assert not overflows(patient)
     shot(patient, "assessments-patient-safety-message")
     phone.close()
@@ -82,6 +85,14 @@ def test_it_walks_a_patients_item9_answer_to_the_practitioners_acknowledgement(
     clinic.set_default_timeout(5000)
     page = clinic.new_page()
     login(page, "prac")
+    # The start page puts it first, with who raised it; the patient list badges her.
+    attention = page.get_by_test_id("attention-alert")
+    assert "Ada Lovelace" in attention.inner_text()
+    assert "entered by the patient" in attention.inner_text()
+    shot(page, "assessments-practitioner-start-page")
+    page.goto("/patients/")
+    row = page.locator("tr", has_text="Lovelace, Ada")
+    assert row.get_by_test_id("alert-badge").inner_text() == "1 open safety alert"
     page.goto(f"/patients/{world.patient.pk}/")
     assert "Ada Lovelace" in page.get_by_test_id("safety-alert").inner_text()
     shot(page, "assessments-practitioner-chart-alert")
@@ -89,7 +100,7 @@ def test_it_walks_a_patients_item9_answer_to_the_practitioners_acknowledgement(
     alert = page.get_by_test_id("safety-alert")
     assert "Safety alert: possible risk of self-harm" in alert.inner_text()
     shot(page, "assessments-practitioner-episode-alert")
-    alert.get_by_label("What was done (optional)").fill("Phoned Ada; she is safe, GP informed.")
+    alert.get_by_label("What was done").fill("Phoned Ada; she is safe, GP informed.")
     alert.get_by_role("button", name="I have seen this and followed it up").click()
     page.wait_for_url(re.compile(rf"/episodes/{world.episode.pk}/$"))
     assert page.get_by_test_id("safety-alert").count() == 0

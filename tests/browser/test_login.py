@@ -9,12 +9,14 @@ from tests.browser.conftest import login, shot
 pytestmark = pytest.mark.browser
 
 
-def test_it_logs_a_practitioner_in_to_the_patient_list(page, world) -> None:
+def test_it_logs_a_practitioner_in_to_the_start_page(page, world) -> None:
     page.goto("/login/")
     shot(page, "login")
     login(page, "prac")
-    assert page.url.endswith("/patients/")
-    assert page.locator("h1").inner_text() == "Patients"
+    assert page.url.endswith("/")
+    assert page.locator("h1").inner_text() == "Good to see you, Pat"
+    assert page.get_by_test_id("start-attention").is_visible()
+    shot(page, "start-practitioner")
 
 
 def test_it_tells_a_wrong_password_plainly(page, world) -> None:

@@ -25,6 +25,7 @@ def still_same_page(page) -> bool:  # noqa: ANN001
 
 def test_it_refreshes_only_the_results_while_typing(page, world) -> None:
     login(page, "desk")
+    page.goto("/patients/")
     mark_page(page)
     with page.expect_request(lambda r: r.headers.get("hx-request") == "true"):
         page.locator("#id_q").press_sequentially("hop", delay=40)
@@ -37,6 +38,7 @@ def test_it_refreshes_only_the_results_while_typing(page, world) -> None:
 
 def test_it_searches_by_date_of_birth(page, world) -> None:
     login(page, "desk")
+    page.goto("/patients/")
     page.fill("#id_dob", "1970-05-17")
     expect(page.locator("#results")).to_contain_text("Lovelace, Ada")
     expect(page.locator("#results")).not_to_contain_text("Hopper")
@@ -59,6 +61,7 @@ def test_it_pages_through_the_results_in_place(page, world) -> None:
 def test_it_fits_a_phone_without_sideways_scrolling(page, world) -> None:
     page.set_viewport_size(PHONE)
     login(page, "desk")
+    page.goto("/patients/")
     expect(page.locator("#results")).to_contain_text("Lovelace, Ada")
     assert not overflows(page)
     shot(page, "patient-list-phone")
