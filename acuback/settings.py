@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "acuback.assessments",
     "acuback.screening",
     "acuback.plans",
+    "acuback.visits",
     "acuback.web",
 ]
 

@@ -48,6 +48,21 @@ def user_login_check(*, username: str, password: str) -> User:
     return user
 
 
+class ReauthenticationFailed(LoginRefused):
+    """The password asked again (to sign a record) was wrong, or the account is locked."""
+
+
+def reauthenticate(*, user: User, password: str) -> None:
+    """Ask a logged-in user for their password again before a signature: the same check,
+    lockout and audit as a login, so guessing at a signing prompt locks the account too."""
+    try:
+        user_login_check(username=user.username, password=password)
+    except LoginRefused as exc:
+        raise ReauthenticationFailed(
+            "That password is not correct, or the account is locked for a while."
+        ) from exc
+
+
 def _login_failed(known: User | None, username: str, now: dt.datetime) -> None:
     if known is None:
         audit_record(actor=None, action=Action.LOGIN, object_type="session",

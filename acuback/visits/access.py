@@ -1,0 +1,114 @@
+"""Who may write what on a visit, and whether needling may go ahead: checked once here for the
+pages, the API, the CLI, the import and the demo alike. Every refusal is audited before any
+transaction opens, so the entry is never rolled back with the refused write."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.episodes.models import Episode
+from acuback.errors import ConflictError
+from acuback.screening.selectors import PlanningStatus, episode_planning_status
+from acuback.visits.models import Amendment, AmendmentKind, Visit
+
+
+class NeedlingBlocked(ConflictError):
+    """The episode's red-flag status does not allow needling now (API: 409)."""
+
+
+class VisitLocked(ConflictError):
+    """The visit is signed (or marked entered in error): only amendments may follow."""
+
+
+class StaleVersion(ConflictError):
+    """Someone saved the visit since this version was read (API: 412); carries the current
+    visit so a page can show both versions."""
+
+    def __init__(self, current: Visit) -> None:
+        super().__init__(
+            f"This visit was changed since you opened it (now version {current.version}); "
+            "compare the two versions and save again."
+        )
+        self.current = current
+
+
+def require_clinician(
+    actor: User, *, clinic_id: int, what: str, action: str = Action.CREATE,
+    object_id: object = "", detail: dict[str, object] | None = None,
+) -> None:
+    """A practitioner or owner of `clinic_id`; NotFound for another clinic (we never confirm
+    the record exists), Forbidden for any other role; both audited."""
+    membership = membership_of(actor)
+    if membership is None or membership.clinic_id != clinic_id:
+        refusal: AccessError = NotFound(f"{what} not found")
+    elif membership.role not in CLINICAL_ROLES:
+        refusal = Forbidden(f"only practitioners and owners may write a {what}")
+    else:
+        return
+    audit_record(actor=actor, action=action, object_type=what, object_id=object_id,
+                 outcome=Outcome.NOT_FOUND if isinstance(refusal, NotFound) else Outcome.DENIED,
+                 detail=detail)
+    raise refusal
+
+
+def require_author(actor: User, visit: Visit, *, action: str = Action.UPDATE) -> None:
+    """Only the visit's own practitioner fills in and signs it: a signature attests one's own
+    treatment, and a colleague's later word goes in an amendment under their own name."""
+    require_clinician(actor, clinic_id=visit.clinic_id, what="visit", action=action,
+                      object_id=visit.pk)
+    if visit.practitioner_id == actor.pk:
+        return
+    audit_record(actor=actor, action=action, object_type="visit", object_id=visit.pk,
+                 outcome=Outcome.DENIED, clinic_id=visit.clinic_id,
+                 detail={"why": "not the visit's practitioner"})
+    raise Forbidden("only the visit's practitioner may change or sign it; add an amendment")
+
+
+def in_error_subquery() -> Exists:
+    return Exists(Amendment.objects.filter(visit=OuterRef("pk"),
+                                           kind=AmendmentKind.ENTERED_IN_ERROR))
+
+
+def live_visits(qs: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Visits not marked entered in error."""
+    return qs.filter(~in_error_subquery())
+
+
+def is_in_error(visit: Visit) -> bool:
+    return visit.amendments.filter(kind=AmendmentKind.ENTERED_IN_ERROR).exists()
+
+
+def require_draft(actor: User, visit: Visit, *, action: str = Action.UPDATE) -> None:
+    """Refuse (audited) a write to a signed visit, or to one marked entered in error. The write
+    itself repeats the check in its UPDATE (status = draft), so a race cannot slip through."""
+    if visit.is_signed:
+        why = ("This visit is signed and locked: add an addendum, a late entry or a "
+               "correction instead.")
+    elif is_in_error(visit):
+        why = "This visit is marked entered in error: nothing more can be written to it."
+    else:
+        return
+    audit_record(actor=actor, action=action, object_type="visit", object_id=visit.pk,
+                 outcome=Outcome.DENIED, clinic_id=visit.clinic_id, detail={"why": "locked"})
+    raise VisitLocked(why)
+
+
+def needling_status(episode: Episode) -> PlanningStatus:
+    """Whether needles may go in for this episode now: the gate plans use (no red-flag screen,
+    or an urgent/emergency screen not cleared by a physician, or an episode that is not active:
+    no needling)."""
+    return episode_planning_status(episode)
+
+
+def require_needling_allowed(actor: User, episode: Episode, *, what: str = "visit") -> None:
+    status = needling_status(episode)
+    if status.allowed:
+        return
+    audit_record(actor=actor, action=Action.CREATE, object_type=what, outcome=Outcome.DENIED,
+                 clinic_id=episode.clinic_id,
+                 detail={"episode": episode.pk, "why": "needling blocked"})
+    raise NeedlingBlocked(status.why)

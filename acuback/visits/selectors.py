@@ -1,0 +1,279 @@
+"""Reads for visits, scoped to the actor's clinic and role, audited.
+
+Visit content is clinical: practitioners and owners only (403 for front desk and for the
+patient, whose portal shows their own care in its own way; 404 for anything outside the
+clinic). Front desk may see *that* a visit happened (`visit_summaries`) and the retention
+timers (room, patient, minutes left), so that nobody is forgotten on a couch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+
+from acuback.accounts.access import Forbidden, NotFound, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.episodes.models import Episode
+from acuback.patients.models import Patient
+from acuback.visits.access import live_visits
+from acuback.visits.models import (
+    AdverseEvent,
+    Amendment,
+    AmendmentKind,
+    PainkillerUse,
+    PointCombination,
+    Visit,
+    VisitStatus,
+)
+
+
+def _as_int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def visit_etag(visit: Visit) -> str:
+    """The visit's version, and how many amendments it has: any write changes one of them."""
+    return f'"{visit.version}.{len(visit.amendments.all())}"'
+
+
+def visit_full(qs: QuerySet[Visit]) -> QuerySet[Visit]:
+    return qs.select_related("episode__patient", "practitioner", "signed_by").prefetch_related(
+        "points", "painkillers", Prefetch("amendments",
+                                          queryset=Amendment.objects.select_related("author")),
+        "adverse_events")
+
+
+def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Visit:
+    """One visit with its points, painkillers, amendments and adverse events."""
+    membership = membership_of(actor)
+    pk = _as_int(visit_id)
+    visit = None
+    if membership is not None and pk is not None:
+        visit = visit_full(Visit.objects.filter(pk=pk, clinic_id=membership.clinic_id)).first()
+    own = visit is not None and visit.episode.patient.user_id == getattr(actor, "pk", None)
+    if visit is None or membership is None or (membership.role == Role.PATIENT and not own):
+        audit_record(actor=actor, action=action, object_type="visit", object_id=visit_id,
+                     outcome=Outcome.NOT_FOUND)
+        raise NotFound("visit not found")
+    if membership.role not in CLINICAL_ROLES:
+        audit_record(actor=actor, action=action, object_type="visit", object_id=visit.pk,
+                     outcome=Outcome.DENIED, clinic_id=visit.clinic_id)
+        raise Forbidden("only practitioners and owners may see a visit's content")
+    audit_record(actor=actor, action=action, object_type="visit", object_id=visit.pk,
+                 outcome=Outcome.OK, clinic_id=visit.clinic_id,
+                 detail={"episode": visit.episode_id})
+    return visit
+
+
+def visits_of_episode(*, actor: User, episode: Episode) -> list[Visit]:
+    """The episode's visits, newest first, for an actor who holds the episode from
+    `clinical_episode_get` (clinicians only)."""
+    visits = list(visit_full(episode.visits.all()))
+    audit_record(actor=actor, action=Action.LIST, object_type="visit", outcome=Outcome.OK,
+                 clinic_id=episode.clinic_id,
+                 detail={"episode": episode.pk, "ids": [v.pk for v in visits]})
+    return visits
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    """That a visit happened: what front desk may know."""
+
+    id: int
+    patient_id: int
+    episode_id: int
+    number: int
+    date: dt.date
+    practitioner: str
+    signed: bool
+    in_error: bool
+
+
+def visit_summaries(*, actor: User, patient: Patient) -> list[VisitSummary]:
+    """The patient's visits, newest first, for any staff member who holds the patient from
+    `patient_get`. No content: dates, numbers, practitioner, signed or not."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in STAFF_ROLES or (
+            membership.clinic_id != patient.clinic_id):
+        audit_record(actor=actor, action=Action.LIST, object_type="visit_summary",
+                     outcome=Outcome.DENIED, detail={"patient": patient.pk})
+        raise Forbidden("only clinic staff may list visits")
+    in_error = set(Amendment.objects.filter(
+        visit__episode__patient=patient, kind=AmendmentKind.ENTERED_IN_ERROR,
+    ).values_list("visit_id", flat=True))
+    rows = (Visit.objects.filter(episode__patient=patient).select_related("practitioner")
+            .order_by("-started_at", "-id"))
+    summaries = [VisitSummary(
+        v.pk, patient.pk, v.episode_id, v.number, timezone.localtime(v.started_at).date(),
+        v.practitioner.get_full_name() or v.practitioner.username,
+        v.status == VisitStatus.SIGNED, v.pk in in_error) for v in rows]
+    audit_record(actor=actor, action=Action.LIST, object_type="visit_summary",
+                 outcome=Outcome.OK, clinic_id=patient.clinic_id,
+                 detail={"patient": patient.pk, "ids": [s.id for s in summaries]})
+    return summaries
+
+
+def unsigned_visits(*, actor: User) -> list[Visit]:
+    """The actor's own drafts, oldest first: what is left to sign."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        return []
+    visits = list(live_visits(Visit.objects.filter(
+        clinic_id=membership.clinic_id, practitioner=actor, status=VisitStatus.DRAFT))
+        .select_related("episode__patient").order_by("started_at", "id"))
+    audit_record(actor=actor, action=Action.LIST, object_type="visit", outcome=Outcome.OK,
+                 clinic_id=membership.clinic_id,
+                 detail={"unsigned": True, "ids": [v.pk for v in visits]})
+    return visits
+
+
+@dataclass(frozen=True)
+class Timer:
+    visit_id: int
+    room: str
+    patient: str
+    practitioner_id: int
+    needles_still_in: int
+    ends_at: dt.datetime | None  # None: needles in but no timer running
+
+    def seconds_left(self, now: dt.datetime) -> int | None:
+        return None if self.ends_at is None else int((self.ends_at - now).total_seconds())
+
+    def words(self, now: dt.datetime) -> str:
+        """room 2: 4 min left / 3 min over / no timer."""
+        where = self.room or "no room"
+        left = self.seconds_left(now)
+        if left is None:
+            return f"{where}: needles in, no timer"
+        minutes = -(-abs(left) // 60)
+        return f"{where}: {minutes} min left" if left >= 0 else f"{where}: {minutes} min over"
+
+
+def retention_timers(*, actor: User) -> list[Timer]:
+    """Every patient of the clinic with needles in, soonest due first."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in STAFF_ROLES:
+        raise Forbidden("only clinic staff see the treatment rooms")
+    visits = live_visits(Visit.objects.filter(
+        clinic_id=membership.clinic_id, status=VisitStatus.DRAFT,
+        needles_in__gt=F("needles_out"))).select_related("episode__patient")
+    timers = [Timer(
+        v.pk, v.room, v.episode.patient.full_name, v.practitioner_id,
+        v.needles_in - v.needles_out,
+        v.retention_started_at + dt.timedelta(minutes=v.retention_minutes or 0)
+        if v.retention_started_at else None) for v in visits]
+    far = timezone.now() + dt.timedelta(days=1)
+    return sorted(timers, key=lambda t: (t.ends_at or far, t.room))
+
+
+@dataclass(frozen=True)
+class LotUse:
+    visit_id: int
+    date: dt.date
+    patient_id: int
+    practitioner: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"visit_id": self.visit_id, "date": self.date.isoformat(),
+                "patient_id": self.patient_id, "practitioner": self.practitioner}
+
+
+def lot_uses(lot: str, clinic_id: int | None = None) -> list[LotUse]:
+    """Every visit that used a needle of `lot` (case and spaces ignored), oldest first."""
+    wanted = lot.strip()
+    if not wanted:
+        return []
+    qs = Visit.objects.filter(points__lot__iexact=wanted)
+    if clinic_id is not None:
+        qs = qs.filter(clinic_id=clinic_id)
+    visits = qs.distinct().select_related("episode", "practitioner").order_by("started_at", "id")
+    return [LotUse(v.pk, timezone.localtime(v.started_at).date(), v.episode.patient_id,
+                   v.practitioner.get_full_name() or v.practitioner.username) for v in visits]
+
+
+def lot_recall(*, actor: User, lot: str) -> list[LotUse]:
+    """For an owner: their clinic's visits that used the lot."""
+    membership = membership_of(actor)
+    if membership is None or membership.role != Role.OWNER:
+        audit_record(actor=actor, action=Action.LIST, object_type="lot_recall",
+                     outcome=Outcome.DENIED, detail={"lot": lot[:60]})
+        raise Forbidden("only owners may trace a needle lot")
+    uses = lot_uses(lot, membership.clinic_id)
+    audit_record(actor=actor, action=Action.LIST, object_type="lot_recall", outcome=Outcome.OK,
+                 clinic_id=membership.clinic_id,
+                 detail={"lot": lot[:60], "visits": [u.visit_id for u in uses]})
+    return uses
+
+
+def combinations_for(actor: User) -> list[PointCombination]:
+    """The actor's own saved combinations and the clinic's shared ones."""
+    membership = membership_of(actor)
+    if membership is None:
+        return []
+    own = PointCombination.objects.filter(clinic_id=membership.clinic_id, archived=False)
+    return [c for c in own if c.owner_id in (None, actor.pk)]
+
+
+def adverse_event_get(*, actor: User, event_id: object) -> AdverseEvent:
+    membership = membership_of(actor)
+    pk = _as_int(event_id)
+    event = None
+    if membership is not None and pk is not None:
+        event = AdverseEvent.objects.filter(pk=pk, clinic_id=membership.clinic_id).select_related(
+            "visit", "episode__patient").first()
+    if event is None or membership is None or (
+            membership.role == Role.PATIENT and event.episode.patient.user_id != actor.pk):
+        audit_record(actor=actor, action=Action.READ, object_type="adverse_event",
+                     object_id=event_id, outcome=Outcome.NOT_FOUND)
+        raise NotFound("adverse event not found")
+    if membership.role not in CLINICAL_ROLES:
+        audit_record(actor=actor, action=Action.READ, object_type="adverse_event",
+                     object_id=event.pk, outcome=Outcome.DENIED, clinic_id=event.clinic_id)
+        raise Forbidden("only practitioners and owners may see adverse events")
+    audit_record(actor=actor, action=Action.READ, object_type="adverse_event", object_id=event.pk,
+                 outcome=Outcome.OK, clinic_id=event.clinic_id)
+    return event
+
+
+def intake_painkillers(episode: Episode) -> list[PainkillerUse]:
+    return list(episode.painkillers.filter(visit__isnull=True).select_related("in_error_by"))
+
+
+@dataclass(frozen=True)
+class PainkillerPoint:
+    """One point of the painkiller line over an episode: intake, then each visit."""
+
+    label: str
+    when: dt.datetime
+    drugs: list[str]
+    opioid_mme_per_day: Decimal | None
+    asked: bool
+
+
+def painkiller_course(episode: Episode, visits: list[Visit]) -> list[PainkillerPoint]:
+    """Intake then every live visit, oldest first: what was taken, and opioid MME/day."""
+    intake = [p for p in intake_painkillers(episode) if p.in_error_at is None]
+    points = []
+    if intake:
+        points.append(_course_point("Intake", intake[0].recorded_at, intake, True))
+    for visit in sorted(visits, key=lambda v: v.started_at):
+        points.append(_course_point(f"Visit {visit.number}", visit.started_at,
+                                    list(visit.painkillers.all()),
+                                    visit.painkillers_taken is not None))
+    return points
+
+
+def _course_point(label: str, when: dt.datetime, uses: list[PainkillerUse],
+                  asked: bool) -> PainkillerPoint:
+    mme = [u.mme_per_day for u in uses if u.mme_per_day is not None]
+    return PainkillerPoint(label, when, [u.name for u in uses],
+                           sum(mme, Decimal(0)) if mme else None, asked)

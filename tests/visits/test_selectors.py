@@ -1,0 +1,107 @@
+"""Reads: who may see a visit, the unsigned list, retention timers, summaries for front desk,
+and lot recall."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from acuback.accounts.access import Forbidden, NotFound
+from acuback.visits.models import Visit
+from acuback.visits.selectors import (
+    lot_recall,
+    lot_uses,
+    retention_timers,
+    unsigned_visits,
+    visit_get,
+    visit_summaries,
+)
+from acuback.visits.services import visit_count
+from acuback.visits.signing import visit_amend
+from tests.personas import World
+from tests.visits.factories import LOT, fill, ready, signed, start
+
+
+@pytest.fixture
+def episode(world: World):  # noqa: ANN201
+    return ready(world)
+
+
+@pytest.mark.parametrize(("persona", "error"), [
+    ("front_desk", Forbidden), ("patient_user", NotFound), ("outsider", NotFound),
+    ("outsider_owner", NotFound)])
+def test_it_shows_visit_content_to_clinicians_only(world: World, episode, persona: str,  # noqa: ANN001
+                                                   error: type) -> None:
+    visit = start(world)
+    assert visit_get(actor=world.owner, visit_id=visit.pk) == visit
+    with pytest.raises(error):
+        visit_get(actor=world.persona(persona), visit_id=visit.pk)
+
+
+def test_it_refuses_a_patient_their_own_visits_content(world: World) -> None:
+    visit = start(world, ready(world, world.episode), source="blank")
+    with pytest.raises(Forbidden):
+        visit_get(actor=world.patient_user, visit_id=visit.pk)
+
+
+def test_it_tells_front_desk_that_a_visit_happened_and_no_more(world: World, episode) -> None:  # noqa: ANN001
+    visit = signed(world)
+    [summary] = visit_summaries(actor=world.front_desk, patient=world.other_patient)
+    assert (summary.id, summary.signed, summary.number) == (visit.pk, True, 1)
+    assert not hasattr(summary, "subjective")
+
+
+def test_it_lists_my_unsigned_visits_oldest_first(world: World, episode) -> None:  # noqa: ANN001
+    later = start(world)
+    earlier = start(world, started_at=timezone.now() - dt.timedelta(days=2))
+    signed(world)
+    in_error = start(world)
+    visit_amend(actor=world.practitioner, visit=in_error, kind="entered_in_error",
+                reason="mistake")
+    assert unsigned_visits(actor=world.practitioner) == [earlier, later]
+    assert unsigned_visits(actor=world.owner) == []
+
+
+def test_it_shows_every_room_with_needles_in(world: World, episode) -> None:  # noqa: ANN001
+    visit = fill(world, start(world, room="Room 2"), needles_out=0)
+    [timer] = retention_timers(actor=world.front_desk)
+    assert (timer.room, timer.needles_still_in) == ("Room 2", visit.needles_in)
+    assert timer.words(visit.retention_started_at or timezone.now()).startswith("Room 2:")
+    assert retention_timers(actor=world.outsider) == []
+
+
+def test_it_counts_minutes_left_and_over(world: World, episode) -> None:  # noqa: ANN001
+    visit = start(world, room="Room 2")
+    visit = visit_count(actor=world.practitioner, visit=visit, which="in", delta=1,
+                        seen_version=1).visit
+    [timer] = retention_timers(actor=world.practitioner)
+    started = visit.retention_started_at
+    assert timer.words(started + dt.timedelta(minutes=16)) == "Room 2: 4 min left"
+    assert timer.words(started + dt.timedelta(minutes=23)) == "Room 2: 3 min over"
+
+
+def test_it_drops_a_room_once_every_needle_is_out(world: World, episode) -> None:  # noqa: ANN001
+    fill(world, start(world, room="Room 1"))
+    assert retention_timers(actor=world.practitioner) == []
+
+
+def test_it_finds_every_visit_that_used_a_lot(world: World, episode) -> None:  # noqa: ANN001
+    first, second = signed(world), signed(world)
+    uses = lot_recall(actor=world.owner, lot=LOT.lower())
+    assert [u.visit_id for u in uses] == [first.pk, second.pk]
+    assert uses[0].to_dict()["patient_id"] == world.other_patient.pk
+    assert lot_recall(actor=world.owner, lot="UNKNOWN") == []
+    assert lot_uses(LOT, world.clinic_b.pk) == []
+
+
+def test_it_lets_only_owners_trace_a_lot(world: World, episode) -> None:  # noqa: ANN001
+    with pytest.raises(Forbidden):
+        lot_recall(actor=world.practitioner, lot=LOT)
+
+
+def test_it_never_mixes_clinics_in_the_unsigned_list(world: World, episode) -> None:  # noqa: ANN001
+    start(world)
+    assert unsigned_visits(actor=world.outsider) == []
+    assert Visit.objects.count() == 1
