@@ -129,6 +129,7 @@ def register_routers() -> None:
     from acuback.patients.api import router as patients
     from acuback.plans.api import router as plans
     from acuback.screening.api import router as screening
+    from acuback.visits.api import router as visits
 
     api.add_router("/patients", patients)
     api.add_router("/episodes", episodes)
@@ -136,6 +137,7 @@ def register_routers() -> None:
     api.add_router("/instruments", instruments_router)
     api.add_router("/screening", screening)
     api.add_router("/plans", plans)
+    api.add_router("/visits", visits)
 
 
 register_routers()

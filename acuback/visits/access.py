@@ -13,7 +13,7 @@ from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError
 from acuback.screening.selectors import PlanningStatus, episode_planning_status
-from acuback.visits.models import Amendment, AmendmentKind, Visit
+from acuback.visits.models import AdverseEvent, Amendment, AmendmentKind, Visit
 
 
 class NeedlingBlocked(ConflictError):
@@ -25,12 +25,12 @@ class VisitLocked(ConflictError):
 
 
 class StaleVersion(ConflictError):
-    """Someone saved the visit since this version was read (API: 412); carries the current
-    visit so a page can show both versions."""
+    """Someone saved the record since this version was read (API: 412); carries the current
+    record (a visit or an adverse event) so a page can show both versions."""
 
-    def __init__(self, current: Visit) -> None:
+    def __init__(self, current: Visit | AdverseEvent, what: str = "visit") -> None:
         super().__init__(
-            f"This visit was changed since you opened it (now version {current.version}); "
+            f"This {what} was changed since you opened it (now version {current.version}); "
             "compare the two versions and save again."
         )
         self.current = current

@@ -15,7 +15,7 @@ from acuback.accounts.models import User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import ConflictError, InputError
-from acuback.visits.access import require_clinician
+from acuback.visits.access import StaleVersion, require_clinician
 from acuback.visits.inputs import CLOCK_SKEW, TEXT_MAX
 from acuback.visits.models import (
     AdverseEvent,
@@ -129,7 +129,8 @@ def adverse_event_follow_up(*, actor: User, event: AdverseEvent, data: FollowUp,
         updated = AdverseEvent.objects.filter(pk=event.pk, version=version).update(
             version=F("version") + 1, **fields)
         if not updated:
-            raise ConflictError("This adverse event was changed since you opened it; reload.")
+            event.refresh_from_db()
+            raise StaleVersion(event, "adverse event")
         audit_record(actor=actor, action=Action.UPDATE, object_type="adverse_event",
                      object_id=event.pk, outcome=Outcome.OK, clinic_id=event.clinic_id,
                      detail={"replaced": before})

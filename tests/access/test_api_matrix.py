@@ -21,8 +21,10 @@ import pytest
 from django.test import Client
 
 from acuback.audit.models import AuditEntry
+from acuback.visits.services import visit_start
 from tests.api import payloads
-from tests.personas import World
+from tests.personas import PASSWORD, World
+from tests.screening.factories import screen
 
 PERSONAS = ["owner", "practitioner", "front_desk", "patient_user", "outsider",
             "outsider_owner", "anonymous"]
@@ -33,6 +35,10 @@ MATRIX: dict[str, dict[str, Any]] = {
     "patient_list": {
         "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": 401,
+    },
+    "lot_find": {
+        "owner": 200, "practitioner": 403, "front_desk": 403, "patient_user": 403,
+        "outsider": 403, "outsider_owner": 200, "anonymous": 401,
     },
     "patient_create": {
         "owner": 201, "practitioner": 201, "front_desk": 201, "patient_user": 403,
@@ -86,7 +92,60 @@ MATRIX: dict[str, dict[str, Any]] = {
         "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
         "anonymous": (401, 401, 401),
     },
+    # Visits: content for clinicians; front desk sees only that visits happened (visit_list);
+    # only the visit's own practitioner (world.practitioner in A, outsider in B) writes and
+    # signs a draft; any clinician of the clinic may amend it or file an adverse event.
+    "visit_list": {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (200, 200, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
+        "anonymous": (401, 401, 401),
+    },
+    "visit_create": {
+        "owner": (201, 201, 404), "practitioner": (201, 201, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 201), "outsider_owner": (404, 404, 201),
+        "anonymous": (401, 401, 401),
+    },
+    "visit_detail": {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
+        "anonymous": (401, 401, 401),
+    },
+    "visit_update": {
+        "owner": (403, 403, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 403),
+        "anonymous": (401, 401, 401),
+    },
+    "visit_sign": {
+        "owner": (403, 403, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 403),
+        "anonymous": (401, 401, 401),
+    },
+    "amendment_create": {
+        "owner": (201, 201, 404), "practitioner": (201, 201, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 201), "outsider_owner": (404, 404, 201),
+        "anonymous": (401, 401, 401),
+    },
+    "adverse_event_create": {
+        "owner": (201, 201, 404), "practitioner": (201, 201, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 201), "outsider_owner": (404, 404, 201),
+        "anonymous": (401, 401, 401),
+    },
+    "episode_painkillers": {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
+        "anonymous": (401, 401, 401),
+    },
 }
+VISIT_ENDPOINTS = {"visit_create", "visit_detail", "visit_update", "visit_sign",
+                   "amendment_create", "adverse_event_create", "episode_painkillers"}
 
 
 @dataclass(frozen=True)
@@ -128,10 +187,44 @@ def _episode(world: World, target: str | None) -> int:
             "B": world.episode_b}[target or "A-own"].pk
 
 
+def _cleared_visit(world: World, target: str | None) -> int:
+    """The target's episode screened clear, with a blank draft visit by its practitioner."""
+    episode = {"A-own": world.episode, "A-other": world.other_episode,
+               "B": world.episode_b}[target or "A-own"]
+    actor = world.outsider if target == "B" else world.practitioner
+    screen(actor, episode)
+    return visit_start(actor=actor, episode=episode, source="blank").pk
+
+
 def request(client: Client, world: World, cell: Cell) -> Any:
     """Make the cell's request with a body that is valid, so only access decides."""
     p, e, json = _patient(world, cell.target), _episode(world, cell.target), "application/json"
+    v = _cleared_visit(world, cell.target) if cell.endpoint in VISIT_ENDPOINTS else 0
     match cell.endpoint:
+        case "lot_find":
+            return client.get("/api/visits/lots/LOT-1")
+        case "visit_list":
+            return client.get(f"/api/visits/?patient_id={p}")
+        case "visit_create":
+            return client.post("/api/visits/", {"episode_id": e, "source": "blank"},
+                               content_type=json)
+        case "visit_detail":
+            return client.get(f"/api/visits/{v}")
+        case "visit_update":
+            return client.put(f"/api/visits/{v}", {"subjective": "Stiff"}, content_type=json,
+                              HTTP_IF_MATCH='"1.0"')
+        case "visit_sign":
+            return client.post(f"/api/visits/{v}/sign", {"password": PASSWORD},
+                               content_type=json, HTTP_IF_MATCH='"1.0"')
+        case "amendment_create":
+            return client.post(f"/api/visits/{v}/amendments",
+                               {"kind": "entered_in_error", "reason": "wrong patient"},
+                               content_type=json)
+        case "adverse_event_create":
+            return client.post(f"/api/visits/{v}/adverse-events", payloads.adverse_event(),
+                               content_type=json)
+        case "episode_painkillers":
+            return client.get(f"/api/visits/episode/{e}/painkillers")
         case "patient_list":
             return client.get("/api/patients/")
         case "patient_create":
@@ -157,7 +250,7 @@ def request(client: Client, world: World, cell: Cell) -> Any:
 
 def test_it_covers_every_persona_and_endpoint() -> None:
     assert {c.persona for c in CELLS} == set(PERSONAS)
-    assert len(CELLS) == 7 * (2 + 8 * 3)
+    assert len(CELLS) == 7 * (3 + 16 * 3)
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=lambda c: c.id)

@@ -34,6 +34,13 @@ def episode_update(version: int, **overrides: object) -> dict[str, Any]:
             "icd10_code": "M54.59", "status": "active", "version": version, **overrides}
 
 
+def adverse_event(**overrides: object) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {"kind": "bleeding", "severity": "mild", "serious": False, "causality": "certain",
+            "onset_at": timezone.now().isoformat(), **overrides}
+
+
 def problem(response: HttpResponse, status: int) -> dict[str, Any]:
     """Assert an RFC 9457 problem response with this status; return its body."""
     assert response.status_code == status, response.content
