@@ -82,3 +82,38 @@ def _create_key_file(key_file: Path) -> None:
         pass
     finally:
         draft.unlink()
+
+
+# How e-mail leaves acuback (invitations, password reset links). `smtp` is plain SMTP (a relay
+# on the same machine or network), `smtp+tls` upgrades with STARTTLS (port 587), `smtp+ssl`
+# speaks TLS from the first byte (port 465).
+_EMAIL_SCHEMES = {"smtp": (False, False, 25), "smtp+tls": (True, False, 587),
+                  "smtp+ssl": (False, True, 465)}
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+
+
+def email_settings(url: str | None) -> dict[str, object]:
+    """Django's EMAIL_* settings from ACUBACK_EMAIL_URL (`smtp+tls://user:pass@host:587`).
+
+    Unset, or `console://`, prints each message to the server's output: enough to try acuback
+    and to copy a link by hand, never enough for a clinic (`acuback check` says so)."""
+    from urllib.parse import unquote, urlsplit
+
+    if url is None or url.startswith("console:"):
+        return {"EMAIL_BACKEND": CONSOLE_EMAIL}
+    parts = urlsplit(url)
+    if parts.scheme not in _EMAIL_SCHEMES or not parts.hostname:
+        raise ConfigError("ACUBACK_EMAIL_URL must look like smtp://host:25, "
+                          "smtp+tls://user:password@host:587 or smtp+ssl://...; or console://")
+    use_tls, use_ssl, default_port = _EMAIL_SCHEMES[parts.scheme]
+    try:
+        port = parts.port or default_port
+    except ValueError as exc:
+        raise ConfigError(f"ACUBACK_EMAIL_URL has an unusable port: {exc}") from exc
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname, "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls, "EMAIL_USE_SSL": use_ssl, "EMAIL_TIMEOUT": 20,
+    }

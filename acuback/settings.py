@@ -6,6 +6,10 @@ ACUBACK_SECRET_KEY     required in production; generated into the data dir other
 ACUBACK_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1)
 ACUBACK_DEBUG          true/false, off by default
 ACUBACK_SECURE         true/false: HTTPS-only cookies and redirects (default: on in production)
+ACUBACK_TRUST_PROXY    true/false: believe X-Forwarded-Proto/-For from a proxy in front (off)
+ACUBACK_HSTS_PRELOAD   true/false: ask browsers to preload HSTS for the domain (off)
+ACUBACK_EMAIL_URL      how mail leaves: smtp://, smtp+tls://user:pass@host:587, console:// (default)
+ACUBACK_EMAIL_FROM     the sender of invitations and reset links (acuback@localhost)
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "acuback.web.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,12 +142,25 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# Preloading commits the domain and all its subdomains to HTTPS in browsers for months, and is
+# slow to undo: a clinic asks for it (ACUBACK_HSTS_PRELOAD), it is never a default. Django's
+# deployment check warns when it is off (security.W021); off is our deliberate default.
+SECURE_HSTS_PRELOAD = SECURE and config.env_bool("ACUBACK_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# X-Forwarded-Proto is believed only when a proxy in front of acuback sets it (and strips what
+# clients send): otherwise any client could claim that its plain-HTTP request was HTTPS.
+TRUST_PROXY = config.env_bool("ACUBACK_TRUST_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = config.env_list("ACUBACK_CSRF_TRUSTED_ORIGINS", [])
+
+# E-mail: invitations and password reset links (accounts.staff). Console by default.
+globals().update(config.email_settings(config.env_str("ACUBACK_EMAIL_URL")))
+DEFAULT_FROM_EMAIL = config.env_str("ACUBACK_EMAIL_FROM", "acuback@localhost")
+# How long an invitation or password reset link stays usable.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = config.env_str("ACUBACK_TIME_ZONE", "UTC")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from acuback.audit.context import audit_context
@@ -9,8 +10,12 @@ from acuback.audit.models import Channel
 
 
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR", "")
+    """REMOTE_ADDR, or behind a trusted proxy (ACUBACK_TRUST_PROXY) the address that proxy
+    appended last to X-Forwarded-For. Without a trusted proxy the header is the client's own
+    claim and is ignored."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.TRUST_PROXY else ""
+    last_hop = forwarded.rsplit(",", 1)[-1].strip()
+    return (last_hop or request.META.get("REMOTE_ADDR", ""))[:64]
 
 
 class AuditContextMiddleware:

@@ -2,6 +2,10 @@
 
 One browser per test module; each test gets a fresh context (cookies, storage) and
 its own data from `build_world()`. Skips without /usr/bin/chromium, fails under CI=true.
+
+Every browser test fails if Chromium reports a Content-Security-Policy violation on any page
+it visited (inline script, style= attribute, eval, a resource from elsewhere): the console of
+every context any test opens is watched (`CSP_VIOLATIONS`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,36 @@ TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
 
 
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message) -> None:  # noqa: ANN001 - a Playwright ConsoleMessage
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+
+def _watch_every_context(browser) -> None:  # noqa: ANN001
+    """Make each context this browser opens report CSP violations, whoever opens it."""
+    new_context = browser.new_context
+
+    def watched(*args: object, **kwargs: object) -> object:
+        context = new_context(*args, **kwargs)
+        context.on("console", _record_csp_violation)
+        return context
+
+    browser.new_context = watched
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """Torn down after the page fixture closed its context, so every message has arrived."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """One Chromium per test module (a launch takes well under a second). Not session-scoped:
@@ -41,6 +75,7 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        _watch_every_context(launched)
         yield launched
         launched.close()
 

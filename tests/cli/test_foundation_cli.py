@@ -19,7 +19,8 @@ from tests.personas import World
 from tests.served import Served
 from tests.test_settings import LONG_KEY, acuback, clean_env
 
-PRODUCTION = {"ACUBACK_SECRET_KEY": LONG_KEY, "ACUBACK_ALLOWED_HOSTS": "clinic.example"}
+PRODUCTION = {"ACUBACK_SECRET_KEY": LONG_KEY, "ACUBACK_ALLOWED_HOSTS": "clinic.example",
+              "ACUBACK_EMAIL_URL": "smtp+tls://acuback:secret@mail.clinic.example:587"}
 
 
 def _production(data_dir: Path, **overrides: str) -> dict[str, str]:
@@ -141,6 +142,30 @@ def test_it_passes_the_deployment_checks_in_production(tmp_path: Path) -> None:
     result = acuback(tmp_path, "check", **_production(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "deployment checks passed" in result.stdout
+
+
+def test_it_passes_on_a_fresh_development_install(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check")
+    assert result.returncode == 0, result.stderr
+    assert "checks passed for a development install" in result.stdout
+
+
+def test_it_says_what_production_still_needs(tmp_path: Path) -> None:
+    needs = acuback(tmp_path, "check").stdout.split("production still needs:")[1]
+    for setting in ("ACUBACK_SECURE=true", "ACUBACK_ALLOWED_HOSTS", "ACUBACK_EMAIL_URL"):
+        assert setting in needs
+
+
+def test_it_fails_in_production_while_mail_goes_to_the_console(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check", **_production(tmp_path, ACUBACK_EMAIL_URL="console://"))
+    assert result.returncode == 1
+    assert "acuback.W002" in result.stderr
+
+
+def test_it_fails_in_production_when_only_this_machine_may_connect(tmp_path: Path) -> None:
+    result = acuback(tmp_path, "check", **_production(tmp_path, ACUBACK_ALLOWED_HOSTS="localhost"))
+    assert result.returncode == 1
+    assert "acuback.W001" in result.stderr
 
 
 def test_it_fails_the_deployment_checks_with_debug_on(tmp_path: Path) -> None:
