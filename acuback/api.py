@@ -1,15 +1,20 @@
 """The JSON API under /api: OpenAPI docs at /api/docs, schema at /api/openapi.json.
 
 Authentication: a session cookie (CSRF enforced) or `Authorization: Bearer <token>`.
-Every error is application/problem+json (RFC 9457).
+Every error is application/problem+json (RFC 9457), a server error included.
+
+Trailing slashes: the OpenAPI document gives each path one spelling (a collection ends in
+`/`, a record does not); the other spelling is answered the same, by `unknown_path`.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -117,8 +122,34 @@ def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc.message), str(exc.message))
 
 
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "Not found", "No such record in your clinic.")
+
+
+logger = logging.getLogger("acuback.api")
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug, not the caller's fault: logged with its traceback, answered without one."""
+    logger.exception("server error on %s %s", request.method, request.path)
+    return problem(request, 500, "Server error",
+                   "acuback could not finish this request; the error is logged. Nothing was "
+                   "half-written: each change is stored completely or not at all.")
+
+
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
-    """Any /api/ path no endpoint claims: a problem response, never Django's HTML 404."""
+    """Any /api/ path no endpoint claims. If the same path with (or without) a final slash is
+    an endpoint, answer as that endpoint does; else a problem response, never an HTML 404."""
+    path = request.path_info
+    other = path[:-1] if path.endswith("/") else path + "/"
+    try:
+        match = resolve(other)
+    except Resolver404:
+        match = None
+    if match is not None and match.func is not unknown_path and "api" in match.namespaces:
+        return match.func(request, *match.args, **match.kwargs)
     return problem(request, 404, "Not found", f"No API endpoint at {request.path}.")
 
 

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "acuback.audit.middleware.AuditContextMiddleware",
+    "acuback.web.unstorable.UnstorableTextMiddleware",
     "acuback.web.errors.AccessErrorMiddleware",
 ]
 

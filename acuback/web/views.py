@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,3 +37,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("my_record")
     # Staff: the start page, "needs your attention today" first (acuback.web.start).
     return render(request, "web/start.html", {"shown_sections": sections_for(request.user)})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error that escaped every view. Under /api it is problem+json like every
+    other API error; a page gets a plain page that needs no database and no context."""
+    if request.path.startswith("/api/"):
+        body = {"type": "about:blank", "title": "Server error", "status": 500,
+                "detail": "acuback could not finish this request; the error is logged."}
+        return JsonResponse(body, status=500, content_type="application/problem+json")
+    return HttpResponse(render_to_string("500.html"), status=500)
