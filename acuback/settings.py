@@ -30,7 +30,7 @@ SECRET_KEY = config.secret_key(debug=DEBUG, production=PRODUCTION)
 ALLOWED_HOSTS = config.env_list("ACUBACK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "acuback.accounts.admin_config.AdminConfig",  # Django's admin, logging in through ours
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,6 +104,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Every password check, whoever asks for it, goes through the lockout and the audit.
+AUTHENTICATION_BACKENDS = ["acuback.accounts.backends.LockoutBackend"]
 
 # Argon2 first: the OWASP-recommended password hash. Older hashes are upgraded on login.
 PASSWORD_HASHERS = [

@@ -3,7 +3,6 @@ from django.urls import include, path, re_path
 
 from acuback.api import api, unknown_path
 
-admin.site.site_header = "acuback administration"
 handler500 = "acuback.web.views.server_error"
 
 urlpatterns = [

@@ -1,8 +1,10 @@
 """Django admin for clinic owners (who are `is_staff`) and the site's superusers.
 
-An owner sees only their own clinic's rows. Patient records, episodes and the audit trail are
-read-only here for everyone: their one write path is the services, which validate and audit
-(DESIGN.md). Reading patient data in the admin is audited like any other read.
+An owner sees only their own clinic's rows, read-only: patient records, episodes, people and
+the audit trail all have their one write path in the services, which validate and audit
+(DESIGN.md); people are managed on the staff pages. Superusers may create clinics. Reading
+patient data in the admin is audited like any other read. The admin has no login of its own
+(acuback.accounts.admin_site).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -18,9 +21,6 @@ from acuback.accounts.access import membership_of
 from acuback.accounts.models import ApiToken, Clinic, Membership, PractitionerProfile, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-
-# The collapsible model list beside every page leaves a tablet's screen too narrow for lists.
-admin.site.enable_nav_sidebar = False
 
 
 def owner_clinic_id(request: HttpRequest) -> int | None:
@@ -33,11 +33,10 @@ def owner_clinic_id(request: HttpRequest) -> int | None:
 class ClinicScopedAdmin(admin.ModelAdmin):
     """Rows of the owner's clinic only; superusers see all; other staff see nothing.
 
-    `clinic_path` is the lookup from the model to its clinic's id. Writes are off unless a
-    subclass allows them."""
+    `clinic_path` is the lookup from the model to its clinic's id. Owners never write here;
+    superusers only where a subclass allows it (clinics)."""
 
     clinic_path = "clinic"
-    owners_may_change = False
     superusers_may_write = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -60,9 +59,7 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         return request.user.is_superuser and self.superusers_may_write
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        if request.user.is_superuser:
-            return self.superusers_may_write
-        return self.owners_may_change and owner_clinic_id(request) is not None
+        return request.user.is_superuser and self.superusers_may_write
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser and self.superusers_may_write
@@ -105,10 +102,10 @@ class MembershipInline(admin.StackedInline):
     fields = ("clinic", "role")
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return request.user.is_superuser
+        return False
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return request.user.is_superuser
+        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return True
@@ -116,17 +113,16 @@ class MembershipInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
-    """Owners may correct names and e-mail and switch a login off (someone who left); roles,
-    passwords and permissions stay with the superuser and the `acuback` command line."""
+    """Read-only here, for everyone. People are invited, given a role, switched off and sent a
+    password reset link on the staff pages (/staff/), where every change is audited; nobody
+    sets or sees another person's password, so the admin's password page answers 403."""
 
     clinic_path = "membership__clinic"
-    owners_may_change = True
-    superusers_may_write = True
     inlines = (MembershipInline,)
     list_display = ("username", "first_name", "last_name", "role_name", "is_active", "last_login")
     list_filter = ("is_active", "membership__role")
-    owner_fields = ("username", "first_name", "last_name", "email", "is_active")
-    owner_readonly = ("username", "last_login", "failed_logins", "locked_until")
+    fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email", "is_active",
+                                    "last_login", "failed_logins", "locked_until")}),)
 
     @admin.display(description="role")
     def role_name(self, user: User) -> str:
@@ -134,13 +130,11 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
         return membership.get_role_display() if membership else "-"
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
-        if request.user.is_superuser:
-            return super().get_fieldsets(request, obj)
-        return ((None, {"fields": (*self.owner_fields, "last_login", "failed_logins",
-                                   "locked_until")}),)
+        return self.fieldsets
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
-        return () if request.user.is_superuser else self.owner_readonly
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""
+                             ) -> HttpResponse:
+        raise PermissionDenied("passwords are set by their owner, through a link")
 
 
 @admin.register(Membership)

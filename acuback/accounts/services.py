@@ -1,4 +1,16 @@
-"""Writes for accounts: logins with lockout, API tokens, clinic members."""
+"""Writes for accounts: the one way to check a password (logins, and asking again), with its
+lockout and audit; password changes; clinic members and practitioner profiles.
+
+Every password check in acuback goes through `_password_attempt`: the login page, the admin
+(whose login page sends people to ours), `django.contrib.auth.authenticate()` from anywhere
+(settings.AUTHENTICATION_BACKENDS is `LockoutBackend`, which calls `user_login_check`), and
+`reauthenticate` when a page asks a logged-in user for their password again. So the five
+failures that lock an account are counted the same everywhere, and every attempt is audited.
+
+Why not django-axes: it would be a second lockout beside this one, keyed on addresses and
+usernames in its own tables and writing its own log; ours lives on the user row (shared by all
+processes), writes the audit trail, and is the one mechanism every way in already calls.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +19,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth import logout
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from acuback.accounts.models import ApiToken, Clinic, Membership, PractitionerProfile, Role, User
@@ -25,61 +40,114 @@ class LoginRefused(Exception):
 
 
 LOGIN_REFUSED = "Username or password is not correct, or the account is locked for a while."
+PASSWORD_NOT_CONFIRMED = "That password is not correct, or the account is locked for a while."  # noqa: S105
+
+
+class ReauthenticationFailed(InputError):
+    """`reauthenticate` refused: an InputError on the `password` field (shown beside it on a
+    page, 422 from the API); str() is the plain message."""
+
+    def __init__(self) -> None:
+        super().__init__({"password": [PASSWORD_NOT_CONFIRMED]})
+
+    def __str__(self) -> str:
+        return PASSWORD_NOT_CONFIRMED
+
+
+def _is_locked(user: User, now: dt.datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def _password_attempt(user: User | None, password: str, *, object_type: str,
+                      detail: dict[str, str]) -> bool:
+    """Check `password` for `user` (None: no such username) under the lockout, and audit the
+    attempt. LOCKOUT_THRESHOLD failures in a row lock the account for LOCKOUT_MINUTES, during
+    which even the right password is refused. Each path hashes exactly once, so that neither a
+    locked account nor an unknown username answers faster than a wrong password."""
+    now = timezone.now()
+    if user is None:
+        make_password(password)
+        audit_record(actor=None, action=Action.LOGIN, object_type=object_type,
+                     outcome=Outcome.DENIED, detail=detail)
+        return False
+    if _is_locked(user, now):
+        user.check_password(password)
+        audit_record(actor=user, action=Action.LOGIN, object_type=object_type,
+                     outcome=Outcome.DENIED, detail={**detail, "reason": "locked"})
+        return False
+    if user.check_password(password) and user.is_active:
+        if user.failed_logins:
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+            user.failed_logins, user.locked_until = 0, None
+        audit_record(actor=user, action=Action.LOGIN, object_type=object_type,
+                     outcome=Outcome.OK, detail=detail)
+        return True
+    _count_failure(user, now, object_type=object_type, detail=detail)
+    return False
+
+
+def _count_failure(user: User, now: dt.datetime, *, object_type: str,
+                   detail: dict[str, str]) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        locked = user.failed_logins >= settings.LOCKOUT_THRESHOLD
+        if locked:
+            user.failed_logins = 0
+            user.locked_until = now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=user.locked_until)
+        reason = "locked now" if locked else "bad password" if user.is_active else "inactive"
+        audit_record(actor=user, action=Action.LOGIN, object_type=object_type,
+                     outcome=Outcome.DENIED, detail={**detail, "reason": reason})
 
 
 def user_login_check(*, username: str, password: str) -> User:
-    """Authenticate with lockout: LOCKOUT_THRESHOLD failures in a row lock the account for
-    LOCKOUT_MINUTES, during which even the right password is refused."""
-    now = timezone.now()
+    """A login: the user whose username (in any case) and password these are, or LoginRefused."""
     known = User.objects.filter(username__iexact=username.strip()).first()
-    if known is not None and known.locked_until and known.locked_until > now:
-        # Hash anyway: answering a locked account faster than a wrong password would tell an
-        # attacker that this username exists.
-        check_password(password, known.password)
-        audit_record(actor=known, action=Action.LOGIN, object_type="session",
-                     outcome=Outcome.DENIED, detail={"reason": "locked"})
+    detail = {} if known else {"username": username[:150]}
+    if not _password_attempt(known, password, object_type="session", detail=detail):
         raise LoginRefused(LOGIN_REFUSED)
-    user = authenticate(username=known.username if known else username, password=password)
-    if user is None:
-        _login_failed(known, username, now)
-        raise LoginRefused(LOGIN_REFUSED)
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    audit_record(actor=user, action=Action.LOGIN, object_type="session", outcome=Outcome.OK)
-    return user
+    assert known is not None  # noqa: S101 - _password_attempt refuses an unknown username
+    return known
 
 
-class ReauthenticationFailed(LoginRefused):
-    """The password asked again (to sign a record) was wrong, or the account is locked."""
+def reauthenticate(*, user: User, password: str, purpose: str = "confirm",
+                   request: HttpRequest | None = None) -> None:
+    """Ask a logged-in user for their password again (to sign a visit, change the password...).
 
-
-def reauthenticate(*, user: User, password: str) -> None:
-    """Ask a logged-in user for their password again before a signature: the same check,
-    lockout and audit as a login, so guessing at a signing prompt locks the account too."""
-    try:
-        user_login_check(username=user.username, password=password)
-    except LoginRefused as exc:
-        raise ReauthenticationFailed(
-            "That password is not correct, or the account is locked for a while."
-        ) from exc
-
-
-def _login_failed(known: User | None, username: str, now: dt.datetime) -> None:
-    if known is None:
-        audit_record(actor=None, action=Action.LOGIN, object_type="session",
-                     outcome=Outcome.DENIED, detail={"username": username[:150]})
+    The same lockout and audit as a login: a wrong password counts toward the five failures,
+    and a locked account is refused. When the account is locked and `request` is given, its
+    session ends too: whoever is guessing at an unattended screen is logged out.
+    Raises ReauthenticationFailed (an InputError on the `password` field)."""
+    if _password_attempt(user, password, object_type="password_check",
+                         detail={"purpose": purpose[:100]}):
         return
+    if request is not None and _is_locked(user, timezone.now()):
+        audit_record(actor=user, action=Action.LOGOUT, object_type="session",
+                     outcome=Outcome.OK, detail={"reason": "locked while asked again"})
+        logout(request)
+    raise ReauthenticationFailed()
+
+
+def password_validate(user: User, password: str, field: str) -> None:
+    """Django's password rules (length, common, similar to the name), as an InputError."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InputError({field: list(exc.messages)}) from exc
+
+
+def password_change(*, user: User, old_password: str, new_password: str,
+                    request: HttpRequest | None = None) -> None:
+    """A user changes their own password: the old one first (through `reauthenticate`, outside
+    the change's transaction, so that a refused attempt stays counted and audited)."""
+    reauthenticate(user=user, password=old_password, purpose="change password", request=request)
+    password_validate(user, new_password, "new_password")
     with transaction.atomic():
-        User.objects.filter(pk=known.pk).update(failed_logins=F("failed_logins") + 1)
-        known.refresh_from_db(fields=["failed_logins"])
-        locked = known.failed_logins >= settings.LOCKOUT_THRESHOLD
-        if locked:
-            User.objects.filter(pk=known.pk).update(
-                failed_logins=0,
-                locked_until=now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES),
-            )
-        audit_record(actor=known, action=Action.LOGIN, object_type="session",
-                     outcome=Outcome.DENIED,
-                     detail={"reason": "locked now" if locked else "bad password"})
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action=Action.UPDATE, object_type="password",
+                     object_id=user.pk, outcome=Outcome.OK, detail={"via": "own change"})
 
 
 def api_token_create(*, user: User, name: str) -> str:

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from acuback.accounts.services import LoginRefused, user_login_check
+from acuback.accounts.services import LoginRefused, password_change, user_login_check
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.errors import InputError
+from acuback.patients.forms import ServiceErrorsMixin
 
 
 class LoginForm(forms.Form):
@@ -46,3 +50,43 @@ def logout_view(request: HttpRequest) -> HttpResponse:
                      outcome=Outcome.OK)
     logout(request)
     return redirect("login")
+
+
+class NewPasswordMixin(ServiceErrorsMixin):
+    """Two new-password fields that must agree; the rules are the service's."""
+
+    def clean(self) -> dict[str, object]:
+        data: dict[str, object] = super().clean()  # type: ignore[misc]
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", "The two new passwords differ.")  # type: ignore[attr-defined]
+        return data
+
+
+class PasswordChangeForm(NewPasswordMixin, forms.Form):
+    password = forms.CharField(label="Current password", strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password", "autofocus": True}))
+    new_password = forms.CharField(label="New password", strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), help_text="At least 10 characters, not a "
+        "common password, not your name.")
+    new_password2 = forms.CharField(
+        label="New password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(user=request.user, old_password=form.cleaned_data["password"],
+                            new_password=form.cleaned_data["new_password"], request=request)
+        except InputError as exc:
+            form.show_service_errors(exc)
+            if not request.user.is_authenticated:  # locked while asked: the session ended
+                return redirect("login")
+        else:
+            update_session_auth_hash(request, request.user)  # stay logged in here only
+            messages.success(request, "Your password is changed.")
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
