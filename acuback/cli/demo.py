@@ -1,12 +1,28 @@
-"""`acuback demo`: load the demo clinics (idempotent) and print their logins."""
+"""`acuback demo [--patients N]`: load the demo clinics (idempotent) and print their logins.
+
+With --patients N each clinic is topped up to N patients (episodes, questionnaires, screens,
+plans) through the bulk path, with a progress bar.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+USUAL_PATIENTS = 30  # acuback.demo.PATIENTS_PER_CLINIC (a test keeps them equal)
+MAX_PATIENTS = 1_000_000
 
 
 def main(argv: list[str]) -> int:
-    argparse.ArgumentParser(prog="acuback demo", description=__doc__).parse_args(argv)
+    parser = argparse.ArgumentParser(prog="acuback demo", description=__doc__)
+    parser.add_argument("--patients", type=int, default=None, metavar="N",
+                        help="patients per clinic (at least the usual 30), added in bulk")
+    args = parser.parse_args(argv)
+    if args.patients is not None and not USUAL_PATIENTS <= args.patients <= MAX_PATIENTS:
+        parser.error(f"--patients must be between {USUAL_PATIENTS} and {MAX_PATIENTS}")
     from acuback.cli.django_setup import migrate, setup
 
     setup()
@@ -16,7 +32,9 @@ def main(argv: list[str]) -> int:
 
     from acuback.demo import DEMO_PASSWORD, demo_load
 
-    logins = demo_load()
+    console = Console(stderr=True)
+    with _progress(console) as progress:
+        logins = demo_load(patients=args.patients or USUAL_PATIENTS, progress=progress)
     table = Table(title=f"acuback demo logins (password for all: {DEMO_PASSWORD})")
     for column in ("clinic", "username", "role", "name"):
         table.add_column(column)
@@ -24,3 +42,27 @@ def main(argv: list[str]) -> int:
         table.add_row(login.clinic, login.username, login.role, login.name)
     Console().print(table)
     return 0
+
+
+@contextmanager
+def _progress(console: Any) -> Iterator[Callable[..., Any]]:
+    """A rich progress display and the `progress(description, total)` the bulk steps call."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, disable=not sys.stderr.isatty()) as bar:
+
+        @contextmanager
+        def task(description: str, total: int) -> Iterator[Callable[[int], None]]:
+            task_id = bar.add_task(description, total=total)
+            yield lambda n: bar.advance(task_id, n)
+            bar.update(task_id, completed=total)
+
+        yield task

@@ -2,6 +2,10 @@
 
 `demo_load()` runs every step in STEPS. Later features add a step (a function taking the
 DemoContext) so a newcomer always sees a living clinic. Every step must be idempotent.
+
+`demo_load(patients=N)` then tops each clinic up to N patients through the bulk path
+(`acuback.demo.bulk`), running every step in BULK_STEPS: a later feature adds its bulk step
+there too (a function taking the BulkContext), so that large demo clinics have its records.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from acuback.accounts.models import Clinic, Role, User
 from acuback.accounts.services import member_create, practitioner_profile_set
-from acuback.assessments.demo import demo_assessments
+from acuback.assessments.demo import bulk_assessments, demo_assessments
 from acuback.audit.context import audit_context
+from acuback.demo.bulk import BulkStep, Progress, demo_bulk_load, no_progress
+from acuback.demo.population import bulk_episodes, bulk_patients
 from acuback.episodes.models import Episode, Radiation, Region, Side
 from acuback.episodes.services import EpisodeInput, episode_create
 from acuback.patients.models import Patient, Sex
@@ -28,8 +35,8 @@ from acuback.patients.services import (
     health_history_update,
     patient_create,
 )
-from acuback.plans.demo import demo_plans
-from acuback.screening.demo import demo_screenings
+from acuback.plans.demo import bulk_plans, demo_plans
+from acuback.screening.demo import bulk_screenings, demo_screenings
 
 DEMO_PASSWORD = "acuback-demo-2026"  # noqa: S105 - printed to the user; demo data only
 PATIENTS_PER_CLINIC = 30
@@ -49,6 +56,14 @@ class DemoContext:
     today: dt.date
     clinics: dict[str, Clinic] = field(default_factory=dict)
     logins: list[Login] = field(default_factory=list)
+
+    def episodes(self) -> QuerySet[Episode]:
+        """The usual demo's episodes, which the steps complete. Bulk patients (added after the
+        usual ones, so with higher ids) get their records from the bulk steps instead."""
+        ids = [pk for clinic in self.clinics.values()
+               for pk in Patient.objects.filter(clinic=clinic).order_by("pk")
+               .values_list("pk", flat=True)[:PATIENTS_PER_CLINIC]]
+        return Episode.objects.filter(patient_id__in=ids)
 
 
 CLINICS = [
@@ -173,12 +188,24 @@ STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments, demo_s
                      demo_plans]
 
 
-def demo_load(today: dt.date | None = None) -> list[Login]:
+# Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).
+BULK_STEPS: list[BulkStep] = [bulk_patients, bulk_episodes, bulk_assessments, bulk_screenings,
+                              bulk_plans]
+
+
+def demo_load(today: dt.date | None = None, *, patients: int = PATIENTS_PER_CLINIC,
+              progress: Progress = no_progress) -> list[Login]:
+    """Load the demo clinics; with `patients` above the usual 30, top each clinic up to that
+    many through the bulk path."""
     rng = random.Random(20261121)  # noqa: S311 - synthetic data, not security
     ctx = DemoContext(rng=rng, today=today or timezone.localdate())
-    with audit_context("cli"), transaction.atomic():
-        for step in STEPS:
-            step(ctx)
+    with audit_context("cli"):
+        with transaction.atomic():
+            for step in STEPS:
+                step(ctx)
+        if patients > PATIENTS_PER_CLINIC:
+            demo_bulk_load(clinics=list(ctx.clinics.values()), patients=patients,
+                           today=ctx.today, steps=BULK_STEPS, progress=progress)
     return ctx.logins
 
 

@@ -4,11 +4,34 @@ plan (10 sessions, twice a week; ODI under 20; re-assess after session 5), saved
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
+from acuback.clinical.chronicity import chronicity
+from acuback.demo.bulk import (
+    BulkContext,
+    BulkEpisode,
+    db_json,
+    db_time,
+    insert_rows,
+    next_id,
+    reset_sequences,
+)
 from acuback.episodes.models import Episode, EpisodeStatus
+from acuback.patients.models import HealthHistory
+from acuback.plans.models import Plan, PlanPoint
+from acuback.plans.proposals import prescriber_request, propose
 from acuback.plans.selectors import plan_proposal
-from acuback.plans.services import Course, Goal, PointChoice, Reassess, plan_save
+from acuback.plans.services import (
+    Course,
+    Goal,
+    PointChoice,
+    Reassess,
+    _goal_dict,
+    _validate,
+    plan_save,
+)
+from acuback.screening.models import BLOCKING_DECISIONS
 from acuback.screening.selectors import episode_planning_status
 
 if TYPE_CHECKING:
@@ -21,8 +44,8 @@ GOALS = (Goal(instrument="odi", comparator="<", target=20),
 
 
 def demo_plans(ctx: DemoContext) -> None:
-    episodes = Episode.objects.filter(
-        clinic__in=list(ctx.clinics.values()), status=EpisodeStatus.ACTIVE, plans__isnull=True
+    episodes = ctx.episodes().filter(
+        status=EpisodeStatus.ACTIVE, plans__isnull=True
     ).select_related("patient", "created_by__membership").order_by("id")
     for episode in episodes:
         if episode_planning_status(episode).allowed:
@@ -36,3 +59,65 @@ def _plan(episode: Episode) -> None:
         return
     plan_save(actor=episode.created_by, episode=episode, proposal=proposal, points=points,
               course=COURSE, goals=GOALS, reassess=Reassess(after_session=5), overrides={})
+
+
+# --- the bulk path (acuback demo --patients N) -------------------------------------------------
+
+PLAN_COLUMNS = ("id", "clinic", "episode", "number", "proposal", "pattern", "estim", "sessions",
+                "per_week", "goals", "reassess_after_session", "reassess_on", "created_by",
+                "created_at")
+POINT_COLUMNS = ("plan", "position", "code", "side", "why", "overridden", "override_reason",
+                 "excluded_why")
+REASSESS = Reassess(after_session=5)
+
+
+def bulk_plans(ctx: BulkContext) -> None:
+    """The prescriber's proposal as the plan of every active episode a screen allows planning
+    for, checked as `plan_save` checks it. Each distinct request is proposed once."""
+    first = next_pk = next_id(Plan)
+    proposals: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}
+    plans, points = [], []
+    goals, now = db_json([_goal_dict(g) for g in GOALS]), db_time(ctx.now)
+    for episode in ctx.episodes:
+        if episode.status != EpisodeStatus.ACTIVE or ctx.decisions.get(episode.id) in (
+            None, *BLOCKING_DECISIONS
+        ):
+            continue
+        chosen = _proposed(proposals, episode, ctx.today)
+        if chosen is None:
+            continue
+        proposal, rows = chosen
+        plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", False,
+                      COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
+                      ctx.clinician.pk, now))
+        points.extend((next_pk, i, *row, False, "", "") for i, row in enumerate(rows))
+        next_pk += 1
+    with ctx.progress("treatment plans", len(plans)) as advance:
+        advance(insert_rows(Plan, PLAN_COLUMNS, plans))
+        insert_rows(PlanPoint, POINT_COLUMNS, points)
+    reset_sequences(Plan, PlanPoint)
+    ctx.audit("plan", first, len(plans))
+
+
+def _proposed(cache: dict[object, Any], episode: BulkEpisode, today: dt.date
+              ) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """The plan's proposal and points, once for each distinct prescriber request (what the
+    request is built from: the complaint, its chronicity and the health history)."""
+    key = (episode.region, episode.side, episode.radiation,
+           chronicity(episode.onset, today), tuple(sorted(episode.patient.health.items())))
+    if key not in cache:
+        row = Episode(region=episode.region, side=episode.side, radiation=episode.radiation,
+                      onset_date=episode.onset, closed_on=episode.closed)
+        health = HealthHistory(**episode.patient.health)
+        request = prescriber_request(row, health, pattern=None, estim_requested=False)
+        proposal = propose(request)
+        choices = [PointChoice(p.code, p.side.value, p.why) for p in proposal.prescription.points]
+        # The same checks plan_save makes; a proposal with no points (needling ruled out for
+        # this patient) gets no plan, as in the usual demo.
+        if not choices:
+            cache[key] = None
+            return None
+        checked = _validate(proposal, choices, COURSE, GOALS, REASSESS, {}, False)
+        cache[key] = (db_json(proposal.to_dict()), [(c.point.code, c.side, c.why)
+                                                    for c in checked])
+    return cache[key]

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from acuback.clinical import screening as rules
 from acuback.clinical.screening import FLAG_QUESTIONS
+from acuback.demo.bulk import (
+    BulkContext,
+    db_date,
+    db_json,
+    insert_rows,
+    next_id,
+    reset_sequences,
+)
 from acuback.episodes.models import Episode
-from acuback.screening.models import ReferralOutcome
-from acuback.screening.services import referral_record, screening_record
+from acuback.screening.models import ReferralOutcome, Screening
+from acuback.screening.services import age_on, referral_record, rules_version, screening_record
 
 if TYPE_CHECKING:
     from acuback.demo import DemoContext
@@ -28,7 +37,7 @@ EMERGENCY_NOTE = "Sent to the emergency department the same day; awaiting their 
 
 def demo_screenings(ctx: DemoContext) -> None:
     for clinic in ctx.clinics.values():
-        episodes = Episode.objects.filter(clinic=clinic).select_related(
+        episodes = ctx.episodes().filter(clinic=clinic).select_related(
             "patient", "created_by__membership").order_by("id")
         for index, episode in enumerate(episodes):
             if not episode.screenings.exists():
@@ -53,3 +62,39 @@ def _screen(index: int, episode: Episode, ctx: DemoContext) -> None:
     if index == EMERGENCY_AT:
         referral_record(actor=clinician, screening=screening,
                         outcome=ReferralOutcome.REFERRED_EMERGENCY, note=EMERGENCY_NOTE)
+
+
+# --- the bulk path (acuback demo --patients N) -------------------------------------------------
+
+BULK_ROUTINE_SHARE = 0.03  # screens with a routine flag; the rest are clear
+SCREENING_COLUMNS = ("clinic", "episode", "screened_on", "age", "answers", "decision", "fired",
+                     "action", "nonspecific", "rules_version", "recorded_by", "recorded_at")
+
+
+def bulk_screenings(ctx: BulkContext) -> None:
+    """A red-flag screen for every episode on the day it opened, decided by the core."""
+    rng, first = ctx.rng, next_id(Screening)
+    decided: dict[tuple[int, tuple[str, ...]], tuple[str, str, str, bool]] = {}
+    rows = []
+    for episode in ctx.episodes:
+        yes = ROUTINE_AT[2] if rng.random() < BULK_ROUTINE_SHARE else ()
+        age = age_on(episode.patient.born, episode.opened)
+        key = (age, yes)
+        if key not in decided:  # the core decides each distinct screen once
+            result = rules.screen_data({"age": age, "flags": _flags(yes)})
+            decided[key] = (result.decision.value, db_json(
+                [{**f.to_dict(), "level": f.level.value} for f in result.fired]),
+                result.action, result.nonspecific)
+        decision, fired, action, nonspecific = decided[key]
+        ctx.decisions[episode.id] = decision
+        rows.append((ctx.clinic.pk, episode.id, db_date(episode.opened), age,
+                     db_json(_flags(yes)), decision, fired, action, nonspecific,
+                     rules_version(), ctx.clinician.pk, ctx.at(episode.opened, 9)))
+    with ctx.progress("red-flag screens", len(rows)) as advance:
+        advance(insert_rows(Screening, SCREENING_COLUMNS, rows))
+    reset_sequences(Screening)
+    ctx.audit("screening", first, len(rows))
+
+
+def _flags(yes: tuple[str, ...]) -> dict[str, bool]:
+    return {str(flag): str(flag) in yes for flag in FLAG_QUESTIONS}

@@ -1,0 +1,203 @@
+"""`acuback demo --patients N`: the demo clinics at a clinic network's size, written in bulk.
+
+The usual demo (30 patients per clinic, every state a newcomer should see, each record written
+through the services) runs first; this tops each clinic up to N patients through a bulk path:
+rows are built in memory and written with one multi-row statement per table (COPY on
+PostgreSQL), tens of thousands of patients in seconds.
+
+Bulk data is still valid data: questionnaires are scored and screens decided by the clinical
+core, plans are the prescriber's proposals, and every row a service would fill is filled.
+
+The audit trail: the bulk path does not write one audit entry per record (that would be a
+million entries describing a data load, not anyone's work). It writes one entry per clinic and
+kind of record through `audit_record`, naming how many rows it created and their id range, so
+the trail stays one consistent chain and says exactly what the load did.
+
+Each app adds its rows with a step in BULK_STEPS (a function taking the BulkContext), the way
+the usual demo has STEPS: a later app (visits, appointments) appends its own step. Steps run in
+order, once per clinic; each reads what the steps before it made from the context
+(`ctx.patients`, `ctx.episodes`) and may add its own lists for later steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from acuback.accounts.models import Clinic, Role, User
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+
+# --- the fast path to the database -----------------------------------------------------------
+
+BATCH = 5000
+
+
+def next_id(model: type[models.Model]) -> int:
+    """The first free primary key: bulk rows carry their own ids so later steps can point at
+    them without reading them back."""
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str],
+                rows: Iterable[Sequence[Any]]) -> int:
+    """Write rows (values in `columns` order, already in database form: see `db_date`,
+    `db_time`, `db_json`) straight into the model's table. Returns how many were written."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if _postgres():
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            # Table and column names come from the model, never from input.
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            batch: list[Sequence[Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == BATCH:
+                    cursor.executemany(sql, batch)
+                    count, batch = count + len(batch), []
+            if batch:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+    return count
+
+
+def reset_sequences(*model_list: type[models.Model]) -> None:
+    """After rows with explicit ids, PostgreSQL's id sequences must move past them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+@cache
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def db_date(day: dt.date) -> object:
+    return day if _postgres() else day.isoformat()
+
+
+def db_time(moment: dt.datetime) -> object:
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def db_json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+# --- the context every step shares -------------------------------------------------------------
+
+
+Advance = Callable[[int], None]
+
+
+class Progress(Protocol):
+    def __call__(self, description: str, total: int) -> AbstractContextManager[Advance]:
+        """A context whose value is `advance(n)`: n more of `total` done."""
+
+
+def no_progress(description: str, total: int) -> AbstractContextManager[Advance]:
+    return nullcontext(lambda n: None)
+
+
+@dataclass(frozen=True)
+class BulkPatient:
+    id: int
+    index: int  # position in this clinic's bulk load, for deterministic variety
+    born: dt.date
+    sex: str
+    pregnant: bool
+    health: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BulkEpisode:
+    id: int
+    patient: BulkPatient
+    region: str
+    side: str
+    radiation: str
+    onset: dt.date
+    opened: dt.date
+    status: str
+    closed: dt.date | None
+
+
+@dataclass
+class BulkContext:
+    rng: random.Random
+    today: dt.date
+    clinic: Clinic
+    clinician: User  # whom the records say entered them
+    count: int  # patients to add to this clinic
+    progress: Progress = no_progress
+    now: dt.datetime = field(default_factory=timezone.now)
+    patients: list[BulkPatient] = field(default_factory=list)
+    episodes: list[BulkEpisode] = field(default_factory=list)
+    decisions: dict[int, str] = field(default_factory=dict)  # episode id -> red-flag decision
+    _times: dict[tuple[dt.date, int], object] = field(default_factory=dict)
+
+    def audit(self, object_type: str, first: int, rows: int) -> None:
+        """The one audit entry of a bulk step in this clinic (see the module docstring)."""
+        audit_record(
+            actor=self.clinician, action=Action.CREATE, object_type=object_type,
+            outcome=Outcome.OK, clinic_id=self.clinic.pk,
+            detail={"bulk": True, "count": rows, "ids": [first, first + rows - 1] if rows else []},
+        )
+
+    def at(self, day: dt.date, hour: int = 10) -> object:
+        """Half past `hour` on `day` in the clinic's time zone, in database form."""
+        key = (day, hour)
+        if key not in self._times:
+            moment = dt.datetime.combine(day, dt.time(hour, 30))
+            self._times[key] = db_time(timezone.make_aware(moment))
+        return self._times[key]
+
+
+BulkStep = Callable[[BulkContext], None]
+
+
+def demo_bulk_load(*, clinics: Sequence[Clinic], patients: int, today: dt.date,
+                   steps: Sequence[BulkStep], progress: Progress = no_progress) -> int:
+    """Top every clinic up to `patients` patients; idempotent. Returns how many were added."""
+    from acuback.patients.models import Patient
+
+    added = 0
+    for clinic in clinics:
+        missing = patients - Patient.objects.filter(clinic=clinic).count()
+        if missing <= 0:
+            continue
+        clinician = User.objects.filter(
+            membership__clinic=clinic, membership__role=Role.PRACTITIONER
+        ).order_by("username").first()
+        if clinician is None:
+            raise ValueError(f"clinic {clinic.slug} has no practitioner to enter its records")
+        # Seeded per clinic and size, so a clinic's data never depends on the others'.
+        rng = random.Random(f"acuback-bulk-{clinic.slug}-{patients}")  # noqa: S311 - synthetic
+        ctx = BulkContext(rng=rng, today=today, clinic=clinic, clinician=clinician,
+                          count=missing, progress=progress)
+        with transaction.atomic():
+            for step in steps:
+                step(ctx)
+        added += missing
+    return added

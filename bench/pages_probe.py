@@ -1,0 +1,76 @@
+"""The pages benchmark's look inside the database it built (run as its own process, with that
+database's environment): which records the pages show, and patient search timed against a
+hand-written indexed SQL query that returns the same rows. Prints JSON."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+SEARCH_NAME = "Nakamura"  # a family name no other name of the demo starts with or resembles
+ROUNDS = 200
+
+
+def main() -> None:
+    from acuback.cli.django_setup import setup
+
+    setup()
+    from acuback.accounts.models import User
+    from acuback.plans.models import Plan
+
+    user = User.objects.select_related("membership").get(username="lin")
+    clinic_id = user.membership.clinic_id
+    plans = Plan.objects.filter(clinic_id=clinic_id).order_by("id")
+    plan = plans.values("episode_id", "episode__patient_id")[plans.count() // 2]
+    search, hand, same = search_against_sql(user, clinic_id)
+    json.dump({
+        "patient": plan["episode__patient_id"], "episode": plan["episode_id"],
+        "search": SEARCH_NAME.lower(), "search_ms": search, "sql_ms": hand, "same": same,
+    }, sys.stdout)
+
+
+def search_against_sql(user: Any, clinic_id: int) -> tuple[float, float, bool]:
+    """Median time of the first page of the search selector (with its audit append switched
+    off: that is the audit trail's cost, not the search's) against hand-written SQL."""
+    from django.db import connection
+
+    from acuback.patients import selectors
+
+    selectors.audit_record = lambda **kwargs: None  # type: ignore[assignment]
+
+    def ours() -> list[int]:
+        page = selectors.patient_search(
+            actor=user, search=selectors.PatientSearch(SEARCH_NAME.lower()))
+        rows = [p.pk for p in page.object_list]
+        count = page.paginator.count if hasattr(page, "paginator") else page.count
+        return [count, *rows]
+
+    def by_hand() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.*, u.first_name, u.last_name, u.username FROM patients_patient p "
+                "LEFT JOIN accounts_user u ON u.id = p.practitioner_id "
+                "WHERE p.clinic_id = %s AND p.family_name = %s "
+                "ORDER BY p.family_name, p.given_name, p.id LIMIT 25", [clinic_id, SEARCH_NAME])
+            rows = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT COUNT(*) FROM patients_patient WHERE clinic_id = %s "
+                           "AND family_name = %s", [clinic_id, SEARCH_NAME])
+            return [cursor.fetchone()[0], *rows]
+
+    same = ours() == by_hand()
+    times: dict[Callable[[], list[int]], list[float]] = {ours: [], by_hand: []}
+    for _ in range(ROUNDS):  # interleaved, so that noise falls on both alike
+        for function, spent in times.items():
+            start = time.perf_counter()
+            function()
+            spent.append(time.perf_counter() - start)
+    return (statistics.median(times[ours]) * 1000, statistics.median(times[by_hand]) * 1000,
+            same)
+
+
+if __name__ == "__main__":
+    main()

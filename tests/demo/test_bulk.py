@@ -1,0 +1,138 @@
+"""`demo_load(patients=N)`: the demo clinics topped up in bulk, with valid data throughout."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from acuback.accounts.models import User
+from acuback.assessments.models import Assessment, SafetyAlert
+from acuback.audit.models import AuditEntry
+from acuback.audit.services import audit_verify
+from acuback.clinical import instruments
+from acuback.clinical import screening as rules
+from acuback.demo import PATIENTS_PER_CLINIC, demo_load
+from acuback.episodes.models import Episode, EpisodeStatus
+from acuback.patients.models import Consent, HealthHistory, Patient
+from acuback.plans.models import Plan
+from acuback.screening.models import Screening
+from acuback.screening.selectors import episode_planning_status
+from tests.cli import acuback
+from tests.personas import make_patient
+
+TODAY = dt.date(2026, 11, 21)
+PATIENTS = PATIENTS_PER_CLINIC + 170
+
+
+@pytest.fixture(scope="module")
+def bulk(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+    with django_db_blocker.unblock():
+        demo_load(TODAY, patients=PATIENTS)
+        counts = {m.__name__: m.objects.count() for m in (Patient, Episode, Assessment, Plan)}
+        demo_load(TODAY, patients=PATIENTS)  # a second run adds nothing
+        yield counts
+        call_command("flush", interactive=False)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_tops_every_clinic_up_to_the_number_asked(bulk: dict[str, int]) -> None:
+    for slug in ("riverside", "hillview"):
+        assert Patient.objects.filter(clinic__slug=slug).count() == PATIENTS
+
+
+def test_it_adds_nothing_when_run_again(bulk: dict[str, int]) -> None:
+    assert {m.__name__: m.objects.count() for m in (Patient, Episode, Assessment, Plan)} == bulk
+
+
+def test_it_gives_every_patient_a_health_history_a_consent_and_an_episode(bulk) -> None:  # noqa: ANN001
+    total = Patient.objects.count()
+    assert HealthHistory.objects.count() == total
+    assert Consent.objects.values("patient").distinct().count() == total
+    assert Patient.objects.filter(episodes__isnull=True).count() == 0
+
+
+def test_it_keeps_every_record_in_its_patients_clinic(bulk) -> None:  # noqa: ANN001
+    for episode in Episode.objects.select_related("patient"):
+        assert episode.clinic_id == episode.patient.clinic_id
+    for model in (Assessment, Screening, Plan):
+        for row in model.objects.select_related("episode"):
+            assert row.clinic_id == row.episode.clinic_id
+
+
+def test_it_dates_episodes_in_order(bulk) -> None:  # noqa: ANN001
+    # The usual demo's services date what they do today; the bulk path dates on TODAY.
+    latest = max(TODAY, timezone.localdate())
+    for episode in Episode.objects.all():
+        assert episode.onset_date <= episode.opened_on <= TODAY
+        assert (episode.closed_on is None) == (episode.status == EpisodeStatus.ACTIVE)
+        assert episode.closed_on is None or episode.opened_on <= episode.closed_on <= latest
+
+
+def test_it_stores_what_the_core_scores(bulk) -> None:  # noqa: ANN001
+    for assessment in Assessment.objects.all():
+        result = instruments.score(assessment.instrument, assessment.answers)
+        assert (assessment.total, assessment.band or None) == (result.total, result.band)
+        assert assessment.results == result.as_dict()
+        assert assessment.definition_version == instruments.get(assessment.instrument).version
+
+
+def test_it_raises_an_alert_for_each_positive_phq9_item_9(bulk) -> None:  # noqa: ANN001
+    positive = {a.pk for a in Assessment.objects.filter(instrument="phq9")
+                if a.answers[8] > 0}
+    assert set(SafetyAlert.objects.values_list("assessment_id", flat=True)) == positive
+    assert positive, "the bulk demo should show an alert somewhere"
+
+
+def test_it_stores_what_the_core_decides_for_each_screen(bulk) -> None:  # noqa: ANN001
+    for screening in Screening.objects.select_related("episode__patient"):
+        result = rules.screen_data({"age": screening.age, "flags": screening.answers})
+        assert screening.decision == result.decision.value
+        assert screening.fired_flags == [f.flag for f in result.fired]
+    assert Screening.objects.count() == Episode.objects.count()
+
+
+def test_it_plans_only_active_episodes_screened_for_planning(bulk) -> None:  # noqa: ANN001
+    for plan in Plan.objects.select_related("episode").prefetch_related("points"):
+        assert plan.episode.status == EpisodeStatus.ACTIVE
+        assert episode_planning_status(plan.episode).allowed
+        proposed = [p["code"] for p in plan.proposal["points"]]
+        assert [p.code for p in plan.points.all()] == proposed
+
+
+def test_it_leaves_some_active_episodes_without_baseline_questionnaires(bulk) -> None:  # noqa: ANN001
+    waiting = Episode.objects.filter(status=EpisodeStatus.ACTIVE, assessments__isnull=True)
+    assert waiting.exists()
+
+
+def test_it_writes_one_audit_entry_per_clinic_and_kind(bulk) -> None:  # noqa: ANN001
+    entries = AuditEntry.objects.filter(detail__bulk=True)
+    kinds = sorted({e.object_type for e in entries})
+    assert kinds == ["assessment", "episode", "patient", "plan", "safety_alert", "screening"]
+    for entry in entries.filter(object_type="patient"):
+        assert entry.detail["count"] == PATIENTS - PATIENTS_PER_CLINIC
+        first, last = entry.detail["ids"]
+        assert Patient.objects.filter(pk__range=(first, last),
+                                      clinic_id=entry.clinic_id).count() == entry.detail["count"]
+    assert list(audit_verify()) == []
+
+
+def test_it_lets_the_services_add_records_after_it(bulk) -> None:  # noqa: ANN001
+    newest = Patient.objects.order_by("-pk").first()
+    assert make_patient(User.objects.get(username="lin"), "After", "Bulk").pk > newest.pk
+
+
+def test_it_refuses_fewer_patients_than_the_usual_demo() -> None:
+    result = acuback("demo", "--patients", "10")
+    assert result.returncode == 2
+    assert "--patients must be between 30" in result.stderr
+
+
+def test_it_checks_the_number_against_the_usual_demos_size() -> None:
+    from acuback.cli.demo import USUAL_PATIENTS
+
+    assert USUAL_PATIENTS == PATIENTS_PER_CLINIC
