@@ -128,7 +128,8 @@ ASSESSMENT_COLUMNS = ("id", "clinic", "episode", "instrument", "definition_versi
                       "results", "total", "band", "time_point", "visit_number",
                       "administered_at", "entered_by", "entered_by_user", "wording",
                       "created_at")
-ALERT_COLUMNS = ("assessment", "kind", "raised_at", "acknowledged_by", "acknowledged_at", "note")
+ALERT_COLUMNS = ("clinic", "patient", "assessment", "kind", "raised_at", "raised_by",
+                 "acknowledged_by", "acknowledged_at", "note")
 ALERT_NOTE = "Talked with the patient the same day; no plan or intent; safety plan agreed."
 
 
@@ -170,7 +171,8 @@ def bulk_assessments(ctx: BulkContext) -> None:
                              EnteredBy.CLINICIAN, ctx.clinician.pk, None, visit.when))
                 if response.alert:  # acknowledged already when the episode is over
                     done = episode.closed is not None
-                    alerts.append((next_pk, AlertKind.PHQ9_ITEM9, visit.when,
+                    alerts.append((ctx.clinic.pk, episode.patient.id, next_pk,
+                                   AlertKind.PHQ9_ITEM9, visit.when, ctx.clinician.pk,
                                    ctx.clinician.pk if done else None,
                                    visit.when if done else None, ALERT_NOTE if done else ""))
                 next_pk += 1

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from acuback.accounts.models import User
-from acuback.assessments.models import Assessment, SafetyAlert
+from acuback.assessments.models import AlertKind, Assessment, SafetyAlert
 from acuback.audit.models import AuditEntry
 from acuback.audit.services import audit_verify
 from acuback.clinical import instruments
@@ -84,7 +84,11 @@ def test_it_stores_what_the_core_scores(bulk) -> None:  # noqa: ANN001
 def test_it_raises_an_alert_for_each_positive_phq9_item_9(bulk) -> None:  # noqa: ANN001
     positive = {a.pk for a in Assessment.objects.filter(instrument="phq9")
                 if a.answers[8] > 0}
-    assert set(SafetyAlert.objects.values_list("assessment_id", flat=True)) == positive
+    raised = SafetyAlert.objects.filter(kind=AlertKind.PHQ9_ITEM9)
+    assert set(raised.values_list("assessment_id", flat=True)) == positive
+    for alert in raised.select_related("assessment__episode"):
+        assert alert.patient_id == alert.assessment.episode.patient_id
+        assert alert.clinic_id == alert.assessment.clinic_id
     assert positive, "the bulk demo should show an alert somewhere"
 
 
