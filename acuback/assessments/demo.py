@@ -19,21 +19,14 @@ from django.utils import timezone
 from acuback.accounts.models import User
 from acuback.assessments.models import AlertKind, Assessment, EnteredBy, SafetyAlert, TimePoint
 from acuback.assessments.services import assessment_record
+from acuback.bulk import BATCH, db_json, insert_rows, next_id, reset_sequences
 from acuback.clinical import instruments
 from acuback.clinical.instruments import Item
-from acuback.demo.bulk import (
-    BATCH,
-    BulkContext,
-    BulkEpisode,
-    db_json,
-    insert_rows,
-    next_id,
-    reset_sequences,
-)
 from acuback.episodes.models import Episode, EpisodeStatus
 
 if TYPE_CHECKING:
     from acuback.demo import DemoContext
+    from acuback.demo.bulk import BulkContext, BulkEpisode
 
 # A realistic mix: function (ODI), pain (NRS or PEG), risk (STarT Back), mood (PHQ-4 or PHQ-9),
 # sleep or stress (ISI or PSS-10).

@@ -1,112 +1,41 @@
 """`acuback demo --patients N`: the demo clinics at a clinic network's size, written in bulk.
 
 The usual demo (30 patients per clinic, every state a newcomer should see, each record written
-through the services) runs first; this tops each clinic up to N patients through a bulk path:
-rows are built in memory and written with one multi-row statement per table (COPY on
-PostgreSQL), tens of thousands of patients in seconds.
+through the services) runs first; this tops each clinic up to N patients through the bulk path
+(`acuback.bulk`): rows built in memory and written with one statement per batch, tens of
+thousands of patients in seconds.
 
 Bulk data is still valid data: questionnaires are scored and screens decided by the clinical
-core, plans are the prescriber's proposals, and every row a service would fill is filled.
+core, plans are the prescriber's proposals checked as `plan_save` checks them, and every row
+carries what a service would have written.
 
 The audit trail: the bulk path does not write one audit entry per record (that would be a
 million entries describing a data load, not anyone's work). It writes one entry per clinic and
 kind of record through `audit_record`, naming how many rows it created and their id range, so
 the trail stays one consistent chain and says exactly what the load did.
 
-Each app adds its rows with a step in BULK_STEPS (a function taking the BulkContext), the way
-the usual demo has STEPS: a later app (visits, appointments) appends its own step. Steps run in
-order, once per clinic; each reads what the steps before it made from the context
-(`ctx.patients`, `ctx.episodes`) and may add its own lists for later steps.
+Each app adds its rows with a step in `acuback.demo.BULK_STEPS` (a function taking the
+BulkContext), the way the usual demo has STEPS: a later app (visits, appointments) appends its
+own. Steps run in order, once per clinic; each reads what the steps before it made from the
+context (`ctx.patients`, `ctx.episodes`, `ctx.decisions`) and may leave more for later steps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Protocol
 
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 
 from acuback.accounts.models import Clinic, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-
-# --- the fast path to the database -----------------------------------------------------------
-
-BATCH = 5000
-
-
-def next_id(model: type[models.Model]) -> int:
-    """The first free primary key: bulk rows carry their own ids so later steps can point at
-    them without reading them back."""
-    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def insert_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Iterable[Sequence[Any]]) -> int:
-    """Write rows (values in `columns` order, already in database form: see `db_date`,
-    `db_time`, `db_json`) straight into the model's table. Returns how many were written."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    count = 0
-    with connection.cursor() as cursor:
-        if _postgres():
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        else:
-            # Table and column names come from the model, never from input.
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-            batch: list[Sequence[Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == BATCH:
-                    cursor.executemany(sql, batch)
-                    count, batch = count + len(batch), []
-            if batch:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-    return count
-
-
-def reset_sequences(*model_list: type[models.Model]) -> None:
-    """After rows with explicit ids, PostgreSQL's id sequences must move past them."""
-    statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
-@cache
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def db_date(day: dt.date) -> object:
-    return day if _postgres() else day.isoformat()
-
-
-def db_time(moment: dt.datetime) -> object:
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
-def db_json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
-# --- the context every step shares -------------------------------------------------------------
-
+from acuback.bulk import db_time
 
 Advance = Callable[[int], None]
 

@@ -10,17 +10,8 @@ import random
 from typing import Any
 
 from acuback.accounts.models import Role, User
-from acuback.demo.bulk import (
-    BATCH,
-    BulkContext,
-    BulkEpisode,
-    BulkPatient,
-    db_date,
-    db_time,
-    insert_rows,
-    next_id,
-    reset_sequences,
-)
+from acuback.bulk import BATCH, db_date, db_time, insert_rows, next_id, reset_sequences
+from acuback.demo.bulk import BulkContext, BulkEpisode, BulkPatient
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
 from acuback.patients.models import Consent, HealthHistory, ImplantedDevice, Patient, Sex
 

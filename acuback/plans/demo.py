@@ -7,16 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from acuback.bulk import db_json, db_time, insert_rows, next_id, reset_sequences
 from acuback.clinical.chronicity import chronicity
-from acuback.demo.bulk import (
-    BulkContext,
-    BulkEpisode,
-    db_json,
-    db_time,
-    insert_rows,
-    next_id,
-    reset_sequences,
-)
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.patients.models import HealthHistory
 from acuback.plans.models import Plan, PlanPoint
@@ -36,6 +28,7 @@ from acuback.screening.selectors import episode_planning_status
 
 if TYPE_CHECKING:
     from acuback.demo import DemoContext
+    from acuback.demo.bulk import BulkContext, BulkEpisode
 
 # Cherkin 2009: 10 sessions; GERAC (Haake 2007): ten sessions, usually twice a week.
 COURSE = Course(sessions=10, per_week=2)

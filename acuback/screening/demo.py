@@ -9,22 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from acuback.bulk import db_date, db_json, insert_rows, next_id, reset_sequences
 from acuback.clinical import screening as rules
 from acuback.clinical.screening import FLAG_QUESTIONS
-from acuback.demo.bulk import (
-    BulkContext,
-    db_date,
-    db_json,
-    insert_rows,
-    next_id,
-    reset_sequences,
-)
 from acuback.episodes.models import Episode
 from acuback.screening.models import ReferralOutcome, Screening
 from acuback.screening.services import age_on, referral_record, rules_version, screening_record
 
 if TYPE_CHECKING:
     from acuback.demo import DemoContext
+    from acuback.demo.bulk import BulkContext
 
 # Position of the episode in its clinic (by id) -> the flags answered yes.
 ROUTINE_AT = {2: ("morning_stiffness", "onset_before_45"), 7: ("night_pain",)}
