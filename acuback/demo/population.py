@@ -13,7 +13,16 @@ from acuback.accounts.models import Role, User
 from acuback.bulk import BATCH, db_date, db_time, insert_rows, next_id, reset_sequences
 from acuback.demo.bulk import BulkContext, BulkEpisode, BulkPatient
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
-from acuback.patients.models import Consent, HealthHistory, ImplantedDevice, Patient, Sex
+from acuback.patients import search
+from acuback.patients.consent import CURRENT_VERSION
+from acuback.patients.models import (
+    Consent,
+    HealthHistory,
+    ImplantedDevice,
+    Patient,
+    PatientSearchTerm,
+    Sex,
+)
 
 # --- patients -------------------------------------------------------------------------------
 
@@ -76,10 +85,37 @@ HEALTH_COLUMNS = ("patient", "pregnant", "pregnancy_weeks", "anticoagulant", "bl
                   "metal_allergy", "skin_conditions", "skin_lesion_regions", "medications",
                   "updated_at")
 HEALTH_FLAGS = HEALTH_COLUMNS[1:11]
+CONSENT_COLUMNS = ("patient", "text_version", "given_on", "witness", "recorded_by",
+                   "recorded_at")
 
 
 def bulk_patients(ctx: BulkContext) -> None:
-    """Patients with a health history and a consent each."""
+    """Patients with a health history, a consent and their search terms each."""
+    rows = _patient_rows(ctx)
+    now = db_time(ctx.now)
+    with ctx.progress("patients", ctx.count) as advance:
+        for start in range(0, len(rows), BATCH):
+            advance(insert_rows(Patient, PATIENT_COLUMNS, rows[start:start + BATCH]))
+    insert_rows(HealthHistory, HEALTH_COLUMNS, (
+        (p.id, *(p.health[c] for c in HEALTH_FLAGS), "", "[]", p.health["medications"], now)
+        for p in ctx.patients
+    ))
+    insert_rows(Consent, CONSENT_COLUMNS, (
+        (p.id, CURRENT_VERSION, db_date(ctx.today - dt.timedelta(days=ctx.rng.randint(1, 900))),
+         "", ctx.clinician.pk, now)
+        for p in ctx.patients
+    ))
+    # The terms the patient services would index (acuback.patients.search).
+    terms = [(ctx.clinic.pk, row[0], kind, term) for row in rows
+             for kind, term in sorted(search.terms(row[2], row[3], row[7], row[6]))]
+    with ctx.progress("search index", len(terms)) as advance:
+        advance(insert_rows(PatientSearchTerm, ("clinic", "patient", "kind", "term"), terms))
+    reset_sequences(Patient, HealthHistory, Consent, PatientSearchTerm)
+    ctx.audit("patient", ctx.patients[0].id if ctx.patients else 0, ctx.count)
+
+
+def _patient_rows(ctx: BulkContext) -> list[tuple[Any, ...]]:
+    """The patients' rows (PATIENT_COLUMNS), each also kept in ctx.patients for later steps."""
     rng, first = ctx.rng, next_id(Patient)
     practitioners = list(User.objects.filter(
         membership__clinic=ctx.clinic, membership__role=Role.PRACTITIONER).order_by("username")
@@ -92,27 +128,12 @@ def bulk_patients(ctx: BulkContext) -> None:
         pregnant, health = _health(i, sex, (ctx.today - born).days / 365.25, rng)
         patient = BulkPatient(first + i, i, born, sex, pregnant, health)
         ctx.patients.append(patient)
-        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
         rows.append((
-            patient.id, ctx.clinic.pk, given, family, db_date(born), sex,
+            patient.id, ctx.clinic.pk, rng.choice(GIVEN), rng.choice(FAMILY), db_date(born), sex,
             f"p{patient.id}@{ctx.clinic.slug}.example", _phone(rng, patient.id), "",
             practitioners[i % len(practitioners)] if practitioners else None, 1, now, now,
         ))
-    with ctx.progress("patients", ctx.count) as advance:
-        for start in range(0, len(rows), BATCH):
-            advance(insert_rows(Patient, PATIENT_COLUMNS, rows[start:start + BATCH]))
-    insert_rows(HealthHistory, HEALTH_COLUMNS, (
-        (p.id, *(p.health[c] for c in HEALTH_FLAGS), "", "[]", p.health["medications"], now)
-        for p in ctx.patients
-    ))
-    insert_rows(Consent, ("patient", "text_version", "given_on", "witness", "recorded_by",
-                          "recorded_at"), (
-        (p.id, "2026-01", db_date(ctx.today - dt.timedelta(days=rng.randint(1, 900))), "",
-         ctx.clinician.pk, now)
-        for p in ctx.patients
-    ))
-    reset_sequences(Patient, HealthHistory, Consent)
-    ctx.audit("patient", first, ctx.count)
+    return rows
 
 
 # --- episodes ----------------------------------------------------------------------------------

@@ -44,23 +44,41 @@ class PatientOut(Schema):
     version: int
 
 
+class ActiveEpisodeOut(Schema):
+    id: int
+    region: str
+    opened_on: dt.date
+
+
 class PatientListOut(PatientOut):
+    """A patient with the list's columns (acuback.patients.listing). The clinical ones are
+    null for front desk."""
+
     open_alerts: int | None = Field(
         None, description="unacknowledged safety alerts; null for front desk (clinical content)"
     )
+    active_episode: ActiveEpisodeOut | None = Field(
+        None, description="the latest active episode of care, if any")
+    questionnaires_due: int | None = Field(
+        None, description="baselines of the core measures (function, pain) still missing in "
+        "the active episodes; null for front desk")
+    last_visit: dt.datetime | None = Field(None, description="when the latest visit began")
 
 
 class PatientPageOut(Schema):
-    count: int
-    page: int
-    pages: int
+    count: int = Field(description="patients matching, counted up to 1,000")
+    count_capped: bool = Field(description="true when more than `count` match")
+    next_after: int | None = Field(description="send as `after` for the next page")
+    previous_before: int | None = Field(description="send as `before` for the previous page")
     results: list[PatientListOut]
 
 
 class PatientSearchIn(InputSchema):
-    q: str = Field("", max_length=100, description="words of the name")
+    q: str = Field("", max_length=100, description="words of the name (one typo forgiven), "
+                   "a phone number in any format, an email address or a date of birth")
     date_of_birth: dt.date | None = None
-    page: int = Field(1, ge=1)
+    after: int | None = Field(None, ge=1, description="the page after this patient id")
+    before: int | None = Field(None, ge=1, description="the page before this patient id")
 
 
 class HealthOut(Schema):
@@ -101,12 +119,12 @@ def _input(payload: PatientIn) -> services.PatientInput:
 
 @router.get("/", response=PatientPageOut, summary="Search the clinic's patients")
 def patient_list(request: HttpRequest, filters: Query[PatientSearchIn]) -> dict[str, object]:
-    page = selectors.patient_search(
-        actor=request.user,
-        search=selectors.PatientSearch(filters.q, filters.date_of_birth, filters.page),
-    )
-    return {"count": page.paginator.count, "page": page.number,
-            "pages": page.paginator.num_pages, "results": list(page.object_list)}
+    search = selectors.PatientSearch(filters.q, filters.date_of_birth, filters.after,
+                                     filters.before)
+    page = selectors.patient_search(actor=request.user, search=search, columns=True)
+    return {"count": page.count, "count_capped": page.count_capped,
+            "next_after": page.next_after, "previous_before": page.previous_before,
+            "results": page.rows}
 
 
 @router.post("/", response={201: PatientOut}, summary="Register a patient")

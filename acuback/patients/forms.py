@@ -13,6 +13,7 @@ from acuback.accounts.models import Role, User
 from acuback.clinical.regions import BODY_REGIONS
 from acuback.errors import InputError
 from acuback.patients.models import ImplantedDevice, Sex
+from acuback.patients.selectors import PatientSearch
 from acuback.patients.services import HealthInput, PatientInput
 
 
@@ -38,17 +39,24 @@ class ServiceErrorsMixin:
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Name", required=False, max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Given or family name",
-                                      "autocomplete": "off", "autofocus": True}),
+        label="Name, phone or email", required=False, max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                      "placeholder": "Words of the name, a phone number, an email",
+                                      "autofocus": True}),
     )
     dob = forms.DateField(label="Date of birth", required=False, widget=DateInput())
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
+    # Where the page starts (keyset paging): just after, or just before, a patient's id. Not
+    # rendered: a new search starts at the top.
+    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
 
-    def search_terms(self) -> tuple[str, Any, int]:
-        """(words, date of birth, page); a filter that does not parse is ignored."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return data.get("q") or "", data.get("dob"), data.get("page") or 1
+    def search(self) -> PatientSearch:
+        """What to search for. A field that does not parse is left out (and shown as wrong),
+        the others still count: a mistyped date must not hide the name typed beside it."""
+        self.is_valid()
+        data = self.cleaned_data
+        return PatientSearch(text=data.get("q") or "", date_of_birth=data.get("dob"),
+                             after=data.get("after"), before=data.get("before"))
 
 
 def practitioner_choices(clinic_id: int) -> list[tuple[str, str]]:

@@ -57,8 +57,12 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [
-            models.Index(fields=["clinic", "family_name", "given_name"]),
+            # The list's order, with the id that breaks ties, so a page deep in the list is an
+            # index range (keyset pagination), never an OFFSET.
+            models.Index(fields=["clinic", "family_name", "given_name", "id"],
+                         name="patient_list_order"),
             models.Index(fields=["clinic", "date_of_birth"]),
+            models.Index(fields=["clinic", "created_at", "id"], name="patient_registered"),
         ]
 
     def __str__(self) -> str:
@@ -67,6 +71,38 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class TermKind(models.IntegerChoices):
+    NAME = 1, "a word of the name"
+    NAME_VARIANT = 2, "a word of the name with one letter left out"
+    PHONE = 3, "the phone number's digits"
+    EMAIL = 4, "the email address"
+
+
+class PatientSearchTerm(models.Model):
+    """What a patient is found by, folded for search (`acuback.patients.search`). Written by the
+    patient services with every change of name, phone or email; never edited by hand."""
+
+    # The patient's clinic, stored again so that a search is one index range per word.
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="search_terms")
+    kind = models.PositiveSmallIntegerField(choices=TermKind.choices)
+    term = models.CharField(max_length=254)
+
+    class Meta:
+        indexes = [
+            # A search word is a range (prefix) or a lookup of `term` within the clinic; kind
+            # and patient complete the index, so the database never reads the table itself.
+            # On PostgreSQL the pattern operator class lets LIKE 'word%' use the index whatever
+            # the database's collation.
+            models.Index(fields=["clinic", "term", "kind", "patient"], name="patient_search",
+                         opclasses=["int8_ops", "varchar_pattern_ops", "int2_ops", "int8_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.term}"
 
 
 class HealthHistory(models.Model):

@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
-from acuback.assessments.alerts import annotate_open_alerts
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-from acuback.patients.models import HealthHistory, Patient
+from acuback.paging import KeysetPage, keyset_page
+from acuback.patients import listing
+from acuback.patients import search as search_query
+from acuback.patients.models import HealthHistory, Patient, PatientSearchTerm, TermKind
 
 PAGE_SIZE = 25
+COUNT_LIMIT = 1000  # a list longer than this says "more than 1,000" instead of counting
 
 
 def patient_queryset(actor: User) -> QuerySet[Patient]:
@@ -91,61 +93,83 @@ def can_edit_demographics(actor: User) -> bool:
 
 @dataclass(frozen=True)
 class PatientSearch:
+    """What a staff member typed (`acuback.patients.search` says what it finds), an optional
+    date of birth, and where the page starts: just after, or just before, a patient's id."""
+
     text: str = ""
     date_of_birth: dt.date | None = None
-    page: int = 1
+    after: int | None = None
+    before: int | None = None
 
 
-def patient_search(*, actor: User, search: PatientSearch) -> Page[Patient]:
+def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
+                   ) -> KeysetPage[Patient]:
+    """One page of the clinic's patients matching the search, exact matches before those found
+    despite a typo, then by name. With `columns`, each patient carries the list's columns
+    (`acuback.patients.listing`), the clinical ones for clinicians only."""
     membership = membership_of(actor)
     if membership is None or membership.role not in STAFF_ROLES:
         audit_record(
             actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.DENIED
         )
         raise Forbidden("only clinic staff may list patients")
-    qs = _name_filter(patient_queryset(actor).select_related("practitioner"), search.text)
-    if membership.role in CLINICAL_ROLES:  # alerts are clinical: front desk sees no badge
-        qs = annotate_open_alerts(qs)
+    query = search_query.parse(search.text)
+    qs, order = _matching(patient_queryset(actor), membership.clinic_id, query)
     if search.date_of_birth:
         qs = qs.filter(date_of_birth=search.date_of_birth)
-    page = Paginator(qs, PAGE_SIZE).get_page(search.page)
+    shown = listing.with_columns(qs, clinical=membership.role in CLINICAL_ROLES) if columns else qs
+    page = keyset_page(shown.select_related("practitioner"), order=order, size=PAGE_SIZE,
+                       count_limit=COUNT_LIMIT, after=search.after, before=search.before,
+                       counted=qs)
+    listing.present(page.rows)
     audit_record(
         actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.OK,
         detail={
-            "text": search.text, "date_of_birth": search.date_of_birth, "page": page.number,
-            "ids": [p.pk for p in page.object_list],
+            "text": search.text, "date_of_birth": search.date_of_birth, "after": search.after,
+            "before": search.before, "ids": [p.pk for p in page.rows],
         },
     )
     return page
 
 
-class _Casefold(Func):
-    function = "acuback_casefold"
-    output_field = CharField()
+LIST_ORDER = ("family_name", "given_name", "id")
 
 
-def _name_filter(qs: QuerySet[Patient], text: str) -> QuerySet[Patient]:
-    """Every word must occur in the given or family name, ignoring case.
+def _matching(qs: QuerySet[Patient], clinic_id: int, query: search_query.Query
+              ) -> tuple[QuerySet[Patient], tuple[str, ...]]:
+    """The patients matching every part of the query, and the order to list them in: those
+    found only despite a typo (`typos`, how many words) after the exact ones."""
+    terms = PatientSearchTerm.objects.filter(clinic_id=clinic_id)
+    typos: list[Case] = []
+    for word in query.words:
+        exact = _starting(terms.filter(kind=TermKind.NAME), word)
+        forms = search_query.typo_forms(word)
+        if not forms:
+            qs = qs.filter(pk__in=exact.values("patient_id"))
+            continue
+        near = terms.filter(kind__in=(TermKind.NAME, TermKind.NAME_VARIANT), term__in=forms)
+        qs = qs.filter(pk__in=(exact | near).values("patient_id"))
+        typos.append(Case(When(Exists(exact.filter(patient_id=OuterRef("pk"))), then=Value(0)),
+                          default=Value(1)))
+    if query.phone:
+        qs = qs.filter(pk__in=_starting(terms.filter(kind=TermKind.PHONE), query.phone)
+                       .values("patient_id"))
+    for email in query.emails:
+        qs = qs.filter(pk__in=_starting(terms.filter(kind=TermKind.EMAIL), email)
+                       .values("patient_id"))
+    for day in query.dates:
+        qs = qs.filter(date_of_birth=day)
+    if not typos:
+        return qs, LIST_ORDER
+    return qs.annotate(typos=sum(typos[1:], typos[0])), ("typos", *LIST_ORDER)
 
-    PostgreSQL's icontains (UPPER ... LIKE) folds every alphabet; SQLite's LIKE and LOWER fold
-    ASCII only, so "émile" would never find "Émile". There we fold in Python instead.
-    """
-    words = text.split()
-    if not words:
-        return qs
-    if connection.vendor != "sqlite":
-        for word in words:
-            qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-        return qs
-    connection.ensure_connection()
-    connection.connection.create_function(
-        "acuback_casefold", 1, lambda v: v.casefold() if v else v, deterministic=True
-    )
-    qs = qs.annotate(given_fold=_Casefold("given_name"), family_fold=_Casefold("family_name"))
-    for word in words:
-        folded = word.casefold()
-        qs = qs.filter(Q(given_fold__contains=folded) | Q(family_fold__contains=folded))
-    return qs
+
+def _starting(terms: QuerySet[PatientSearchTerm], text: str) -> QuerySet[PatientSearchTerm]:
+    """Terms starting with `text`, as an index range. SQLite's LIKE ignores ASCII case, which
+    keeps it off the index; terms are folded already, so a plain range is exact there."""
+    if connection.vendor == "postgresql":
+        return terms.filter(term__startswith=text)  # LIKE 'text%' on varchar_pattern_ops
+    return terms.filter(term__gte=text, term__lt=text + "\U0010ffff")
 
 
 def health_history_get(*, actor: User, patient_id: object) -> HealthHistory:

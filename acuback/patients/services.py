@@ -15,8 +15,16 @@ from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import ConflictError, InputError
+from acuback.patients import search
 from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
-from acuback.patients.models import Consent, HealthHistory, ImplantedDevice, Patient, Sex
+from acuback.patients.models import (
+    Consent,
+    HealthHistory,
+    ImplantedDevice,
+    Patient,
+    PatientSearchTerm,
+    Sex,
+)
 
 
 @dataclass
@@ -124,6 +132,7 @@ def _patient_create(actor: User, data: PatientInput, clinic_id: int) -> Patient:
     _validate_patient(data, clinic_id)
     patient = Patient.objects.create(clinic_id=clinic_id, **_patient_fields(data))
     HealthHistory.objects.create(patient=patient)
+    _index(patient)
     audit_record(
         actor=actor, action=Action.CREATE, object_type="patient", object_id=patient.pk,
         outcome=Outcome.OK, clinic_id=clinic_id,
@@ -162,7 +171,25 @@ def _patient_update(
         outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},
     )
     patient.refresh_from_db()
+    if set(changed) & SEARCHED_FIELDS:
+        _index(patient)
     return patient
+
+
+# What a patient is found by (acuback.patients.search): a change to any of these re-indexes.
+SEARCHED_FIELDS = {"given_name", "family_name", "phone", "email"}
+
+
+def _index(patient: Patient) -> None:
+    """Rewrite the patient's search terms, in the write's own transaction."""
+    PatientSearchTerm.objects.filter(patient=patient).delete()
+    PatientSearchTerm.objects.bulk_create(search_rows(patient))
+
+
+def search_rows(patient: Patient) -> list[PatientSearchTerm]:
+    found = search.terms(patient.given_name, patient.family_name, patient.phone, patient.email)
+    return [PatientSearchTerm(clinic_id=patient.clinic_id, patient_id=patient.pk, kind=kind,
+                              term=term) for kind, term in sorted(found)]
 
 
 def health_history_update(*, actor: User, patient: Patient, data: HealthInput) -> HealthHistory:

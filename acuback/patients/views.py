@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from acuback.accounts.access import is_staff_member
+from acuback.accounts.access import is_clinical, is_staff_member
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES
 from acuback.audit.models import Action
 from acuback.clinical import contraindications as ci
@@ -49,15 +49,13 @@ def _posted(request: HttpRequest) -> object:
 @require_GET
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET)
-    text, dob, page_number = form.search_terms()
-    page = selectors.patient_search(
-        actor=request.user, search=selectors.PatientSearch(text, dob, page_number)
-    )
+    page = selectors.patient_search(actor=request.user, search=form.search(), columns=True)
     # HTMX asks for the results only, except when it restores a page from history.
     headers = request.headers
     partial = "HX-Request" in headers and "HX-History-Restore-Request" not in headers
     template = "patients/_results.html" if partial else "patients/list.html"
-    response = render(request, template, {"form": form, "page": page})
+    response = render(request, template, {"form": form, "page": page,
+                                          "clinical": is_clinical(request.user)})
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -53,8 +53,8 @@ def test_it_pages_through_the_results_in_place(page, world) -> None:
     mark_page(page)
     page.get_by_role("link", name="Next").click()
     expect(page.locator("#results .row-link")).to_have_count(5)
-    expect(page.locator("#results")).to_contain_text("Page 2 of 2")
-    assert still_same_page(page) and "page=2" in page.url and "q=smith" in page.url
+    expect(page.get_by_role("link", name="Previous")).to_be_visible()
+    assert still_same_page(page) and "after=" in page.url and "q=smith" in page.url
     shot(page, "patient-list-page-2")
 
 

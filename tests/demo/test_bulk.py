@@ -16,7 +16,9 @@ from acuback.clinical import instruments
 from acuback.clinical import screening as rules
 from acuback.demo import PATIENTS_PER_CLINIC, demo_load
 from acuback.episodes.models import Episode, EpisodeStatus
-from acuback.patients.models import Consent, HealthHistory, Patient
+from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
+from acuback.patients.models import Consent, HealthHistory, Patient, PatientSearchTerm
+from acuback.patients.search import terms
 from acuback.plans.models import Plan
 from acuback.screening.models import Screening
 from acuback.screening.selectors import episode_planning_status
@@ -53,7 +55,16 @@ def test_it_gives_every_patient_a_health_history_a_consent_and_an_episode(bulk) 
     total = Patient.objects.count()
     assert HealthHistory.objects.count() == total
     assert Consent.objects.values("patient").distinct().count() == total
+    assert set(Consent.objects.values_list("text_version", flat=True)) <= set(CONSENT_VERSIONS)
     assert Patient.objects.filter(episodes__isnull=True).count() == 0
+
+
+def test_it_indexes_every_patient_for_search_as_the_services_do(bulk) -> None:  # noqa: ANN001
+    stored: dict[int, set[tuple[int, str]]] = {}
+    for patient_id, kind, term in PatientSearchTerm.objects.values_list("patient", "kind", "term"):
+        stored.setdefault(patient_id, set()).add((kind, term))
+    for p in Patient.objects.all():
+        assert stored[p.pk] == terms(p.given_name, p.family_name, p.phone, p.email), p.pk
 
 
 def test_it_keeps_every_record_in_its_patients_clinic(bulk) -> None:  # noqa: ANN001

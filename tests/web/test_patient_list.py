@@ -4,6 +4,7 @@ an HTMX partial for the results."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -83,20 +84,44 @@ def many_smiths(world) -> None:
         make_patient(world.front_desk, f"Sam{n:02d}", "Smith", dt.date(1980, 1, 1))
 
 
+def _next(page: str) -> str:
+    found = re.search(r'rel="next" href="([^"]+)"', page)
+    assert found, "no Next link"
+    return found.group(1).replace("&amp;", "&")
+
+
 def test_it_shows_one_page_of_results_at_a_time(client_for, many_smiths: None) -> None:
     page = html(client_for("front_desk").get(URL, {"q": "smith"}))
     assert page.count('class="row-link"') == PAGE_SIZE
-    assert "page 1 of 2" in page
+    assert f"{PAGE_SIZE + 5} patients" in page and 'rel="prev"' not in page
 
 
 def test_it_shows_the_rest_on_the_next_page(client_for, many_smiths: None) -> None:
-    page = html(client_for("front_desk").get(URL, {"q": "smith", "page": 2}))
-    assert page.count('class="row-link"') == 5
+    client = client_for("front_desk")
+    first = html(client.get(URL, {"q": "smith"}))
+    second = html(client.get(_next(first)))
+    assert second.count('class="row-link"') == 5
+    assert "Smith, Sam29" in second and "Smith, Sam24" not in second
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+
+
+def test_it_goes_back_to_the_page_before(client_for, many_smiths: None) -> None:
+    client = client_for("front_desk")
+    first = html(client.get(URL, {"q": "smith"}))
+    second = html(client.get(_next(first)))
+    back = re.search(r'rel="prev" href="([^"]+)"', second).group(1).replace("&amp;", "&")
+    again = html(client.get(back))
+    assert re.findall(r"Smith, Sam\d\d", again) == re.findall(r"Smith, Sam\d\d", first)
 
 
 def test_it_keeps_the_search_in_the_paging_links(client_for, many_smiths: None) -> None:
     page = html(client_for("front_desk").get(URL, {"q": "smith"}))
-    assert "?q=smith&amp;page=2" in page
+    assert _next(page).startswith("/patients/?q=smith&after=")
+
+
+def test_it_pages_by_a_patients_id_never_by_a_name(client_for, many_smiths: None) -> None:
+    link = _next(html(client_for("front_desk").get(URL, {"q": "smith"})))
+    assert "Sam" not in link and "Smith" not in link.replace("q=smith", "")
 
 
 def test_it_audits_the_search(client_for, world) -> None:

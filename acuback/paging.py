@@ -1,0 +1,69 @@
+"""Keyset pagination: a page starts just after (or ends just before) a given row, found by its
+key in the list's order, so page 2,000 costs what page 1 costs (an index range, never an
+OFFSET that reads and drops every row before it).
+
+The cursor in a link is the id of the row the page continues from, not its key: the key (a
+name, say) never appears in a URL, and the database finds it again by primary key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+T = TypeVar("T", bound=Model)
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[T]):
+    rows: list[T]
+    count: int  # rows in the whole list, or `count_limit` when there are more
+    count_capped: bool  # True: there are more than `count` rows
+    next_after: int | None  # the cursor of the next page, None on the last page
+    previous_before: int | None  # the cursor of the previous page, None on the first
+
+
+def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit: int,
+                after: int | None = None, before: int | None = None,
+                counted: QuerySet[T] | None = None) -> KeysetPage[T]:
+    """One page of `qs` in `order` (ascending field or annotation names ending with "pk" or
+    "id", so that every row has its own key). Counting stops at `count_limit`, so a clinic of
+    50,000 patients is not counted on every page: the page says "more than 1,000". `counted`
+    is the same rows without what only the page shows (annotations), cheaper to count."""
+    count = (qs if counted is None else counted).order_by()[:count_limit + 1].count()
+    key = _key(qs, before if before is not None else after, order)
+    if before is not None and key is not None:
+        backwards = [f"-{name}" for name in order]
+        found = list(qs.filter(_beyond(order, key, backwards=True)).order_by(*backwards)
+                     [:size + 1])
+        rows = found[:size][::-1]
+        return KeysetPage(rows, min(count, count_limit), count > count_limit,
+                          next_after=rows[-1].pk if rows else None,
+                          previous_before=rows[0].pk if len(found) > size else None)
+    start = qs.filter(_beyond(order, key, backwards=False)) if key is not None else qs
+    found = list(start.order_by(*order)[:size + 1])
+    rows = found[:size]
+    return KeysetPage(rows, min(count, count_limit), count > count_limit,
+                      next_after=rows[-1].pk if len(found) > size else None,
+                      previous_before=rows[0].pk if key is not None and rows else None)
+
+
+def _key(qs: QuerySet[T], pk: int | None, order: Sequence[str]) -> tuple[Any, ...] | None:
+    """The cursor row's key; None (start at the top) when it is no longer in the list."""
+    if pk is None:
+        return None
+    return qs.filter(pk=pk).values_list(*order).first()
+
+
+def _beyond(order: Sequence[str], key: Sequence[Any], *, backwards: bool) -> Q:
+    """Rows strictly after `key` in `order` (before it, backwards): (a, b, c) > (x, y, z) is
+    a > x or (a = x and (b > y or (b = y and c > z))). The redundant a >= x in front lets the
+    database start its index range at the key instead of testing every row."""
+    op = "lt" if backwards else "gt"
+    beyond = Q(**{f"{order[-1]}__{op}": key[-1]})
+    for name, value in zip(reversed(order[:-1]), reversed(key[:-1]), strict=True):
+        beyond = Q(**{f"{name}__{op}": value}) | (Q(**{name: value}) & beyond)
+    return Q(**{f"{order[0]}__{op}e": key[0]}) & beyond

@@ -1,0 +1,137 @@
+"""The patient list's columns (acuback.patients.listing): active episode, last visit,
+questionnaires due and open alerts, clinical ones for clinicians only, and the whole list in a
+bounded number of queries whatever the page size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from acuback.assessments.services import assessment_record
+from acuback.episodes.models import EpisodeStatus
+from acuback.patients.listing import COLUMNS
+from acuback.patients.selectors import PAGE_SIZE, PatientSearch, patient_search
+from tests.assessments.conftest import ODI_32
+from tests.personas import World, make_episode, make_patient
+from tests.visits.factories import ready, start
+from tests.web.helpers import html
+
+URL = reverse("patient_list")
+
+
+def _row(world: World, name: str, actor: str = "practitioner"):  # noqa: ANN202
+    page = patient_search(actor=getattr(world, actor), search=PatientSearch(name), columns=True)
+    (patient,) = page.rows
+    return patient
+
+
+def test_it_shows_the_latest_active_episode(world: World) -> None:
+    newer = make_episode(world.practitioner, world.patient, region="thoracic",
+                         icd10_code="M54.6")
+    found = _row(world, "lovelace").active_episode
+    assert (found.id, found.region, found.opened_on) == (newer.pk, "Thoracic", newer.opened_on)
+
+
+def test_it_shows_no_active_episode_once_discharged(world: World) -> None:
+    from acuback.episodes.models import Episode
+
+    Episode.objects.filter(patient=world.other_patient).update(
+        status=EpisodeStatus.DISCHARGED, closed_on=timezone.localdate())
+    assert _row(world, "hopper").active_episode is None
+
+
+def _record(world: World, instrument: str, answers: list[int], time_point: str = "baseline"
+            ) -> None:
+    assessment_record(actor=world.practitioner, episode=world.episode, instrument=instrument,
+                      answers=answers, time_point=time_point)
+
+
+def test_it_counts_the_core_baselines_still_missing(world: World) -> None:
+    assert _row(world, "lovelace").questionnaires_due == 2  # function and pain
+    _record(world, "odi", ODI_32)
+    assert _row(world, "lovelace").questionnaires_due == 1
+    _record(world, "nrs", [6])
+    assert _row(world, "lovelace").questionnaires_due == 0
+
+
+def test_it_counts_a_follow_up_as_no_baseline(world: World) -> None:
+    _record(world, "odi", ODI_32, time_point="follow_up")
+    assert _row(world, "lovelace").questionnaires_due == 2
+
+
+def test_it_counts_missing_baselines_of_every_active_episode(world: World) -> None:
+    make_episode(world.practitioner, world.patient, region="thoracic", icd10_code="M54.6")
+    assert _row(world, "lovelace").questionnaires_due == 4
+
+
+def test_it_shows_when_the_last_visit_began(world: World) -> None:
+    assert _row(world, "hopper").last_visit is None
+    visit = start(world, ready(world))
+    assert _row(world, "hopper").last_visit == visit.started_at
+
+
+def test_it_gives_front_desk_no_clinical_column(world: World) -> None:
+    patient = _row(world, "lovelace", actor="front_desk")
+    for column in COLUMNS:
+        assert hasattr(patient, column.name) is not column.clinical, column.name
+
+
+def test_it_shows_the_columns_on_the_page_for_clinicians_only(client_for, world: World) -> None:
+    clinician = html(client_for("practitioner").get(URL))
+    desk = html(client_for("front_desk").get(URL))
+    for testid in ("active-episode", "questionnaires-due"):
+        assert f'data-testid="{testid}"' in clinician and f'data-testid="{testid}"' not in desk
+    assert 'data-testid="last-visit"' in clinician and 'data-testid="last-visit"' in desk
+    assert "2 baselines missing" in clinician
+
+
+@pytest.fixture
+def full_page(world: World) -> None:
+    """More than a page of patients, each with an active episode."""
+    for n in range(PAGE_SIZE + 5):
+        patient = make_patient(world.practitioner, f"Ann{n:02d}", "Abbot", dt.date(1980, 1, 1))
+        make_episode(world.practitioner, patient)
+
+
+@pytest.mark.parametrize("persona", ["practitioner", "front_desk"])
+def test_it_lists_a_full_page_in_a_bounded_number_of_queries(
+    client_for, full_page: None, persona: str, django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    client = client_for(persona)
+    client.get(URL)  # the session's first request stores when it began
+    # Session, user, membership and clinic; count and rows (every column is a subquery of the
+    # rows' query); the search's audit entry (4 with its savepoint, 5 on PostgreSQL with the
+    # chain's lock); the session's write (3).
+    with django_assert_max_num_queries(14):
+        page = html(client.get(URL))
+    assert page.count('class="row-link"') == PAGE_SIZE
+
+
+def test_it_lists_25_patients_in_as_many_queries_as_2(client_for, world: World) -> None:
+    client = client_for("practitioner")
+    client.get(URL)
+    with CaptureQueriesContext(connection) as two:
+        client.get(URL)
+    for n in range(PAGE_SIZE):
+        make_episode(world.practitioner, make_patient(world.practitioner, f"B{n:02d}", "Abbot"))
+    with CaptureQueriesContext(connection) as full:
+        page = html(client.get(URL))
+    assert page.count('class="row-link"') == PAGE_SIZE
+    assert len(full) == len(two)
+
+
+def test_it_lists_a_page_deep_in_the_list_in_as_few_queries(
+    client_for, full_page: None, django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    client = client_for("practitioner")
+    cursor = re.search(r'rel="next" href="[^"]*after=(\d+)', html(client.get(URL)))
+    assert cursor
+    with django_assert_max_num_queries(15):  # one more: the cursor row's key
+        page = html(client.get(URL, {"after": cursor.group(1)}))
+    assert page.count('class="row-link"') == 7  # Hopper, Lovelace and the last five Abbots
