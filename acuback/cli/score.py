@@ -35,7 +35,8 @@ on the command line, or null in JSONL. A JSONL request is one object per line:
 
 Output keys: instrument, total (null when too many items were skipped, with a reason), band
 (null for instruments without bands), and per instrument: answered (odi), psychosocial
-(startback), anxiety and depression (phq4), item9_positive (phq9)."""
+(startback), anxiety and depression (phq4), item9_positive (phq9), raw_score and
+standard_error (fatigue4a)."""
 
 EXIT_TEXT = """\
 exit status: 0 all scored (a null total is a valid result); 2 bad input: unknown instrument,

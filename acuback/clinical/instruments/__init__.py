@@ -5,10 +5,11 @@
     {'instrument': 'phq9', 'total': 10, 'band': 'moderate', 'item9_positive': True}
 
 One module per instrument (`nrs`, `peg`, `odi`, `rmdq`, `startback`, `phq9`, `gad7`, `phq4`,
-`isi`, `pss10`, `pgic`), each with a `DEFINITION` and a `score(answers)`. Answers are the
-instrument's own codes in published item order; `None` marks a skipped item. Bad input raises
-`AnswerError`; a response the missing-item rule cannot score gives a `Result` with a null total
-and a `reason`. See README.md in this folder for each instrument's source and rules.
+`isi`, `pss10`, `pgic`, `fatigue4a`, `stiffness`), each with a `DEFINITION` and a
+`score(answers)`. Answers are the instrument's own codes in published item order; `None`
+marks a skipped item. Bad input raises `AnswerError`; a response the missing-item rule cannot
+score gives a `Result` with a null total and a `reason`. See README.md in this folder for each
+instrument's source and rules.
 """
 
 from __future__ import annotations

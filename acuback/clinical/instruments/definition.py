@@ -166,6 +166,8 @@ class Result:
     anxiety: int | None = None  # phq4
     depression: int | None = None  # phq4
     item9_positive: bool | None = None  # phq9
+    raw_score: int | None = None  # fatigue4a: the summed raw score the T-score comes from
+    standard_error: float | None = None  # fatigue4a: the T-score's standard error
     extras: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def as_dict(self) -> dict[str, object]:

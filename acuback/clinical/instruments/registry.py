@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from acuback.clinical.instruments import (
+    fatigue4a,
     gad7,
     isi,
     nrs,
@@ -16,10 +17,13 @@ from acuback.clinical.instruments import (
     pss10,
     rmdq,
     startback,
+    stiffness,
 )
 from acuback.clinical.instruments.definition import Answer, AnswerError, Definition, Result
 
-_MODULES = (nrs, peg, odi, rmdq, startback, phq9, gad7, phq4, isi, pss10, pgic)
+_MODULES = (
+    nrs, peg, odi, rmdq, startback, phq9, gad7, phq4, isi, pss10, pgic, fatigue4a, stiffness,
+)
 
 INSTRUMENTS: dict[str, Definition] = {m.DEFINITION.id: m.DEFINITION for m in _MODULES}
 _SCORERS: dict[str, Callable[[Sequence[Answer]], Result]] = {

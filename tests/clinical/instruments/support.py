@@ -17,6 +17,8 @@ ITEM_RANGES: dict[str, list[tuple[int, int]]] = {
     "isi": [(0, 4)] * 7,
     "pss10": [(0, 4)] * 10,
     "pgic": [(1, 7)],
+    "fatigue4a": [(1, 5)] * 4,
+    "stiffness": [(0, 8)],  # codes for none, 15, 30, ... 120 minutes
 }
 
 # The extra output keys each instrument reports (the CLI contract).
@@ -25,6 +27,7 @@ EXTRA_KEYS: dict[str, set[str]] = {
     "startback": {"psychosocial"},
     "phq4": {"anxiety", "depression"},
     "phq9": {"item9_positive"},
+    "fatigue4a": {"raw_score", "standard_error"},
 }
 
 

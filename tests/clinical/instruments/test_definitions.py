@@ -27,6 +27,8 @@ LOINC = {
     "isi": (None, None),
     "pss10": ("106875-8", "106860-0"),
     "pgic": (None, None),
+    "fatigue4a": (None, None),
+    "stiffness": (None, None),
 }
 
 PHQ9_ITEMS = "44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3 44260-8".split()
@@ -35,11 +37,11 @@ PEG_ITEMS = "75893-8 91145-3 91146-1".split()
 
 # Licensing (DOMAIN.md Part 1): Mapi-licensed wording must never ship; the non-commercial
 # ones are not shipped either (acuback's decision, see the instruments README).
-NOT_SHIPPED = {"odi", "isi", "startback", "pss10"}
-SHIPPED = {"phq9", "gad7", "phq4", "rmdq", "peg", "nrs", "pgic"}
+NOT_SHIPPED = {"odi", "isi", "startback", "pss10", "fatigue4a"}
+SHIPPED = {"phq9", "gad7", "phq4", "rmdq", "peg", "nrs", "pgic", "stiffness"}
 
 
-def test_it_registers_exactly_the_eleven_instruments() -> None:
+def test_it_registers_exactly_the_thirteen_instruments() -> None:
     assert sorted(INSTRUMENTS) == IDS
 
 

@@ -23,6 +23,8 @@ TOTAL_RANGE = {
     "isi": (0, 28),
     "pss10": (0, 40),
     "pgic": (1, 7),
+    "fatigue4a": (33.7, 75.8),
+    "stiffness": (0, 120),
 }
 PSS_REVERSED = {4, 5, 7, 8}
 
