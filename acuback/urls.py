@@ -16,5 +16,6 @@ urlpatterns = [
     path("assessments/", include("acuback.assessments.urls")),
     path("screening/", include("acuback.screening.urls")),
     path("plans/", include("acuback.plans.urls")),
+    path("visits/", include("acuback.visits.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

@@ -9,7 +9,7 @@ timers (room, patient, minutes left), so that nobody is forgotten on a couch.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import F, Prefetch, QuerySet
@@ -126,7 +126,9 @@ def unsigned_visits(*, actor: User) -> list[Visit]:
     """The actor's own drafts, oldest first: what is left to sign."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CLINICAL_ROLES:
-        return []
+        audit_record(actor=actor, action=Action.LIST, object_type="visit",
+                     outcome=Outcome.DENIED, detail={"unsigned": True})
+        raise Forbidden("only practitioners and owners sign visits")
     visits = list(live_visits(Visit.objects.filter(
         clinic_id=membership.clinic_id, practitioner=actor, status=VisitStatus.DRAFT))
         .select_related("episode__patient").order_by("started_at", "id"))
@@ -144,6 +146,7 @@ class Timer:
     practitioner_id: int
     needles_still_in: int
     ends_at: dt.datetime | None  # None: needles in but no timer running
+    shown: str = ""  # words(now) when read, for the page before its script counts down
 
     def seconds_left(self, now: dt.datetime) -> int | None:
         return None if self.ends_at is None else int((self.ends_at - now).total_seconds())
@@ -162,6 +165,8 @@ def retention_timers(*, actor: User) -> list[Timer]:
     """Every patient of the clinic with needles in, soonest due first."""
     membership = membership_of(actor)
     if membership is None or membership.role not in STAFF_ROLES:
+        audit_record(actor=actor, action=Action.LIST, object_type="room",
+                     outcome=Outcome.DENIED)
         raise Forbidden("only clinic staff see the treatment rooms")
     visits = live_visits(Visit.objects.filter(
         clinic_id=membership.clinic_id, status=VisitStatus.DRAFT,
@@ -171,8 +176,17 @@ def retention_timers(*, actor: User) -> list[Timer]:
         v.needles_in - v.needles_out,
         v.retention_started_at + dt.timedelta(minutes=v.retention_minutes or 0)
         if v.retention_started_at else None) for v in visits]
-    far = timezone.now() + dt.timedelta(days=1)
-    return sorted(timers, key=lambda t: (t.ends_at or far, t.room))
+    now = timezone.now()
+    far = now + dt.timedelta(days=1)
+    return sorted((replace(t, shown=t.words(now)) for t in timers),
+                  key=lambda t: (t.ends_at or far, t.room))
+
+
+def room_names(clinic_id: int) -> list[str]:
+    """Rooms the clinic has used, for the room field's suggestions."""
+    names = Visit.objects.filter(clinic_id=clinic_id).exclude(room="").values_list(
+        "room", flat=True).distinct().order_by("room")[:30]
+    return list(names)
 
 
 @dataclass(frozen=True)

@@ -318,8 +318,10 @@ def visit_count(*, actor: User, visit: Visit, which: str, delta: int, seen_versi
     return Counted(visit_reload(visit), in_step=before == seen_version)
 
 
-def visit_timer_start(*, actor: User, visit: Visit, minutes: int) -> Visit:
-    """(Re)start the retention timer now for `minutes`."""
+def visit_timer_start(*, actor: User, visit: Visit, minutes: int,
+                      seen_version: int | None = None) -> Counted:
+    """(Re)start the retention timer now for `minutes` (like a count, never refused for a
+    stale page)."""
     require_author(actor, visit)
     require_draft(actor, visit)
     if not 1 <= minutes <= 120:
@@ -332,4 +334,4 @@ def visit_timer_start(*, actor: User, visit: Visit, minutes: int) -> Visit:
         audit_record(actor=actor, action=Action.UPDATE, object_type="visit", object_id=visit.pk,
                      outcome=Outcome.OK, clinic_id=visit.clinic_id,
                      detail={"timer": minutes})
-    return visit_reload(visit)
+    return Counted(visit_reload(visit), in_step=before == seen_version)

@@ -26,7 +26,10 @@ from django.utils import timezone
 from acuback.audit.models import AuditEntry
 from acuback.episodes.models import Episode
 from acuback.patients.models import Consent, HealthHistory, Patient
-from tests.personas import World
+from acuback.visits.models import Amendment, Visit
+from acuback.visits.services import visit_start
+from tests.personas import PASSWORD, World
+from tests.screening.factories import screen
 
 PERSONAS = ["owner", "practitioner", "front_desk", "patient_user", "outsider",
             "outsider_owner", "anonymous"]
@@ -120,8 +123,53 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
         "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
         "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, SAVED), "anonymous": ANON3,
     },
+    # Visits: rooms for all staff; content for clinicians; only the visit's own practitioner
+    # (world.practitioner in A, outsider in B) writes or signs a draft; any clinician amends.
+    ("visit_rooms", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
+    ("visit_unsigned", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 403, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
+    ("visit_lots", "GET"): {
+        "owner": 200, "practitioner": 403, "front_desk": 403, "patient_user": 403,
+        "outsider": 403, "outsider_owner": 200, "anonymous": LOGIN,
+    },
+    ("visit_episode", "GET"): {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200), "anonymous": ANON3,
+    },
+    ("visit_page", "GET"): {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200), "anonymous": ANON3,
+    },
+    ("visit_print", "GET"): {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200), "anonymous": ANON3,
+    },
+    ("visit_page", "POST"): {
+        "owner": (403, 403, 404), "practitioner": (SAVED, SAVED, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, 403), "anonymous": ANON3,
+    },
+    ("visit_sign", "POST"): {
+        "owner": (403, 403, 404), "practitioner": (SAVED, SAVED, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, 403), "anonymous": ANON3,
+    },
+    ("visit_amend", "POST"): {
+        "owner": (SAVED, SAVED, 404), "practitioner": (SAVED, SAVED, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, SAVED), "anonymous": ANON3,
+    },
 }
 EPISODE_PAGES = {"episode_detail", "episode_edit"}
+VISIT_PAGES = {"visit_page", "visit_print", "visit_sign", "visit_amend"}
 # Pages still being built are marked here, row by row: xfail(strict=True) so that the
 # mark has to go the moment the page lands.
 NOT_YET_BUILT: set[str] = set()
@@ -167,7 +215,18 @@ def _param(cell: Cell) -> Any:
 def _url(world: World, cell: Cell) -> str:
     if cell.target is None:
         return {"home": "/", "patient_list": "/patients/", "patient_create": "/patients/new/",
-                "my_record": "/patients/me/", "audit_list": "/audit/"}[cell.page]
+                "my_record": "/patients/me/", "audit_list": "/audit/",
+                "visit_rooms": "/visits/rooms/", "visit_unsigned": "/visits/unsigned/",
+                "visit_lots": "/visits/lots/?lot=LOT-1"}[cell.page]
+    if cell.page == "visit_episode":
+        return f"/visits/episode/{_cleared_episode(world, cell.target).pk}/"
+    if cell.page in VISIT_PAGES:
+        episode = _cleared_episode(world, cell.target)
+        actor = world.outsider if cell.target == "B" else world.practitioner
+        visit = visit_start(actor=actor, episode=episode, source="blank")
+        suffix = {"visit_page": "", "visit_print": "print/", "visit_sign": "sign/",
+                  "visit_amend": "amend/"}[cell.page]
+        return f"/visits/{visit.pk}/{suffix}"
     if cell.page in EPISODE_PAGES:
         episode = {"A-own": world.episode, "A-other": world.other_episode,
                    "B": world.episode_b}[cell.target]
@@ -177,6 +236,14 @@ def _url(world: World, cell: Cell) -> str:
     suffix = {"patient_detail": "", "patient_edit": "edit/", "health_edit": "health/",
               "consent_create": "consent/", "episode_create": "episodes/new/"}[cell.page]
     return f"/patients/{patient.pk}/{suffix}"
+
+
+def _cleared_episode(world: World, target: str) -> Episode:
+    """The target's episode, screened clear by its clinic's practitioner."""
+    episode = {"A-own": world.episode, "A-other": world.other_episode,
+               "B": world.episode_b}[target]
+    screen(world.outsider if target == "B" else world.practitioner, episode)
+    return episode
 
 
 def _form(page: str) -> dict[str, str]:
@@ -193,11 +260,16 @@ def _form(page: str) -> dict[str, str]:
         "consent_create": {"given_on": yesterday, "witness": "Sam"},
         "episode_create": episode,
         "episode_edit": {**episode, "status": "active", "version": "1"},
+        "visit_page": {"version": "1", "started_at": timezone.localtime().strftime(
+            "%Y-%m-%dT%H:%M"), "needles_in": "0", "needles_out": "0", "insertions": "1",
+            "minutes_without_estim": "0", "minutes_with_estim": "0", "subjective": "Stiff"},
+        "visit_sign": {"version": "1", "password": PASSWORD},
+        "visit_amend": {"kind": "entered_in_error", "reason": "Started on the wrong patient"},
     }[page]
 
 
-def visit(client: Client, world: World, cell: Cell, **extra: str) -> Any:
-    url = _url(world, cell)
+def visit(client: Client, world: World, cell: Cell, url: str = "", **extra: str) -> Any:
+    url = url or _url(world, cell)
     if cell.method == "POST":
         return client.post(url, _form(cell.page), **extra)  # type: ignore[arg-type]
     return client.get(url, **extra)  # type: ignore[arg-type]
@@ -222,7 +294,8 @@ def _writes() -> tuple[object, ...]:
     return (Patient.objects.count(), Episode.objects.count(), Consent.objects.count(),
             Patient.objects.aggregate(v=Sum("version"))["v"],
             Episode.objects.aggregate(v=Sum("version"))["v"],
-            HealthHistory.objects.filter(anticoagulant=True).count())
+            HealthHistory.objects.filter(anticoagulant=True).count(),
+            Visit.objects.aggregate(v=Sum("version"))["v"], Amendment.objects.count())
 
 
 def test_it_covers_every_persona_and_page() -> None:
@@ -230,7 +303,8 @@ def test_it_covers_every_persona_and_page() -> None:
     assert {page for page, _ in MATRIX} == {
         "home", "patient_list", "patient_create", "patient_detail", "patient_edit", "health_edit",
         "consent_create", "my_record", "episode_create", "episode_detail", "episode_edit",
-        "audit_list"}
+        "audit_list", "visit_rooms", "visit_unsigned", "visit_lots", "visit_episode",
+        "visit_page", "visit_print", "visit_sign", "visit_amend"}
 
 
 @pytest.mark.parametrize("cell", [_param(c) for c in CELLS])
@@ -244,8 +318,9 @@ REFUSED = [c for c in CELLS if c.expected in (403, 404, LOGIN)]
 
 @pytest.mark.parametrize("cell", [_param(c) for c in REFUSED if c.method == "POST"])
 def test_it_writes_nothing_for_a_refused_form(world: World, client_for, cell: Cell) -> None:  # noqa: ANN001
+    url = _url(world, cell)  # a visit page's draft is made here, before counting
     before = _writes()
-    visit(client_for(cell.persona), world, cell)
+    visit(client_for(cell.persona), world, cell, url)
     assert _writes() == before
 
 

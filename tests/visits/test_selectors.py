@@ -62,6 +62,8 @@ def test_it_lists_my_unsigned_visits_oldest_first(world: World, episode) -> None
                 reason="mistake")
     assert unsigned_visits(actor=world.practitioner) == [earlier, later]
     assert unsigned_visits(actor=world.owner) == []
+    with pytest.raises(Forbidden):
+        unsigned_visits(actor=world.front_desk)
 
 
 def test_it_shows_every_room_with_needles_in(world: World, episode) -> None:  # noqa: ANN001

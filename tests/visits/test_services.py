@@ -247,7 +247,8 @@ def test_it_counts_for_a_stale_page_but_says_it_is_out_of_step(world: World, epi
 
 
 def test_it_restarts_the_retention_timer(world: World, episode) -> None:  # noqa: ANN001
-    visit = visit_timer_start(actor=world.practitioner, visit=start(world), minutes=25)
+    visit = visit_timer_start(actor=world.practitioner, visit=start(world), minutes=25,
+                              seen_version=1).visit
     assert visit.retention_minutes == 25 and visit.retention_started_at is not None
     with pytest.raises(InputError):
         visit_timer_start(actor=world.practitioner, visit=visit, minutes=0)
