@@ -153,7 +153,7 @@ def visit_sign(request: HttpRequest, visit_id: int, payload: SignIn,
                response: HttpResponse) -> Visit:
     visit = _visit(request, visit_id, Action.UPDATE)
     signed = signing.visit_sign(actor=request.user, visit=visit, password=payload.password,
-                                version=if_match(request, visit))
+                                version=if_match(request, visit), request=request)
     return with_etag(response, signed)
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from acuback.accounts.models import User
-from acuback.accounts.services import ReauthenticationFailed, reauthenticate
+from acuback.accounts.services import reauthenticate
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.needles import REASONS, NeedleCheck, needle_check
@@ -56,14 +57,14 @@ def visit_needle_check(visit: Visit) -> NeedleCheck:
                         visit.needle_mismatch_note)
 
 
-def visit_sign(*, actor: User, visit: Visit, password: str, version: int) -> Visit:
-    """Sign the draft as it stood at `version`; then it is locked."""
+def visit_sign(*, actor: User, visit: Visit, password: str, version: int,
+               request: HttpRequest | None = None) -> Visit:
+    """Sign the draft as it stood at `version`; then it is locked. A wrong password is an
+    InputError on `password`, counted towards the login lockout (with `request`, a session
+    that locks the account is logged out)."""
     require_author(actor, visit)
     require_draft(actor, visit)
-    try:
-        reauthenticate(user=actor, password=password)
-    except ReauthenticationFailed as exc:
-        raise InputError({"password": [str(exc)]}) from exc
+    reauthenticate(user=actor, password=password, purpose="sign visit", request=request)
     check = visit_needle_check(visit)
     if check.problem:
         audit_record(actor=actor, action=Action.UPDATE, object_type="visit", object_id=visit.pk,

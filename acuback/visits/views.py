@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -241,7 +242,7 @@ def visit_sign_page(request: HttpRequest, visit_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             visit_sign(actor=request.user, visit=visit, password=form.cleaned_data["password"],
-                       version=form.cleaned_data["version"])
+                       version=form.cleaned_data["version"], request=request)
         except InputError as exc:
             for name, problems in exc.errors.items():
                 for problem in problems:
@@ -301,7 +302,13 @@ def _counter(request: HttpRequest, visit: Visit, *, in_step: bool = True,
     response = render(request, "visits/_needles.html", {
         "visit": visit, "in_step": in_step, "error": error, "respond": True,
         **counter_context(visit)})
-    response["HX-Trigger"] = "rooms-changed"  # every rooms strip on the page refreshes
+    # Every rooms strip on the page refreshes; a page that was current takes the new version
+    # (its script sets the forms' hidden version fields: an out-of-band swap would add a
+    # style attribute, which the Content-Security-Policy refuses).
+    events: dict[str, object] = {"rooms-changed": True}
+    if in_step:
+        events["visit-version"] = {"version": visit.version}
+    response["HX-Trigger"] = json.dumps(events)
     return response
 
 

@@ -129,7 +129,7 @@ def test_it_charts_with_the_keyboard_alone(practitioner: Any, world: World) -> N
     page.wait_for_selector("#point-hits [data-add-hit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid=point-BL60]")
-    assert page.evaluate("document.activeElement.dataset.pointSearch") is not None
+    assert page.evaluate("() => document.activeElement.dataset.pointSearch") is not None
 
     # A point by its name: "kunlun" finds BL60 too; "weizhong" finds BL40.
     page.keyboard.type("huantiao")
@@ -142,11 +142,11 @@ def test_it_charts_with_the_keyboard_alone(practitioner: Any, world: World) -> N
     page.focus("[data-testid=tap-in]")
     page.keyboard.press("Space")
     page.wait_for_function(
-        "document.querySelector('[data-testid=count-in]').textContent.trim() === '1'")
+        "() => document.querySelector('[data-testid=count-in]').textContent.trim() === '1'")
     page.focus("[data-testid=tap-out]")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.querySelector('[data-testid=count-out]').textContent.trim() === '1'")
+        "() => document.querySelector('[data-testid=count-out]').textContent.trim() === '1'")
 
     # The pain drawing by its tick boxes.
     page.focus("input[name=pain_regions][value=buttock_right]")

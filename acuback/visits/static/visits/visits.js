@@ -70,6 +70,15 @@
     document.getElementById("point-hits").innerHTML = "";
   });
 
+  // A needle count or timer answered for the version this page holds: take the new one, so
+  // that saving or signing next is not refused as stale.
+  document.body.addEventListener("visit-version", (event) => {
+    ["visit-version", "sign-version"].forEach((id) => {
+      const input = document.getElementById(id);
+      if (input) input.value = event.detail.version;
+    });
+  });
+
   // Enter in the point search adds the first suggestion instead of submitting the form.
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || !event.target.matches("[data-point-search]")) return;
