@@ -114,7 +114,7 @@ def _schema(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(ConflictError)
 def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-    return problem(request, 409, "Conflict", str(exc))
+    return problem(request, 409, "Conflict", str(exc), **exc.extra)
 
 
 @api.exception_handler(HttpError)

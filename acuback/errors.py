@@ -20,4 +20,9 @@ class InputError(Exception):
 
 
 class ConflictError(Exception):
-    """Someone else saved this record since it was read (optimistic concurrency)."""
+    """Someone else saved this record since it was read (optimistic concurrency). Keyword
+    arguments (`extra`) go into the API's 409 problem body, e.g. both versions of the record."""
+
+    def __init__(self, message: str = "", **extra: object) -> None:
+        self.extra = extra
+        super().__init__(message)

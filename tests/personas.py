@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from acuback.accounts.models import Clinic, Role, User
+from acuback.accounts.models import CLINICAL_ROLES, Clinic, Role, User
 from acuback.accounts.services import member_create, practitioner_profile_set
 from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_create
@@ -48,12 +48,27 @@ class World:
         return None if name == "anonymous" else getattr(self, name)
 
 
+# Every health-history question answered "no": the personas' patients were asked everything
+# (a test of "not asked" makes its own patient with `asked=False`).
+ANSWERED_NO: dict[str, object] = {
+    "pregnant": False, "anticoagulant": False, "bleeding_disorder": False,
+    "implanted_device": "none", "needle_phobia": False, "immunosuppressed": False,
+    "diabetes": False, "epilepsy": False, "metal_allergy": False, "skin_lesion_regions": [],
+}
+
+
 def make_patient(actor: User, given: str, family: str, born: dt.date = dt.date(1970, 5, 17),
-                 **health: object) -> Patient:
+                 *, asked: bool = True, **health: object) -> Patient:
+    """A patient whose health history was taken: every question "no" except those given.
+    `asked=False` leaves the history as a new patient's: nothing asked."""
     patient = patient_create(actor=actor, data=PatientInput(
         given_name=given, family_name=family, date_of_birth=born, sex="female"))
-    if health:
-        health_history_update(actor=actor, patient=patient, data=HealthInput(**health))  # type: ignore[arg-type]
+    answers = {**ANSWERED_NO, **health} if asked else health
+    if answers:
+        clinician = actor if actor.membership.role in CLINICAL_ROLES else User.objects.filter(
+            membership__clinic_id=patient.clinic_id, membership__role__in=CLINICAL_ROLES,
+        ).order_by("id").first()  # front desk registers; a clinician takes the history
+        health_history_update(actor=clinician, patient=patient, data=HealthInput(**answers))  # type: ignore[arg-type]
     return patient
 
 

@@ -25,8 +25,9 @@ Sources (DOMAIN.md 4.2):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class HealthHistoryError(ValueError):
@@ -168,21 +169,61 @@ class Contraindication:
         }
 
 
+class Question(StrEnum):
+    """The health-history questions that change how (or whether) to needle. Each is answered
+    yes, no, or not at all: `None` in `HealthHistory` means "not asked", never "no"."""
+
+    PREGNANT = "pregnant"
+    ANTICOAGULANT = "anticoagulant"
+    BLEEDING_DISORDER = "bleeding_disorder"
+    IMPLANTED_DEVICE = "implanted_device"
+    NEEDLE_PHOBIA = "needle_phobia"
+    SKIN_LESIONS = "skin_lesion_regions"
+    EPILEPSY = "epilepsy"
+    IMMUNOSUPPRESSION = "immunosuppression"
+    DIABETES = "diabetes"
+    METAL_ALLERGY = "metal_allergy"
+
+    @property
+    def words(self) -> str:
+        """The question in a few plain words, for "Not asked: ..."."""
+        return QUESTION_WORDS[self]
+
+
+QUESTION_WORDS: dict[Question, str] = {
+    Question.PREGNANT: "pregnancy",
+    Question.ANTICOAGULANT: "blood thinners",
+    Question.BLEEDING_DISORDER: "bleeding disorder",
+    Question.IMPLANTED_DEVICE: "implanted electrical device",
+    Question.NEEDLE_PHOBIA: "fear of needles",
+    Question.SKIN_LESIONS: "broken or infected skin",
+    Question.EPILEPSY: "epilepsy",
+    Question.IMMUNOSUPPRESSION: "weakened immune system",
+    Question.DIABETES: "diabetes",
+    Question.METAL_ALLERGY: "metal allergy",
+}
+
+
 @dataclass(frozen=True)
 class HealthHistory:
-    """The parts of the health history that change how (or whether) to needle."""
+    """The parts of the health history that change how (or whether) to needle.
 
-    pregnant: bool = False
+    Every answer is tri-state: True (yes), False (no), None (not asked; the default). A
+    question never asked is unknown, not "no": `assess` finds nothing in it, and `unanswered`
+    lists it so that every interface can say so. For the skin, None is "not asked" and an empty
+    set is "asked: no broken skin anywhere"."""
+
+    pregnant: bool | None = None
     pregnancy_weeks: int | None = None
-    anticoagulant: bool = False
-    bleeding_disorder: bool = False  # a severe one, e.g. haemophilia (see `_bleeding_disorder`)
-    implanted_device: bool = False  # pacemaker, ICD, medication pump, neurostimulator
-    needle_phobia: bool = False
-    skin_lesion_regions: frozenset[BodyRegion] = field(default_factory=frozenset)
-    epilepsy: bool = False
-    immunosuppression: bool = False
-    diabetes: bool = False
-    metal_allergy: bool = False
+    anticoagulant: bool | None = None
+    bleeding_disorder: bool | None = None  # a severe one, e.g. haemophilia (`_bleeding_disorder`)
+    implanted_device: bool | None = None  # pacemaker, ICD, medication pump, neurostimulator
+    needle_phobia: bool | None = None
+    skin_lesion_regions: frozenset[BodyRegion] | None = None
+    epilepsy: bool | None = None
+    immunosuppression: bool | None = None
+    diabetes: bool | None = None
+    metal_allergy: bool | None = None
 
     def __post_init__(self) -> None:
         weeks = self.pregnancy_weeks
@@ -193,34 +234,52 @@ class HealthHistory:
                 raise HealthHistoryError(
                     f"pregnancy_weeks must be between 0 and {MAX_PREGNANCY_WEEKS}, got {weeks}"
                 )
-            if not self.pregnant:
-                raise HealthHistoryError("pregnancy_weeks is given but pregnant is false")
-        unknown = {str(r) for r in self.skin_lesion_regions} - {r.value for r in BodyRegion}
+            if self.pregnant is not True:
+                raise HealthHistoryError("pregnancy_weeks is given but pregnant is not true")
+        regions = self.skin_lesion_regions or frozenset()
+        unknown = {str(r) for r in regions} - {r.value for r in BodyRegion}
         if unknown:
             raise HealthHistoryError(f"unknown body region(s): {', '.join(sorted(unknown))}")
 
+    @classmethod
+    def answered(cls, **answers: Any) -> HealthHistory:
+        """Every question answered "no", except the ones given."""
+        base: dict[str, Any] = {q.value: False for q in Question}
+        base[Question.SKIN_LESIONS.value] = frozenset()
+        return cls(**{**base, **answers})
+
+    def answer(self, question: Question) -> object:
+        return getattr(self, question.value)
+
+
+def unanswered(history: HealthHistory) -> tuple[Question, ...]:
+    """The questions never asked, in `Question` order."""
+    return tuple(q for q in Question if history.answer(q) is None)
+
 
 def assess(history: HealthHistory) -> tuple[Contraindication, ...]:
-    """Every contraindication in the history, in a fixed order (the most restrictive first)."""
+    """Every contraindication in the history, in a fixed order (the most restrictive first).
+    Only a "yes" counts; an unanswered question is reported by `unanswered`, not here."""
     found: list[Contraindication] = []
-    if history.bleeding_disorder:
+    if history.bleeding_disorder is True:
         found.append(_bleeding_disorder())
-    if history.pregnant:
+    if history.pregnant is True:
         found.append(_pregnancy(history.pregnancy_weeks))
-    if history.implanted_device:
+    if history.implanted_device is True:
         found.append(_implanted_device())
-    if history.epilepsy:
+    if history.epilepsy is True:
         found.append(_epilepsy())
-    if history.anticoagulant:
+    if history.anticoagulant is True:
         found.append(_anticoagulant())
-    if history.needle_phobia:
+    if history.needle_phobia is True:
         found.append(_needle_phobia())
-    found += [_skin_lesion(r) for r in BodyRegion if r in history.skin_lesion_regions]
-    if history.immunosuppression:
+    regions = history.skin_lesion_regions or frozenset()
+    found += [_skin_lesion(r) for r in BodyRegion if r in regions]
+    if history.immunosuppression is True:
         found.append(_immunosuppression())
-    if history.diabetes:
+    if history.diabetes is True:
         found.append(_diabetes())
-    if history.metal_allergy:
+    if history.metal_allergy is True:
         found.append(_metal_allergy())
     return tuple(found)
 
@@ -391,3 +450,31 @@ def _metal_allergy() -> Contraindication:
         why="metal allergy: steel needles contain nickel; use nickel-free needles "
         "(conventional practice)",
     )
+
+
+# --- which questions decide the plan ------------------------------------------------------
+
+# Effects that change which points may be used, or whether e-stim may: a question whose "yes"
+# brings one of them must be answered before a plan is saved ("no history, no plan").
+POINT_EFFECTS = frozenset({
+    EffectKind.FORBID_NEEDLING, EffectKind.EXCLUDE_TAG, EffectKind.EXCLUDE_POINT,
+    EffectKind.EXCLUDE_REGION, EffectKind.LIMIT_NEEDLES,
+})
+
+
+def _effects_of_yes(question: Question) -> frozenset[EffectKind]:
+    yes: dict[str, Any] = {question.value: True}
+    if question == Question.SKIN_LESIONS:
+        yes = {question.value: frozenset({BodyRegion.LOWER_BACK})}
+    history = HealthHistory(**yes)
+    return frozenset(e.kind for c in assess(history) for e in c.effects)
+
+
+# Derived from the rules above, so that a new effect can never leave a question out.
+DECIDES_ESTIM: frozenset[Question] = frozenset(
+    q for q in Question if EffectKind.FORBID_ESTIM in _effects_of_yes(q)
+)
+DECIDES_POINTS: frozenset[Question] = frozenset(
+    q for q in Question if _effects_of_yes(q) & POINT_EFFECTS
+)
+DECISIVE: frozenset[Question] = DECIDES_ESTIM | DECIDES_POINTS

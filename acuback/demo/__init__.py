@@ -27,7 +27,7 @@ from acuback.demo.bulk import BulkStep, Progress, demo_bulk_load, no_progress
 from acuback.demo.population import bulk_episodes, bulk_patients
 from acuback.episodes.models import Episode, Radiation, Region, Side
 from acuback.episodes.services import EpisodeInput, episode_create
-from acuback.patients.models import Patient, Sex
+from acuback.patients.models import AnswerSource, Patient, Sex
 from acuback.patients.services import (
     HealthInput,
     PatientInput,
@@ -40,6 +40,7 @@ from acuback.screening.demo import bulk_screenings, demo_screenings
 
 DEMO_PASSWORD = "acuback-demo-2026"  # noqa: S105 - printed to the user; demo data only
 PATIENTS_PER_CLINIC = 30
+NEVER_ASKED = 29  # the last patient of each clinic: health history not taken yet
 
 
 @dataclass(frozen=True)
@@ -142,14 +143,24 @@ def _one_patient(ctx: DemoContext, clinic: Clinic, clinician: User,
         practitioner_id=practitioners[i % len(practitioners)].pk,
     ))
     pregnant = sex == Sex.FEMALE and 25 < (ctx.today - born).days / 365 < 40 and i % 9 == 0
-    health_history_update(actor=clinician, patient=patient, data=HealthInput(
-        pregnant=pregnant, pregnancy_weeks=rng.randint(12, 30) if pregnant else None,
-        anticoagulant=i % 8 == 3, bleeding_disorder=i == 17,
-        implanted_device="pacemaker" if i % 13 == 5 else "none",
-        needle_phobia=i % 10 == 4, diabetes=i % 6 == 2, epilepsy=i == 22,
-        immunosuppressed=i == 11, metal_allergy=i == 26,
-        medications="ibuprofen 400 mg as needed" if i % 3 == 0 else "",
-    ))
+    weeks = rng.randint(12, 30) if pregnant else None
+    if i == NEVER_ASKED:
+        pass  # a new patient whose health history nobody has taken yet: every answer unknown
+    else:
+        # Some were never asked about diabetes or a metal allergy (technique only): the chart
+        # shows them amber, "not asked", and a plan can still be made.
+        technique_asked = i % 7 != 6
+        health_history_update(actor=clinician, patient=patient, source=AnswerSource.PATIENT,
+                              data=HealthInput(
+            pregnant=pregnant, pregnancy_weeks=weeks,
+            anticoagulant=i % 8 == 3, bleeding_disorder=i == 17,
+            implanted_device="pacemaker" if i % 13 == 5 else "none",
+            needle_phobia=i % 10 == 4, epilepsy=i == 22, immunosuppressed=i == 11,
+            diabetes=(i % 6 == 2) if technique_asked else None,
+            metal_allergy=(i == 26) if technique_asked else None,
+            skin_lesion_regions=["lower_leg"] if i == 15 else [],
+            medications="ibuprofen 400 mg as needed" if i % 3 == 0 else "",
+        ))
     consent_record(actor=clinician, patient=patient,
                    given_on=ctx.today - dt.timedelta(days=rng.randint(1, 200)),
                    witness="Sam Okafor")

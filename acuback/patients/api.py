@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
 from acuback.episodes.api import EpisodeOut
 from acuback.episodes.selectors import episodes_of_patient
 from acuback.patients import selectors, services
-from acuback.patients.models import Patient, Sex
+from acuback.patients.models import (
+    AnswerSource,
+    HealthHistory,
+    HealthHistoryVersion,
+    ImplantedDevice,
+    Patient,
+    Sex,
+)
 from acuback.schemas import InputSchema
 
 router = Router(tags=["patients"])
@@ -81,36 +90,95 @@ class PatientSearchIn(InputSchema):
     before: int | None = Field(None, ge=1, description="the page before this patient id")
 
 
+class AnsweredOut(Schema):
+    by: int = Field(description="the user who recorded the answer")
+    name: str
+    at: dt.datetime
+    source: AnswerSource = Field(description="patient: patient-reported; clinician: clinician's")
+
+
 class HealthOut(Schema):
-    pregnant: bool
+    """Every question is true (yes), false (no) or null (not asked): null is never "no"."""
+
+    pregnant: bool | None
     pregnancy_weeks: int | None
-    anticoagulant: bool
-    bleeding_disorder: bool
-    implanted_device: str
-    needle_phobia: bool
-    immunosuppressed: bool
-    diabetes: bool
-    epilepsy: bool
-    metal_allergy: bool
+    anticoagulant: bool | None
+    bleeding_disorder: bool | None
+    implanted_device: str | None = Field(description="none = asked, no device; null = not asked")
+    needle_phobia: bool | None
+    immunosuppressed: bool | None
+    diabetes: bool | None
+    epilepsy: bool | None
+    metal_allergy: bool | None
     skin_conditions: str
-    skin_lesion_regions: list[str]
+    skin_lesion_regions: list[str] | None = Field(description="[] = none; null = not asked")
     medications: str
+    version: int = Field(description="send it back with PUT or PATCH; a stale one answers 409")
+    not_asked: list[str]
+    answered: dict[str, AnsweredOut] = Field(description="per question: who, when, from whom")
+
+    @staticmethod
+    def resolve_implanted_device(health: HealthHistory) -> str | None:
+        return health.implanted_device or None
 
 
-class HealthIn(InputSchema):
-    pregnant: bool = False
-    pregnancy_weeks: int | None = Field(None, ge=0, le=45)
-    anticoagulant: bool = False
-    bleeding_disorder: bool = False
-    implanted_device: str = "none"
-    needle_phobia: bool = False
-    immunosuppressed: bool = False
-    diabetes: bool = False
-    epilepsy: bool = False
-    metal_allergy: bool = False
+_VERSION = Field(ge=1, description="the version you read; a stale one answers 409 with both")
+_SOURCE = Field(description="who gave these answers: patient (patient-reported) or clinician")
+Answer = StrictBool | None  # a strict boolean: "no", 0 and "false" are refused, not guessed
+
+
+class HealthPutIn(InputSchema):
+    """Replace the whole history: every question must be sent (null = not asked)."""
+
+    version: int = _VERSION
+    source: AnswerSource = _SOURCE
+    pregnant: Answer
+    pregnancy_weeks: StrictInt | None = Field(ge=0, le=45)
+    anticoagulant: Answer
+    bleeding_disorder: Answer
+    implanted_device: ImplantedDevice | None
+    needle_phobia: Answer
+    immunosuppressed: Answer
+    diabetes: Answer
+    epilepsy: Answer
+    metal_allergy: Answer
+    skin_conditions: str = Field(max_length=300)
+    skin_lesion_regions: list[str] | None
+    medications: str = Field(max_length=4000)
+
+
+class HealthPatchIn(InputSchema):
+    """Change only the keys sent; every other answer stays exactly as it is."""
+
+    version: int = _VERSION
+    source: AnswerSource = _SOURCE
+    pregnant: Answer = None
+    pregnancy_weeks: StrictInt | None = Field(None, ge=0, le=45)
+    anticoagulant: Answer = None
+    bleeding_disorder: Answer = None
+    implanted_device: ImplantedDevice | None = None
+    needle_phobia: Answer = None
+    immunosuppressed: Answer = None
+    diabetes: Answer = None
+    epilepsy: Answer = None
+    metal_allergy: Answer = None
     skin_conditions: str = Field("", max_length=300)
-    skin_lesion_regions: list[str] = []
+    skin_lesion_regions: list[str] | None = None
     medications: str = Field("", max_length=4000)
+
+
+class HealthVersionOut(Schema):
+    version: int
+    answers: dict[str, Any]
+    asked: list[str]
+    changed: dict[str, list[Any]] = Field(description="{key: [old, new]}")
+    source: str
+    recorded_by: str | None
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_recorded_by(version: HealthHistoryVersion) -> str | None:
+        return version.recorded_by.username if version.recorded_by else None
 
 
 def _input(payload: PatientIn) -> services.PatientInput:
@@ -150,14 +218,38 @@ def health_detail(request: HttpRequest, patient_id: int) -> object:
     return selectors.health_history_get(actor=request.user, patient_id=patient_id)
 
 
-@router.put("/{patient_id}/health", response=HealthOut, summary="Update the health history")
-def health_update(request: HttpRequest, patient_id: int, payload: HealthIn) -> object:
+def _health_write(request: HttpRequest, patient_id: int, payload: HealthPutIn | HealthPatchIn,
+                  *, replace: bool) -> HealthHistory:
     patient = selectors.patient_get_clinical(
         actor=request.user, patient_id=patient_id, what="health_history"
     )
-    return services.health_history_update(
-        actor=request.user, patient=patient, data=services.HealthInput(**payload.model_dump())
+    sent = payload.model_dump(mode="json", exclude_unset=not replace,
+                              exclude={"version", "source"})
+    return services.health_history_write(
+        actor=request.user, patient=patient, answers=sent, version=payload.version,
+        source=payload.source, replace=replace,
     )
+
+
+@router.put("/{patient_id}/health", response=HealthOut, summary="Replace the health history",
+            description="Every question is required (null = not asked), with the `version` you "
+            "read and the `source` of the answers. 409 with both versions on a stale version.")
+def health_replace(request: HttpRequest, patient_id: int, payload: HealthPutIn) -> HealthHistory:
+    return _health_write(request, patient_id, payload, replace=True)
+
+
+@router.patch("/{patient_id}/health", response=HealthOut,
+              summary="Change some answers of the health history",
+              description="Only the keys sent change. `version` and `source` are required; "
+              "409 with both versions on a stale version.")
+def health_change(request: HttpRequest, patient_id: int, payload: HealthPatchIn) -> HealthHistory:
+    return _health_write(request, patient_id, payload, replace=False)
+
+
+@router.get("/{patient_id}/health/versions", response=list[HealthVersionOut],
+            summary="Every version of the health history, newest first")
+def health_versions(request: HttpRequest, patient_id: int) -> list[HealthHistoryVersion]:
+    return selectors.health_history_versions(actor=request.user, patient_id=patient_id)
 
 
 @router.get("/{patient_id}/episodes", response=list[EpisodeOut], summary="A patient's episodes")

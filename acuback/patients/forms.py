@@ -12,9 +12,9 @@ from django.utils import timezone
 from acuback.accounts.models import Role, User
 from acuback.clinical.regions import BODY_REGIONS
 from acuback.errors import InputError
-from acuback.patients.models import ImplantedDevice, Sex
+from acuback.patients.models import AnswerSource, ImplantedDevice, Sex
 from acuback.patients.selectors import PatientSearch
-from acuback.patients.services import HealthInput, PatientInput
+from acuback.patients.services import PatientInput
 
 
 class DateInput(forms.DateInput):
@@ -112,39 +112,108 @@ def patient_initial(patient: Any) -> dict[str, Any]:
     return {name: getattr(patient, name) for name in names}
 
 
+YES, NO, NOT_ASKED = "yes", "no", ""
+_TRI = {YES: True, NO: False, NOT_ASKED: None}
+TRI_CHOICES = [(YES, "Yes"), (NO, "No"), (NOT_ASKED, "Not asked")]
+
+
+def tri_state(label: str) -> forms.ChoiceField:
+    """A yes / no / not-asked question: three radios, "not asked" never read as "no"."""
+    return forms.ChoiceField(label=label, choices=TRI_CHOICES, required=False,
+                             widget=forms.RadioSelect(attrs={"class": "tri"}))
+
+
+def _tri_value(answer: object) -> str:
+    return YES if answer is True else NO if answer is False else NOT_ASKED
+
+
 class HealthForm(ServiceErrorsMixin, forms.Form):
-    pregnant = forms.BooleanField(required=False, label="Pregnant, or might be")
+    """Every question yes, no or not asked, with the version read (a stale one is refused and
+    the other person's answers shown) and who gave the answers."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput())
+    source = forms.ChoiceField(label="Who gave these answers?", choices=AnswerSource.choices,
+                               widget=forms.RadioSelect, initial=AnswerSource.PATIENT)
+    pregnant = tri_state("Pregnant, or might be")
     pregnancy_weeks = forms.IntegerField(
         required=False, min_value=0, max_value=45, label="Weeks of pregnancy",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    anticoagulant = forms.BooleanField(required=False,
-                                       label="Takes blood thinners (anticoagulants)")
-    bleeding_disorder = forms.BooleanField(required=False,
-                                           label="Severe bleeding disorder (e.g. haemophilia)")
-    implanted_device = forms.ChoiceField(choices=ImplantedDevice.choices,
-                                         label="Implanted electrical device")
-    needle_phobia = forms.BooleanField(required=False, label="Fear of needles")
-    immunosuppressed = forms.BooleanField(required=False, label="Weakened immune system")
-    diabetes = forms.BooleanField(required=False)
-    epilepsy = forms.BooleanField(required=False, label="Epilepsy or seizures")
-    metal_allergy = forms.BooleanField(required=False, label="Metal (nickel) allergy")
-    skin_conditions = forms.CharField(required=False, max_length=300,
-                                      label="Skin conditions (in words)")
+    anticoagulant = tri_state("Takes blood thinners (anticoagulants)")
+    bleeding_disorder = tri_state("Severe bleeding disorder (e.g. haemophilia)")
+    implanted_device = forms.ChoiceField(
+        required=False, label="Implanted electrical device",
+        choices=[(NOT_ASKED, "Not asked"), *ImplantedDevice.choices],
+    )
+    needle_phobia = tri_state("Fear of needles")
+    immunosuppressed = tri_state("Weakened immune system")
+    diabetes = tri_state("Diabetes")
+    epilepsy = tri_state("Epilepsy or seizures")
+    metal_allergy = tri_state("Metal (nickel) allergy")
+    skin_lesions = tri_state("Broken or infected skin anywhere")
     skin_lesion_regions = forms.MultipleChoiceField(
-        required=False, label="Broken or infected skin in these regions",
+        required=False, label="Where the skin is broken or infected",
         choices=[(r, r.replace("_", " ").capitalize()) for r in BODY_REGIONS],
         widget=forms.CheckboxSelectMultiple,
     )
+    skin_conditions = forms.CharField(required=False, max_length=300,
+                                      label="Skin conditions (in words)")
     medications = forms.CharField(required=False, max_length=4000, label="Current medications",
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
-    def to_input(self) -> HealthInput:
-        return HealthInput(**self.cleaned_data)
+    QUESTIONS = ("pregnant", "anticoagulant", "bleeding_disorder", "needle_phobia",
+                 "immunosuppressed", "diabetes", "epilepsy", "metal_allergy")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        skin, regions = data.get("skin_lesions"), data.get("skin_lesion_regions") or []
+        if skin == YES and not regions:
+            self.add_error("skin_lesion_regions", "Tick where the skin is broken or infected.")
+        if skin != YES and regions:
+            self.add_error("skin_lesions", "Answer yes when you tick a region below.")
+        return data
+
+    def to_answers(self) -> dict[str, object]:
+        """Every key of the history, as the service takes them (a full replacement)."""
+        data = self.cleaned_data
+        answers: dict[str, object] = {q: _TRI[data[q]] for q in self.QUESTIONS}
+        skin = _TRI[data["skin_lesions"]]
+        answers.update(
+            pregnancy_weeks=data["pregnancy_weeks"],
+            implanted_device=data["implanted_device"] or None,
+            skin_lesion_regions=None if skin is None else list(data["skin_lesion_regions"]),
+            skin_conditions=data["skin_conditions"], medications=data["medications"],
+        )
+        return answers
 
 
 def health_initial(health: Any) -> dict[str, Any]:
-    return {name: getattr(health, name) for name in HealthForm.base_fields}
+    """The form's starting values from a stored history."""
+    initial: dict[str, Any] = {q: _tri_value(health.answer(q)) for q in HealthForm.QUESTIONS}
+    regions = health.skin_lesion_regions
+    initial.update(
+        version=health.version, pregnancy_weeks=health.pregnancy_weeks,
+        implanted_device=health.implanted_device or NOT_ASKED,
+        skin_lesions=NOT_ASKED if regions is None else YES if regions else NO,
+        skin_lesion_regions=list(regions or []), skin_conditions=health.skin_conditions,
+        medications=health.medications,
+    )
+    return initial
+
+
+def health_words(answers: dict[str, object]) -> dict[str, str]:
+    """A stored version's answers as the form shows them, for "their answer" on a conflict."""
+    words = {q: dict(TRI_CHOICES)[_tri_value(answers.get(q))] for q in HealthForm.QUESTIONS}
+    device = answers.get("implanted_device")
+    words["implanted_device"] = dict(ImplantedDevice.choices).get(str(device), "Not asked")
+    regions = answers.get("skin_lesion_regions")
+    words["skin_lesions"] = ("Not asked" if regions is None
+                             else "Yes: " + ", ".join(map(str, regions)) if regions else "No")
+    weeks = answers.get("pregnancy_weeks")
+    words["pregnancy_weeks"] = "" if weeks is None else str(weeks)
+    for key in ("skin_conditions", "medications"):
+        words[key] = str(answers.get(key) or "")
+    return words
 
 
 class ConsentForm(ServiceErrorsMixin, forms.Form):

@@ -105,25 +105,57 @@ class PatientSearchTerm(models.Model):
         return f"{self.get_kind_display()}: {self.term}"
 
 
+class AnswerSource(models.TextChoices):
+    PATIENT = "patient", "Patient-reported"
+    CLINICIAN = "clinician", "Clinician-reported"
+
+
+# The yes / no / not-asked questions of the health history, as model fields. None (and "" for the
+# implanted device) means "not asked": never read it as "no".
+HEALTH_QUESTIONS: tuple[str, ...] = (
+    "pregnant", "anticoagulant", "bleeding_disorder", "implanted_device", "needle_phobia",
+    "immunosuppressed", "diabetes", "epilepsy", "metal_allergy", "skin_lesion_regions",
+)
+# Everything a full replacement (PUT) must send: the questions and the details that go with them.
+HEALTH_KEYS: tuple[str, ...] = (
+    *HEALTH_QUESTIONS, "pregnancy_weeks", "skin_conditions", "medications",
+)
+
+
 class HealthHistory(models.Model):
-    """What acupuncture safety needs to know. Clinical content: never shown to front desk."""
+    """What acupuncture safety needs to know. Clinical content: never shown to front desk.
+
+    Each question is tri-state: True (yes), False (no), None (not asked). For the implanted
+    device, "" is not asked and "none" is no; for broken skin, None is not asked and [] is none.
+    `version` rises with every write (a stale one is refused); `answered` says, per question,
+    who answered it, when, and whether the patient or a clinician gave the answer; every write
+    also leaves a `HealthHistoryVersion`."""
 
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="health")
-    pregnant = models.BooleanField(default=False)
+    pregnant = models.BooleanField(null=True, default=None)
     pregnancy_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
-    anticoagulant = models.BooleanField("takes anticoagulants", default=False)
-    bleeding_disorder = models.BooleanField(default=False)
+    anticoagulant = models.BooleanField("takes anticoagulants", null=True, default=None)
+    bleeding_disorder = models.BooleanField(null=True, default=None)
     implanted_device = models.CharField(
-        max_length=20, choices=ImplantedDevice.choices, default=ImplantedDevice.NONE
+        max_length=20, choices=ImplantedDevice.choices, blank=True, default="",
+        help_text="empty: not asked; 'none': asked, no device",
     )
-    needle_phobia = models.BooleanField(default=False)
-    immunosuppressed = models.BooleanField(default=False)
-    diabetes = models.BooleanField(default=False)
-    epilepsy = models.BooleanField(default=False)
-    metal_allergy = models.BooleanField(default=False)
+    needle_phobia = models.BooleanField(null=True, default=None)
+    immunosuppressed = models.BooleanField(null=True, default=None)
+    diabetes = models.BooleanField(null=True, default=None)
+    epilepsy = models.BooleanField(null=True, default=None)
+    metal_allergy = models.BooleanField(null=True, default=None)
     skin_conditions = models.CharField(max_length=300, blank=True)
-    skin_lesion_regions = models.JSONField(default=list, blank=True)
+    skin_lesion_regions = models.JSONField(
+        null=True, default=None, blank=True,
+        help_text="regions with broken or infected skin; [] none; null not asked",
+    )
     medications = models.TextField("current medications", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    answered = models.JSONField(
+        default=dict, blank=True,
+        help_text='per question: {"by": user id, "name": ..., "at": ISO time, "source": ...}',
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -131,6 +163,44 @@ class HealthHistory(models.Model):
 
     def __str__(self) -> str:
         return f"health history of {self.patient}"
+
+    def answer(self, key: str) -> object:
+        """The stored answer in the API's terms: None for "not asked" on every question."""
+        value = getattr(self, key)
+        return None if key == "implanted_device" and value == "" else value
+
+    def answers(self) -> dict[str, object]:
+        return {key: self.answer(key) for key in HEALTH_KEYS}
+
+    @property
+    def not_asked(self) -> list[str]:
+        return [key for key in HEALTH_QUESTIONS if self.answer(key) is None]
+
+
+class HealthHistoryVersion(models.Model):
+    """One write of a health history, kept for ever: who, when, from whom the answers came, the
+    answers after the write, and what changed (old and new value of each key that did)."""
+
+    history = models.ForeignKey(HealthHistory, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    answers = models.JSONField(help_text="every answer after this write")
+    asked = models.JSONField(default=list, help_text="the keys this write sent")
+    changed = models.JSONField(default=dict, help_text="{key: [old, new]} for keys that changed")
+    source = models.CharField(max_length=20, choices=AnswerSource.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="empty for the version a migration made",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["history", "version"], name="health_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.version} of {self.history}"
 
 
 class Consent(models.Model):

@@ -15,7 +15,13 @@ from acuback.audit.services import audit_record
 from acuback.paging import KeysetPage, keyset_page
 from acuback.patients import listing
 from acuback.patients import search as search_query
-from acuback.patients.models import HealthHistory, Patient, PatientSearchTerm, TermKind
+from acuback.patients.models import (
+    HealthHistory,
+    HealthHistoryVersion,
+    Patient,
+    PatientSearchTerm,
+    TermKind,
+)
 
 PAGE_SIZE = 25
 COUNT_LIMIT = 1000  # a list longer than this says "more than 1,000" instead of counting
@@ -173,9 +179,17 @@ def _starting(terms: QuerySet[PatientSearchTerm], text: str) -> QuerySet[Patient
 
 
 def health_history_get(*, actor: User, patient_id: object) -> HealthHistory:
+    """The patient's health history; one never written is returned unsaved, nothing asked."""
     patient = patient_get_clinical(actor=actor, patient_id=patient_id, what="health_history")
-    health, _ = HealthHistory.objects.get_or_create(patient=patient)
-    return health
+    health = HealthHistory.objects.filter(patient=patient).first()
+    return health if health is not None else HealthHistory(patient=patient)
+
+
+def health_history_versions(*, actor: User, patient_id: object) -> list[HealthHistoryVersion]:
+    """Every version of the patient's health history, newest first, with who wrote it."""
+    patient = patient_get_clinical(actor=actor, patient_id=patient_id, what="health_history")
+    return list(HealthHistoryVersion.objects.filter(history__patient=patient)
+                .select_related("recorded_by"))
 
 
 RECENT_LIMIT = 5

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import transaction
@@ -18,8 +19,12 @@ from acuback.errors import ConflictError, InputError
 from acuback.patients import search
 from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
 from acuback.patients.models import (
+    HEALTH_KEYS,
+    HEALTH_QUESTIONS,
+    AnswerSource,
     Consent,
     HealthHistory,
+    HealthHistoryVersion,
     ImplantedDevice,
     Patient,
     PatientSearchTerm,
@@ -41,19 +46,39 @@ class PatientInput:
 
 @dataclass
 class HealthInput:
-    pregnant: bool = False
+    """Answers to set, for code that answers a few questions at once (the demo, tests): every
+    field left at None is left as it is. Interfaces send what the person sent, through
+    `health_history_write`."""
+
+    pregnant: bool | None = None
     pregnancy_weeks: int | None = None
-    anticoagulant: bool = False
-    bleeding_disorder: bool = False
-    implanted_device: str = ImplantedDevice.NONE
-    needle_phobia: bool = False
-    immunosuppressed: bool = False
-    diabetes: bool = False
-    epilepsy: bool = False
-    metal_allergy: bool = False
-    skin_conditions: str = ""
-    skin_lesion_regions: list[str] = field(default_factory=list)
-    medications: str = ""
+    anticoagulant: bool | None = None
+    bleeding_disorder: bool | None = None
+    implanted_device: str | None = None
+    needle_phobia: bool | None = None
+    immunosuppressed: bool | None = None
+    diabetes: bool | None = None
+    epilepsy: bool | None = None
+    metal_allergy: bool | None = None
+    skin_conditions: str | None = None
+    skin_lesion_regions: list[str] | None = None
+    medications: str | None = None
+
+
+class HealthHistoryConflict(ConflictError):
+    """The history changed since the writer read it: both versions go back to them."""
+
+    def __init__(self, current: HealthHistory, yours: Mapping[str, object], version: int) -> None:
+        self.current = current
+        who = current.versions.select_related("recorded_by").first()
+        name = _name(who.recorded_by) if who is not None and who.recorded_by else "someone"
+        super().__init__(
+            f"{name} saved this health history (version {current.version}) after you opened "
+            f"version {version}. Their answers are shown beside yours: check them and save "
+            "again.",
+            your_version=version, current_version=current.version,
+            yours=dict(yours), current=current.answers(), current_by=name,
+        )
 
 
 def _today() -> dt.date:
@@ -82,19 +107,52 @@ def _validate_patient(data: PatientInput, clinic_id: int) -> None:
         raise InputError(errors)
 
 
-def _validate_health(data: HealthInput) -> None:
+_TEXT_LIMITS = {"skin_conditions": 300, "medications": 4000}
+
+
+def _check_health_values(answers: Mapping[str, object], errors: dict[str, list[str]]) -> None:
+    """Each value's type and range. None is "not asked" for every question."""
     from acuback.clinical.regions import BODY_REGIONS
 
+    for key, value in answers.items():
+        if key in HEALTH_QUESTIONS and key not in ("implanted_device", "skin_lesion_regions"):
+            if value is not None and not isinstance(value, bool):
+                errors[key] = ["Answer yes (true), no (false) or not asked (null)."]
+        elif key == "implanted_device":
+            if value is not None and value not in ImplantedDevice.values:
+                errors[key] = [f"Choose one of: {', '.join(ImplantedDevice.values)}, or null."]
+        elif key == "skin_lesion_regions":
+            if value is not None and (not isinstance(value, list)
+                                      or not all(isinstance(r, str) for r in value)):
+                errors[key] = ["Give a list of body regions ([] for none), or null."]
+            elif value:
+                unknown = [r for r in value if r not in BODY_REGIONS]
+                if unknown:
+                    errors[key] = [f"Unknown body region: {', '.join(unknown)}."]
+        elif key == "pregnancy_weeks":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not 0 <= value <= 45):
+                errors[key] = ["Weeks of pregnancy must be a whole number from 0 to 45."]
+        elif not isinstance(value, str) or len(value) > _TEXT_LIMITS[key]:
+            errors[key] = [f"Text of at most {_TEXT_LIMITS[key]} characters."]
+
+
+def _validate_health(answers: Mapping[str, object], merged: Mapping[str, object],
+                     replace: bool, source: str) -> None:
     errors: dict[str, list[str]] = {}
-    if data.pregnancy_weeks is not None and not data.pregnant:
-        errors["pregnancy_weeks"] = ["Weeks of pregnancy only apply when the patient is pregnant."]
-    if data.pregnancy_weeks is not None and not 0 <= data.pregnancy_weeks <= 45:
-        errors["pregnancy_weeks"] = ["Weeks of pregnancy must be between 0 and 45."]
-    if data.implanted_device not in ImplantedDevice.values:
-        errors["implanted_device"] = [f"Choose one of: {', '.join(ImplantedDevice.values)}."]
-    unknown = [r for r in data.skin_lesion_regions if r not in BODY_REGIONS]
+    unknown = sorted(str(k) for k in answers if k not in HEALTH_KEYS)
     if unknown:
-        errors["skin_lesion_regions"] = [f"Unknown body region: {', '.join(unknown)}."]
+        errors["__all__"] = [f"Unknown key(s): {', '.join(unknown)}; the keys are "
+                             f"{', '.join(HEALTH_KEYS)}."]
+    missing = [k for k in HEALTH_KEYS if k not in answers] if replace else []
+    for key in missing:
+        errors[key] = ["Required: a full replacement sends every question (null = not asked)."]
+    if source not in AnswerSource.values:
+        errors["source"] = [f"Say who gave the answers: {' or '.join(AnswerSource.values)}."]
+    _check_health_values({k: v for k, v in answers.items() if k in HEALTH_KEYS}, errors)
+    if not errors and merged.get("pregnancy_weeks") is not None and merged["pregnant"] is not True:
+        errors["pregnancy_weeks"] = ["Weeks of pregnancy only apply when the patient is "
+                                     "pregnant: clear them (null) too."]
     if errors:
         raise InputError(errors)
 
@@ -131,7 +189,7 @@ def patient_create(*, actor: User, data: PatientInput) -> Patient:
 def _patient_create(actor: User, data: PatientInput, clinic_id: int) -> Patient:
     _validate_patient(data, clinic_id)
     patient = Patient.objects.create(clinic_id=clinic_id, **_patient_fields(data))
-    HealthHistory.objects.create(patient=patient)
+    _health_history_open(patient, actor)  # open, nothing asked yet
     _index(patient)
     audit_record(
         actor=actor, action=Action.CREATE, object_type="patient", object_id=patient.pk,
@@ -192,30 +250,86 @@ def search_rows(patient: Patient) -> list[PatientSearchTerm]:
                               term=term) for kind, term in sorted(found)]
 
 
-def health_history_update(*, actor: User, patient: Patient, data: HealthInput) -> HealthHistory:
+def health_history_write(
+    *, actor: User, patient: Patient, answers: Mapping[str, object], version: int,
+    source: str, replace: bool = False,
+) -> HealthHistory:
+    """Write health-history answers, in one transaction, audited.
+
+    `replace=True` (API PUT, the web form) must send every key of HEALTH_KEYS; otherwise (API
+    PATCH) only the keys sent change: nothing else is touched, so a stored "yes" can only
+    become "no" or "not asked" when that very key is sent. `version` is the one the writer read:
+    a stale one raises HealthHistoryConflict with both versions. `source` says whether the
+    patient or a clinician gave the answers; each answered key records who, when and source."""
     clinic_id = _require_role(actor, CLINICAL_ROLES, action=Action.UPDATE,
                               object_type="health_history", object_id=patient.pk, patient=patient)
     with transaction.atomic():
-        return _health_history_update(actor, patient, data, clinic_id)
+        return _health_history_write(actor, patient, answers, version, source, replace, clinic_id)
 
 
-def _health_history_update(
-    actor: User, patient: Patient, data: HealthInput, clinic_id: int
+def health_history_update(*, actor: User, patient: Patient, data: HealthInput,
+                          source: str = AnswerSource.CLINICIAN) -> HealthHistory:
+    """Answer the questions given in `data` (fields left None stay as they are), at the current
+    version: for the demo and tests, which have no stale reader to protect."""
+    health = health_history_of(patient)
+    answers = {f.name: getattr(data, f.name) for f in fields(data)
+               if getattr(data, f.name) is not None}
+    return health_history_write(actor=actor, patient=patient, answers=answers,
+                                version=health.version, source=source)
+
+
+def health_history_of(patient: Patient) -> HealthHistory:
+    """The patient's history, made (empty: nothing asked yet) if missing; for writers."""
+    health = HealthHistory.objects.filter(patient=patient).first()
+    return health if health is not None else _health_history_open(patient, None)
+
+
+def _health_history_open(patient: Patient, actor: User | None) -> HealthHistory:
+    health, created = HealthHistory.objects.get_or_create(patient=patient)
+    if created:
+        HealthHistoryVersion.objects.create(history=health, version=1, answers=health.answers(),
+                                            recorded_by=actor)
+    return health
+
+
+def _health_history_write(
+    actor: User, patient: Patient, answers: Mapping[str, object], version: int, source: str,
+    replace: bool, clinic_id: int,
 ) -> HealthHistory:
-    _validate_health(data)
-    health, _ = HealthHistory.objects.select_for_update().get_or_create(patient=patient)
-    changed = []
-    for f in fields(data):
-        value = getattr(data, f.name)
-        if getattr(health, f.name) != value:
-            changed.append(f.name)
-            setattr(health, f.name, value)
+    _health_history_open(patient, actor)
+    health = HealthHistory.objects.select_for_update().get(patient=patient)
+    before = health.answers()
+    merged = {**before, **{k: v for k, v in answers.items() if k in HEALTH_KEYS}}
+    _validate_health(answers, merged, replace, source)
+    if version != health.version:
+        raise HealthHistoryConflict(health, answers, version)
+    changed = {k: [before[k], merged[k]] for k in answers if before[k] != merged[k]}
+    now = timezone.now()
+    for key in answers:
+        value = merged[key]
+        setattr(health, key, "" if key == "implanted_device" and value is None else value)
+        if value is None and key in HEALTH_QUESTIONS:
+            health.answered.pop(key, None)  # not asked: nobody answered it
+        else:
+            health.answered[key] = {"by": actor.pk, "name": _name(actor),
+                                    "at": now.isoformat(), "source": source}
+    health.version += 1
     health.save()
+    HealthHistoryVersion.objects.create(
+        history=health, version=health.version, answers=health.answers(),
+        asked=sorted(answers), changed=changed, source=source, recorded_by=actor,
+    )
     audit_record(
         actor=actor, action=Action.UPDATE, object_type="health_history", object_id=patient.pk,
-        outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},
+        outcome=Outcome.OK, clinic_id=clinic_id,
+        detail={"fields": sorted(changed), "asked": sorted(answers), "version": health.version,
+                "source": source},
     )
     return health
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
 
 
 def consent_record(

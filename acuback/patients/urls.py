@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:patient_id>/", views.patient_detail, name="patient_detail"),
     path("<int:patient_id>/edit/", views.patient_edit, name="patient_edit"),
     path("<int:patient_id>/health/", views.health_edit, name="health_edit"),
+    path("<int:patient_id>/health/versions/", views.health_versions, name="health_versions"),
     path("<int:patient_id>/consent/", views.consent_create, name="consent_create"),
     path("<int:patient_id>/episodes/new/", episode_views.episode_create, name="episode_create"),
 ]

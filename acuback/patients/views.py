@@ -33,9 +33,16 @@ from acuback.patients.forms import (
     PatientForm,
     PatientSearchForm,
     health_initial,
+    health_words,
     patient_initial,
 )
-from acuback.patients.models import Consent, HealthHistory, ImplantedDevice, Patient
+from acuback.patients.models import (
+    Consent,
+    HealthHistory,
+    HealthHistoryVersion,
+    ImplantedDevice,
+    Patient,
+)
 from acuback.web.errors import require_role
 
 FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -101,7 +108,7 @@ def _chart(request: HttpRequest, patient: Patient) -> HttpResponse:
     }
     if context["clinical"]:
         health = selectors.health_history_get(actor=request.user, patient_id=patient.pk)
-        context.update(health=health, safety=safety_of(health),
+        context.update(health=health, safety=safety_of(health), health_rows=health_rows(health),
                        episodes=episodes_of_patient(actor=request.user, patient=patient))
     return render(request, "patients/chart.html", context)
 
@@ -146,16 +153,65 @@ def health_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     require_role(request.user, CLINICAL_ROLES, what="health_history", object_id=patient.pk)
     health = selectors.health_history_get(actor=request.user, patient_id=patient.pk)
     form = HealthForm(_posted(request), initial=health_initial(health))
+    theirs: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.health_history_update(actor=request.user, patient=patient,
-                                           data=form.to_input())
+            services.health_history_write(
+                actor=request.user, patient=patient, answers=form.to_answers(),
+                version=form.cleaned_data["version"], source=form.cleaned_data["source"],
+                replace=True)
         except InputError as exc:
             form.show_service_errors(exc)
+        except services.HealthHistoryConflict as exc:
+            form, theirs = _conflict_form(request, form, exc)
         else:
             messages.success(request, "The health history is saved.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return render(request, "patients/health_form.html", {"form": form, "patient": patient})
+    return render(request, "patients/health_form.html",
+                  {"form": form, "patient": patient, "health": health, "meanwhile": theirs})
+
+
+def _conflict_form(request: HttpRequest, form: HealthForm, exc: services.HealthHistoryConflict
+                   ) -> tuple[HealthForm, dict[str, str]]:
+    """Keep what this person typed, show the other person's answer beside each one that
+    differs, and carry the current version so that saving again (after checking) is allowed."""
+    mine, current = health_words(form.to_answers()), health_words(exc.current.answers())
+    theirs = {key: words for key, words in current.items() if mine.get(key) != words}
+    data = request.POST.copy()
+    data["version"] = str(exc.current.version)
+    again = HealthForm(data, initial=form.initial)
+    again.is_valid()
+    again.add_error(None, str(exc))
+    return again, theirs
+
+
+@login_required
+@require_GET
+def health_versions(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_get_clinical(
+        actor=request.user, patient_id=patient_id, what="health_history")
+    versions = selectors.health_history_versions(actor=request.user, patient_id=patient.pk)
+    return render(request, "patients/health_versions.html",
+                  {"patient": patient, "versions": [_version_row(v) for v in versions]})
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: HealthHistoryVersion
+    changes: list[tuple[str, str, str]]  # (question, before, after) in words
+    confirmed: list[str]  # questions asked again with the same answer
+
+
+def _version_row(version: HealthHistoryVersion) -> VersionRow:
+    def say(key: str, value: object) -> str:
+        return health_words({key: value, "skin_lesion_regions": value}
+                            if key == "skin_lesion_regions" else {key: value}).get(
+            "skin_lesions" if key == "skin_lesion_regions" else key, str(value))
+
+    changes = [(_QUESTION_LABELS.get(k, k), say(k, old), say(k, new))
+               for k, (old, new) in version.changed.items()]
+    confirmed = [_QUESTION_LABELS.get(k, k) for k in version.asked if k not in version.changed]
+    return VersionRow(version, changes, confirmed)
 
 
 @login_required
@@ -193,6 +249,12 @@ class Safety:
     flags: tuple[SafetyFlag, ...]
     no_needling: bool
     no_estim: bool
+    not_asked: tuple[str, ...] = ()  # questions never asked, in words
+
+    @property
+    def all_clear(self) -> bool:
+        """Green only when every question was asked and none raises a concern."""
+        return not self.flags and not self.not_asked
 
 
 _LABELS = {
@@ -209,10 +271,12 @@ _LABELS = {
 def safety_of(health: HealthHistory) -> Safety:
     """The chart's safety banner: the clinical core's contraindications in plain words."""
     try:
-        found = ci.assess(_core_history(health))
+        history = _core_history(health)
+        found = ci.assess(history)
     except ValueError as exc:  # HealthHistoryError, or a region the core does not know
         problem = SafetyFlag("The health history needs review", str(exc), absolute=True)
         return Safety((problem,), no_needling=False, no_estim=False)
+    not_asked = tuple(q.words for q in ci.unanswered(history))
     flags = [SafetyFlag(_label(c, health), c.why.split(": ", 1)[-1],
                         c.severity == ci.Severity.ABSOLUTE) for c in found]
     if health.skin_conditions.strip():
@@ -221,7 +285,7 @@ def safety_of(health: HealthHistory) -> Safety:
                                 "or infected skin"))
     kinds = {e.kind for c in found for e in c.effects}
     return Safety(tuple(flags), no_needling=ci.EffectKind.FORBID_NEEDLING in kinds,
-                  no_estim=ci.EffectKind.FORBID_ESTIM in kinds)
+                  no_estim=ci.EffectKind.FORBID_ESTIM in kinds, not_asked=not_asked)
 
 
 def _label(found: ci.Contraindication, health: HealthHistory) -> str:
@@ -236,19 +300,69 @@ def _label(found: ci.Contraindication, health: HealthHistory) -> str:
 
 
 def _core_history(health: HealthHistory) -> ci.HealthHistory:
+    return core_history(health)
+
+
+def core_history(health: HealthHistory) -> ci.HealthHistory:
+    """The clinical core's view of a stored history; "not asked" stays None all the way."""
+    device = health.answer("implanted_device")
+    regions = health.skin_lesion_regions
     return ci.HealthHistory(
         pregnant=health.pregnant,
         pregnancy_weeks=health.pregnancy_weeks if health.pregnant else None,
         anticoagulant=health.anticoagulant,
         bleeding_disorder=health.bleeding_disorder,
-        implanted_device=health.implanted_device != ImplantedDevice.NONE,
+        implanted_device=None if device is None else device != ImplantedDevice.NONE,
         needle_phobia=health.needle_phobia,
-        skin_lesion_regions=frozenset(ci.BodyRegion(r) for r in health.skin_lesion_regions),
+        skin_lesion_regions=(None if regions is None
+                             else frozenset(ci.BodyRegion(r) for r in regions)),
         epilepsy=health.epilepsy,
         immunosuppression=health.immunosuppressed,
         diabetes=health.diabetes,
         metal_allergy=health.metal_allergy,
     )
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    label: str
+    answer: str  # in words: "Yes", "No", "Not asked", "Pacemaker", ...
+    not_asked: bool
+    by: str  # "patient-reported, 1 Dec 2026 (Pat Lin)" or ""
+
+
+def health_rows(health: HealthHistory) -> list[HealthRow]:
+    """The chart's health-history list: every question, unknown shown as such."""
+    words = health_words(health.answers())
+    rows = []
+    for key in ("pregnant", "anticoagulant", "bleeding_disorder", "implanted_device",
+                "needle_phobia", "immunosuppressed", "diabetes", "epilepsy", "metal_allergy",
+                "skin_lesion_regions"):
+        answer = words["skin_lesions" if key == "skin_lesion_regions" else key]
+        if key == "pregnant" and health.pregnant and health.pregnancy_weeks is not None:
+            answer = f"Yes, {health.pregnancy_weeks} weeks"
+        rows.append(HealthRow(_QUESTION_LABELS[key], answer, health.answer(key) is None,
+                              _answered_by(health.answered.get(key))))
+    return rows
+
+
+def _answered_by(meta: dict[str, str] | None) -> str:
+    if not meta:
+        return ""
+    when = dt.datetime.fromisoformat(meta["at"])
+    source = "patient-reported" if meta.get("source") == "patient" else "clinician-reported"
+    return f"{source}, {timezone.localtime(when):%-d %b %Y} ({meta.get('name', '')})"
+
+
+_QUESTION_LABELS = {
+    "pregnant": "Pregnant", "pregnancy_weeks": "Weeks of pregnancy",
+    "anticoagulant": "Blood thinners", "bleeding_disorder": "Bleeding disorder",
+    "implanted_device": "Implanted device", "needle_phobia": "Fear of needles",
+    "immunosuppressed": "Weakened immune system", "diabetes": "Diabetes",
+    "epilepsy": "Epilepsy", "metal_allergy": "Metal allergy",
+    "skin_lesion_regions": "Broken or infected skin", "skin_conditions": "Skin conditions",
+    "medications": "Medications",
+}
 
 
 @dataclass(frozen=True)

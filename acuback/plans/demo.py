@@ -50,6 +50,8 @@ def _plan(episode: Episode) -> None:
     points = [PointChoice(p.code, p.side.value, p.why) for p in proposal.prescription.points]
     if not points:  # needling ruled out for this patient (a severe bleeding disorder)
         return
+    if proposal.blocking_questions:  # a patient whose health history was never taken
+        return
     plan_save(actor=episode.created_by, episode=episode, proposal=proposal, points=points,
               course=COURSE, goals=GOALS, reassess=Reassess(after_session=5), overrides={})
 

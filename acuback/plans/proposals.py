@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from acuback.clinical.acupoints import Acupoint, catalogue
+from acuback.clinical.contraindications import DECISIVE
 from acuback.clinical.prescribing import (
     Prescription,
     PrescriptionInputError,
@@ -49,8 +50,20 @@ class Proposal:
             **self.prescription.to_dict(),
             "contraindications": [c.to_dict() for c in self.prescription.contraindications],
             "needle_cap": self.prescription.needle_cap,
+            "not_asked": [q.value for q in self.prescription.unanswered],
             "catalogue_version": self.catalogue_version,
         }
+
+    @property
+    def not_asked(self) -> list[str]:
+        """Health-history questions never asked, in words."""
+        return [q.words for q in self.prescription.unanswered]
+
+    @property
+    def blocking_questions(self) -> list[str]:
+        """Unasked questions that decide points or e-stim: no plan can be saved until they
+        are answered ("no history, no plan", as "no screen, no plan")."""
+        return [q.words for q in self.prescription.unanswered if q in DECISIVE]
 
     @property
     def pattern(self) -> str:
@@ -89,7 +102,8 @@ def prescriber_request(
 ) -> dict[str, Any]:
     """The prescriber's input: the episode's complaint plus every health-history item that can
     change the points (the contraindications module decides what each one does)."""
-    h = health if health is not None else HealthHistory()
+    h = health if health is not None else HealthHistory()  # never written: nothing asked
+    device = h.answer("implanted_device")
     return {
         "region": episode.region,
         "side": episode.side,
@@ -101,9 +115,10 @@ def prescriber_request(
         "pregnancy_weeks": h.pregnancy_weeks if h.pregnant else None,
         "anticoagulant": h.anticoagulant,
         "bleeding_disorder": h.bleeding_disorder,
-        "implanted_device": h.implanted_device != ImplantedDevice.NONE,
+        "implanted_device": None if device is None else device != ImplantedDevice.NONE,
         "needle_phobia": h.needle_phobia,
-        "skin_lesion_regions": list(h.skin_lesion_regions or []),
+        "skin_lesion_regions": (None if h.skin_lesion_regions is None
+                                else list(h.skin_lesion_regions)),
         "epilepsy": h.epilepsy,
         "immunosuppression": h.immunosuppressed,
         "diabetes": h.diabetes,

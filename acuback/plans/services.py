@@ -90,6 +90,14 @@ def plan_save(
                      outcome=Outcome.DENIED, clinic_id=episode.clinic_id,
                      detail={"episode": episode.pk, "why": "planning blocked"})
         raise PlanningBlocked(planning.why)
+    if proposal.blocking_questions:
+        # "No history, no plan": a question that decides the points or e-stim must be
+        # answered, never assumed "no" (DESIGN.md: unknown is not no).
+        audit_record(actor=actor, action=Action.CREATE, object_type="plan",
+                     outcome=Outcome.DENIED, clinic_id=episode.clinic_id,
+                     detail={"episode": episode.pk, "why": "health history not taken",
+                             "not_asked": proposal.blocking_questions})
+        raise PlanningBlocked(health_block_reason(proposal))
     checked = _validate(proposal, points, course, goals, reassess, overrides, estim)
     try:
         with transaction.atomic():
@@ -97,6 +105,11 @@ def plan_save(
                           overrides, estim, based_on)
     except IntegrityError as exc:  # two saves raced for the same plan number
         raise ConflictError("Someone else saved a plan at the same moment; reload.") from exc
+
+
+def health_block_reason(proposal: Proposal) -> str:
+    return (f"Take the health history first: not asked: {', '.join(proposal.blocking_questions)}."
+            " These decide which points and whether e-stim may be used.")
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -34,6 +34,10 @@ def plan_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
     if not status.planning.allowed:
         return render(request, "plans/plan.html", context)  # says why; no form
     current = selectors.plan_get_current(actor=request.user, episode=episode)
+    proposal = selectors.plan_proposal(episode, pattern=None, estim_requested=False)
+    context.update(not_asked=proposal.not_asked, blocking=proposal.blocking_questions)
+    if proposal.blocking_questions:
+        return render(request, "plans/plan.html", {**context, "current": current})
     if request.method == "GET":
         editor = PlanEditor.for_get(episode, request.GET, current)
     else:

@@ -98,7 +98,7 @@ def test_it_verifies_the_chain_after_a_busy_session(world: World) -> None:
     desk.get("/patients/?q=shel")
     desk.get(f"/patients/{new_id}/health/")  # refused: front desk
     prac.get(f"/patients/{new_id}/")
-    prac.put(f"/api/patients/{new_id}/health", payloads.health(), content_type=json)
+    prac.put(f"/api/patients/{new_id}/health", payloads.health(version=1), content_type=json)
     episode = prac.post("/api/episodes/", payloads.new_episode(new_id), content_type=json).json()
     prac.put(f"/api/episodes/{episode['id']}", payloads.episode_update(1, status="discharged"),
              content_type=json)

@@ -256,7 +256,8 @@ def _form(page: str) -> dict[str, str]:
     return {
         "patient_create": patient,
         "patient_edit": {**patient, "version": "1"},
-        "health_edit": {"implanted_device": "none", "anticoagulant": "on"},
+        "health_edit": {"version": "2", "source": "patient", "anticoagulant": "yes",
+                        "implanted_device": "none", "pregnant": "no", "skin_lesions": "no"},
         "consent_create": {"given_on": yesterday, "witness": "Sam"},
         "episode_create": episode,
         "episode_edit": {**episode, "status": "active", "version": "1"},

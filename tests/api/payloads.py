@@ -20,8 +20,17 @@ def patient_update(version: int, **overrides: object) -> dict[str, Any]:
             "version": version, **overrides}
 
 
-def health(**overrides: object) -> dict[str, Any]:
-    return {"anticoagulant": True, "medications": "warfarin 5 mg", **overrides}
+# A full health history (PUT sends every question). The personas' patients are at version 2:
+# opened when registered (1), then every question answered (2).
+PERSONA_HEALTH_VERSION = 2
+
+
+def health(version: int = PERSONA_HEALTH_VERSION, **overrides: object) -> dict[str, Any]:
+    return {"version": version, "source": "patient", "pregnant": False, "pregnancy_weeks": None,
+            "anticoagulant": True, "bleeding_disorder": False, "implanted_device": "none",
+            "needle_phobia": False, "immunosuppressed": False, "diabetes": False,
+            "epilepsy": False, "metal_allergy": False, "skin_conditions": "",
+            "skin_lesion_regions": [], "medications": "warfarin 5 mg", **overrides}
 
 
 def new_episode(patient_id: int, **overrides: object) -> dict[str, Any]:

@@ -7,6 +7,9 @@ import pytest
 from acuback.clinical.acupoints import REGIONS
 from acuback.clinical.contraindications import (
     AACP_PREGNANCY_POINTS,
+    DECIDES_ESTIM,
+    DECIDES_POINTS,
+    DECISIVE,
     INSTRUCTIONS,
     BodyRegion,
     Contraindication,
@@ -15,10 +18,12 @@ from acuback.clinical.contraindications import (
     EffectKind,
     HealthHistory,
     HealthHistoryError,
+    Question,
     Severity,
     assess,
     instructions,
     needle_cap,
+    unanswered,
 )
 from acuback.clinical.regions import BODY_REGIONS
 
@@ -230,7 +235,7 @@ def test_it_writes_an_effect_without_a_value_as_its_kind() -> None:
 
 
 def test_it_rejects_weeks_of_pregnancy_without_pregnancy() -> None:
-    with pytest.raises(HealthHistoryError, match="pregnant is false"):
+    with pytest.raises(HealthHistoryError, match="pregnant is not true"):
         HealthHistory(pregnancy_weeks=10)
 
 
@@ -246,3 +251,40 @@ def test_it_uses_the_shared_body_regions() -> None:
 
 def test_it_uses_the_catalogue_regions() -> None:
     assert tuple(r.value for r in BodyRegion) == REGIONS
+
+
+# --- tri-state answers ------------------------------------------------------------------------
+
+
+def test_it_defaults_every_question_to_not_asked() -> None:
+    assert unanswered(HealthHistory()) == tuple(Question)
+
+
+def test_it_finds_nothing_in_a_question_never_asked() -> None:
+    assert assess(HealthHistory(pregnant=None, anticoagulant=None)) == ()
+
+
+def test_it_counts_an_explicit_no_as_answered() -> None:
+    assert unanswered(HealthHistory.answered()) == ()
+    assert unanswered(HealthHistory.answered(diabetes=None)) == (Question.DIABETES,)
+
+
+def test_it_reads_no_broken_skin_as_answered_and_none_as_not_asked() -> None:
+    asked = HealthHistory.answered(skin_lesion_regions=frozenset())
+    assert Question.SKIN_LESIONS not in unanswered(asked)
+    assert Question.SKIN_LESIONS in unanswered(HealthHistory())
+
+
+def test_it_derives_the_questions_that_decide_estim_from_the_rules() -> None:
+    assert {q.value for q in DECIDES_ESTIM} == {
+        "pregnant", "bleeding_disorder", "implanted_device", "epilepsy"}
+
+
+def test_it_derives_the_questions_that_decide_points_from_the_rules() -> None:
+    assert {q.value for q in DECIDES_POINTS} == {
+        "pregnant", "anticoagulant", "bleeding_disorder", "needle_phobia", "skin_lesion_regions"}
+
+
+def test_it_leaves_technique_only_questions_out_of_the_deciding_ones() -> None:
+    technique = {Question.IMMUNOSUPPRESSION, Question.DIABETES, Question.METAL_ALLERGY}
+    assert not technique & DECISIVE

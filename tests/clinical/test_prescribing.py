@@ -22,7 +22,15 @@ from acuback.clinical.prescribing import (
 )
 from acuback.clinical.prescribing.protocols import all_candidate_codes
 
-PLAIN = {"region": "lumbar", "side": "bilateral", "radiation": "none", "chronicity": "chronic"}
+COMPLAINT = {"region": "lumbar", "side": "bilateral", "radiation": "none",
+             "chronicity": "chronic"}
+# Every health-history question answered "no": tests of one condition say yes to that one only.
+ANSWERED_NO: dict[str, Any] = {
+    "pregnant": False, "anticoagulant": False, "bleeding_disorder": False,
+    "implanted_device": False, "needle_phobia": False, "skin_lesion_regions": [],
+    "epilepsy": False, "immunosuppression": False, "diabetes": False, "metal_allergy": False,
+}
+PLAIN = {**COMPLAINT, **ANSWERED_NO}
 
 
 def run(**changes: Any) -> Prescription:
@@ -519,9 +527,10 @@ def test_it_rejects_an_unknown_key() -> None:
         run(pregant=True)
 
 
-@pytest.mark.parametrize("value", ["yes", 1, None])
-def test_it_rejects_a_boolean_field_that_is_not_boolean(value: object) -> None:
-    with pytest.raises(PrescriptionInputError, match="'anticoagulant' must be true or false"):
+@pytest.mark.parametrize("value", ["yes", 1, 0, "null"])
+def test_it_rejects_an_answer_that_is_not_true_false_or_null(value: object) -> None:
+    with pytest.raises(PrescriptionInputError,
+                       match="'anticoagulant' must be true, false or null"):
         run(anticoagulant=value)
 
 
@@ -531,9 +540,10 @@ def test_it_rejects_lesion_regions_that_are_not_a_list_of_names(value: object) -
         run(skin_lesion_regions=value)
 
 
-def test_it_rejects_weeks_of_pregnancy_without_pregnancy() -> None:
-    with pytest.raises(PrescriptionInputError, match="pregnant is false"):
-        run(pregnancy_weeks=12)
+@pytest.mark.parametrize("pregnant", [False, None])
+def test_it_rejects_weeks_of_pregnancy_without_pregnancy(pregnant: object) -> None:
+    with pytest.raises(PrescriptionInputError, match="pregnant is not true"):
+        run(pregnant=pregnant, pregnancy_weeks=12)
 
 
 def test_it_rejects_a_request_that_is_not_an_object() -> None:
@@ -541,6 +551,50 @@ def test_it_rejects_a_request_that_is_not_an_object() -> None:
         prescribe_data(["lumbar"])
 
 
-def test_it_treats_missing_booleans_as_false() -> None:
-    explicit = run(pregnant=False, anticoagulant=False, needle_phobia=False, estim_requested=False)
-    assert explicit.to_dict() == run().to_dict()
+def test_it_treats_a_missing_answer_as_not_asked_like_null() -> None:
+    missing = prescribe_data(COMPLAINT)
+    null = prescribe_data({**COMPLAINT, **dict.fromkeys(ANSWERED_NO)})
+    assert missing.to_dict() == null.to_dict()
+    assert [q.value for q in missing.unanswered] == [
+        "pregnant", "anticoagulant", "bleeding_disorder", "implanted_device", "needle_phobia",
+        "skin_lesion_regions", "epilepsy", "immunosuppression", "diabetes", "metal_allergy"]
+
+
+def test_it_treats_an_explicit_no_as_answered() -> None:
+    assert run().unanswered == ()
+    assert not any(w.startswith("Not asked") for w in run().warnings)
+
+
+# --- questions never asked -----------------------------------------------------------------------
+
+
+def test_it_says_first_which_point_deciding_questions_were_never_asked() -> None:
+    first = run(pregnant=None, anticoagulant=None).warnings[0]
+    assert first.startswith("Not asked: pregnancy, blood thinners.")
+    assert "ask before needling" in first
+
+
+def test_it_names_unasked_technique_questions_apart() -> None:
+    warnings = run(diabetes=None).warnings
+    assert warnings[0].startswith("Not asked: diabetes. A yes would change the technique")
+
+
+def test_it_does_not_guess_a_yes_for_an_unasked_question() -> None:
+    # Unknown is reported, not applied: the proposal is the one for a "no", flagged.
+    assert codes(run(pregnant=None)) == codes(run())
+
+
+def test_it_refuses_estim_while_a_question_that_could_forbid_it_is_open() -> None:
+    estim = run(implanted_device=None, estim_requested=True).estim
+    assert estim.to_dict() == {
+        "allowed": False,
+        "why": "not allowed until asked: implanted electrical device (a yes would forbid e-stim)"}
+
+
+def test_it_still_allows_estim_when_only_a_technique_question_is_open() -> None:
+    assert run(diabetes=None, estim_requested=True).estim.allowed is True
+
+
+def test_it_reads_an_empty_skin_list_as_asked_and_null_as_not_asked() -> None:
+    assert "skin_lesion_regions" not in [q.value for q in run(skin_lesion_regions=[]).unanswered]
+    assert "skin_lesion_regions" in [q.value for q in run(skin_lesion_regions=None).unanswered]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from acuback.clinical.contraindications import DECISIVE
 from acuback.demo import demo_load
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.plans.models import Plan
@@ -64,7 +65,19 @@ def test_it_plans_every_active_unblocked_episode_that_may_be_needled(
     demo: tuple[int, int],
 ) -> None:
     for episode in Episode.objects.filter(status=EpisodeStatus.ACTIVE):
-        needled = not episode.patient.health.bleeding_disorder
-        if episode_planning_status(episode).allowed and needled:
+        health = episode.patient.health
+        needled = not health.bleeding_disorder
+        asked = not (set(health.not_asked) & DECIDING)
+        if episode_planning_status(episode).allowed and needled and asked:
             assert episode.plans.count() == 1, episode
     assert not Plan.objects.filter(episode__status=EpisodeStatus.REFERRED_OUT).exists()
+
+
+# The model's names for the questions that decide points or e-stim.
+DECIDING = {"immunosuppressed" if q.value == "immunosuppression" else q.value for q in DECISIVE}
+
+
+def test_it_leaves_the_patient_never_asked_without_a_plan(demo: tuple[int, int]) -> None:
+    never = [e for e in Episode.objects.filter(status=EpisodeStatus.ACTIVE)
+             if len(e.patient.health.not_asked) == 10]
+    assert never and not Plan.objects.filter(episode__in=never).exists()

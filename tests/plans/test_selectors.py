@@ -39,11 +39,16 @@ def test_it_lists_every_version_newest_first(world: World) -> None:
     assert plan_history(actor=world.practitioner, episode=world.episode) == [second, first]
 
 
-def test_it_proposes_from_defaults_when_no_health_history_is_recorded(world: World) -> None:
+def test_it_proposes_with_every_answer_unknown_when_no_history_is_recorded(
+    world: World,
+) -> None:
     HealthHistory.objects.filter(patient=world.other_patient).delete()
     proposal = plan_proposal(world.other_episode, pattern=None, estim_requested=False)
-    assert proposal.request["pregnant"] is False
+    assert proposal.request["pregnant"] is None
+    assert proposal.request["skin_lesion_regions"] is None
     assert proposal.prescription.contraindications == ()
+    assert "pregnancy" in proposal.blocking_questions
+    assert proposal.to_dict()["not_asked"][0] == "pregnant"
 
 
 def test_it_passes_the_pattern_to_the_prescriber(world: World) -> None:

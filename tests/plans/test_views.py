@@ -212,3 +212,40 @@ def test_it_shows_each_episodes_red_flag_status_on_the_chart(world: World, clien
     assert "Urgent referral: blocked" in html
     assert "not screened" in html
     assert html.count("screening/care.css") == 1  # linked once, not once per episode
+
+
+# --- the health history decides too: unknown is not no ----------------------------------------
+
+
+def _unask(world: World, **questions: object) -> None:
+    from acuback.patients.models import HealthHistory
+
+    HealthHistory.objects.filter(patient=world.patient).update(**questions)
+
+
+def test_it_shows_no_form_while_a_deciding_question_is_not_asked(
+    client_for: Any, screened: World
+) -> None:
+    _unask(screened, anticoagulant=None)
+    page = client_for("practitioner").get(_url(screened)).content.decode()
+    assert 'data-testid="plan-not-asked"' in page and "Not asked: blood thinners" in page
+    assert 'data-testid="plan-blocked"' in page and 'id="plan-form"' not in page
+    assert reverse("health_edit", args=[screened.patient.pk]) in page
+
+
+def test_it_refuses_a_posted_plan_while_a_deciding_question_is_not_asked(
+    client_for: Any, screened: World
+) -> None:
+    _unask(screened, skin_lesion_regions=None)
+    response = client_for("practitioner").post(_url(screened), _post(
+        override_BL60="on", override_reason_BL60=REASON))
+    assert response.status_code == 200 and not Plan.objects.exists()
+
+
+def test_it_plans_with_an_amber_note_when_only_a_technique_question_is_open(
+    client_for: Any, screened: World
+) -> None:
+    _unask(screened, diabetes=None)
+    page = client_for("practitioner").get(_url(screened)).content.decode()
+    assert "Not asked: diabetes" in page and 'id="plan-form"' in page
+    assert 'data-testid="plan-blocked"' not in page

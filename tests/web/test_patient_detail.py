@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from acuback.audit.models import AuditEntry
 from acuback.patients.services import HealthInput, consent_record, health_history_update
-from tests.web.helpers import html
+from tests.personas import make_patient
+from tests.web.helpers import between, html
 
 
 def chart(world, patient=None) -> str:
@@ -94,9 +95,33 @@ def test_it_shows_the_latest_consent(client_for, world) -> None:
     assert "Wanda Witness" in page and "3 Feb 2026" in page and "No consent on file" not in page
 
 
-def test_it_says_so_when_the_history_raises_no_concern(client_for, world) -> None:
+def test_it_says_so_when_every_question_was_asked_and_none_raises_a_concern(
+    client_for, world
+) -> None:
     page = html(client_for("practitioner").get(chart(world, world.other_patient)))
-    assert "No safety concerns are recorded" in page and "safety-banner" not in page
+    assert 'data-testid="safety-clear"' in page and "safety-banner" not in page
+    assert 'data-testid="not-asked"' not in page
+
+
+def test_it_never_shows_green_for_a_history_never_taken(client_for, world) -> None:
+    new = make_patient(world.practitioner, "Nell", "New", asked=False)
+    page = html(client_for("practitioner").get(chart(world, new)))
+    assert 'data-testid="safety-clear"' not in page and "banner ok" not in page
+    not_asked = between(page, 'data-testid="not-asked"', "</section>")
+    assert "Not asked: pregnancy, blood thinners, bleeding disorder" in not_asked
+    assert page.count('class="pill not-asked"') == 10
+
+
+def test_it_names_the_questions_still_not_asked_in_amber(client_for, world) -> None:
+    new = make_patient(world.practitioner, "Nell", "New", diabetes=None, metal_allergy=None)
+    page = html(client_for("practitioner").get(chart(world, new)))
+    assert "Not asked: diabetes, metal allergy" in page
+    assert 'class="banner warn not-asked"' in page and "safety-clear" not in page
+
+
+def test_it_says_who_answered_and_whether_the_patient_did(client_for, world) -> None:
+    page = html(client_for("practitioner").get(chart(world, world.other_patient)))
+    assert "clinician-reported" in page and "(Pat Lin)" in page
 
 
 def with_history(world, **answers: object) -> None:

@@ -8,6 +8,11 @@ The order of work, and so of the output:
 4. points with a pneumothorax risk are never proposed (our conservative rule, below);
 5. a needle cap, if any, keeps the highest-priority points that fit;
 6. e-stim is decided last, on what is left.
+
+A health-history question never asked is unknown, not "no". Its contraindication is not applied
+(we cannot guess it), but every warning list starts by naming it, and e-stim is refused while a
+question that could forbid it is open. Interfaces read `Prescription.unanswered` to refuse to
+save a plan while a question in `contraindications.DECISIVE` is open.
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ from dataclasses import dataclass, field
 
 from acuback.clinical.acupoints import Acupoint, Catalogue, catalogue
 from acuback.clinical.contraindications import (
+    DECIDES_ESTIM,
+    DECIDES_POINTS,
     Contraindication,
     EffectKind,
+    Question,
     assess,
     effects_of,
     instructions,
     needle_cap,
+    unanswered,
 )
 from acuback.clinical.prescribing.inputs import PrescriptionInput
 from acuback.clinical.prescribing.protocols import (
@@ -87,6 +96,7 @@ class Prescription:
     warnings: tuple[str, ...]
     contraindications: tuple[Contraindication, ...] = ()
     needle_cap: int | None = None
+    unanswered: tuple[Question, ...] = ()  # health-history questions never asked
 
     @property
     def needle_count(self) -> int:
@@ -126,15 +136,36 @@ def prescribe(request: PrescriptionInput, lookup: Catalogue | None = None) -> Pr
     cap = needle_cap(contras)
     points, capped = _apply_cap(kept, cap, contras)
     excluded += capped
-    estim = _estim(request, contras, points)
+    open_questions = unanswered(request.history)
+    estim = _estim(request, contras, points, open_questions)
     return Prescription(
         points=tuple(points),
         estim=estim,
         excluded=tuple(excluded),
-        warnings=tuple(_warnings(request, contras, points, cap, estim, lookup)),
+        warnings=(*_unanswered_warnings(open_questions),
+                  *_warnings(request, contras, points, cap, estim, lookup)),
         contraindications=contras,
         needle_cap=cap,
+        unanswered=open_questions,
     )
+
+
+def _unanswered_warnings(open_questions: tuple[Question, ...]) -> list[str]:
+    """Say first what was never asked: the proposal cannot allow for it."""
+    deciding = [q.words for q in open_questions if q in DECIDES_POINTS]
+    other = [q.words for q in open_questions if q not in DECIDES_POINTS]
+    found = []
+    if deciding:
+        found.append(
+            f"Not asked: {', '.join(deciding)}. A yes to any of these would rule points out, "
+            "and the points above do not allow for it: ask before needling."
+        )
+    if other:
+        found.append(
+            f"Not asked: {', '.join(other)}. A yes would change the technique (see the health "
+            "history): ask before needling."
+        )
+    return found
 
 
 def candidates(request: PrescriptionInput) -> list[Candidate]:
@@ -273,12 +304,18 @@ def _estim(
     request: PrescriptionInput,
     contras: tuple[Contraindication, ...],
     points: list[ChosenPoint],
+    open_questions: tuple[Question, ...] = (),
 ) -> EstimDecision:
     forbidders = [c.why for _, c in effects_of(contras, EffectKind.FORBID_ESTIM)]
     if forbidders:
         return EstimDecision(False, "not allowed: " + "; ".join(dict.fromkeys(forbidders)))
     if not request.estim_requested:
         return EstimDecision(False, "not requested")
+    unknown = [q.words for q in open_questions if q in DECIDES_ESTIM]
+    if unknown:
+        return EstimDecision(
+            False, f"not allowed until asked: {', '.join(unknown)} (a yes would forbid e-stim)"
+        )
     if request.region == Region.THORACIC:
         # Sierpina 2005: no e-stim over the heart. Current between upper-back points can run
         # close to it; our conservative rule is no e-stim for thoracic pain.

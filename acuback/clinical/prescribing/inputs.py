@@ -30,8 +30,10 @@ _VOCABULARIES: dict[str, type[Region | Side | Radiation | Chronicity]] = {
     "radiation": Radiation,
     "chronicity": Chronicity,
 }
-# Health-history booleans; missing ones count as false. The first six are the contract's, the
-# rest extend it so that every contraindication can reach the prescriber.
+# Health-history answers: true (yes), false (no), or null / missing (not asked). A question not
+# asked is unknown, never "no": the prescriber says so in its warnings and will not allow e-stim
+# while a question that could forbid it is open. The first six are the contract's, the rest
+# extend it so that every contraindication can reach the prescriber.
 _HISTORY_FLAGS = (
     "pregnant",
     "anticoagulant",
@@ -57,7 +59,7 @@ def parse_prescription_input(data: object) -> PrescriptionInput:
             f"unknown key(s) {', '.join(map(repr, unknown))}; known keys: {', '.join(KNOWN_KEYS)}"
         )
     try:
-        flag = {name: _boolean(data, name) for name in _HISTORY_FLAGS}
+        flag = {name: _answer(data, name) for name in _HISTORY_FLAGS}
         history = HealthHistory(
             pregnant=flag["pregnant"],
             pregnancy_weeks=_weeks(data),
@@ -105,6 +107,14 @@ def _pattern(data: Mapping[str, object]) -> Pattern | None:
     return Pattern(value)
 
 
+def _answer(data: Mapping[str, object], name: str) -> bool | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise PrescriptionInputError(
+            f"'{name}' must be true, false or null (not asked); got {value!r}")
+    return value
+
+
 def _boolean(data: Mapping[str, object], name: str) -> bool:
     value = data.get(name, False)
     if not isinstance(value, bool):
@@ -119,10 +129,13 @@ def _weeks(data: Mapping[str, object]) -> int | None:
     return value
 
 
-def _regions(data: Mapping[str, object]) -> frozenset[BodyRegion]:
-    value = data.get("skin_lesion_regions", [])
+def _regions(data: Mapping[str, object]) -> frozenset[BodyRegion] | None:
+    value = data.get("skin_lesion_regions")
+    if value is None:
+        return None  # not asked; [] is "asked: no broken skin anywhere"
     if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
-        raise PrescriptionInputError("'skin_lesion_regions' must be a list of body region names")
+        raise PrescriptionInputError(
+            "'skin_lesion_regions' must be a list of body region names, or null (not asked)")
     valid = {r.value for r in BodyRegion}
     unknown = sorted(set(value) - valid)
     if unknown:
