@@ -10,12 +10,22 @@ import random
 from typing import Any
 
 from acuback.accounts.models import Role, User
-from acuback.bulk import BATCH, db_date, db_time, insert_rows, next_id, reset_sequences
+from acuback.bulk import (
+    BATCH,
+    db_date,
+    db_json,
+    db_time,
+    insert_rows,
+    next_id,
+    reset_sequences,
+)
 from acuback.demo.bulk import BulkContext, BulkEpisode, BulkPatient
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
 from acuback.patients import search
 from acuback.patients.consent import CURRENT_VERSION
 from acuback.patients.models import (
+    HEALTH_QUESTIONS,
+    AnswerSource,
     Consent,
     HealthHistory,
     ImplantedDevice,
@@ -83,7 +93,7 @@ PATIENT_COLUMNS = ("id", "clinic", "given_name", "family_name", "date_of_birth",
 HEALTH_COLUMNS = ("patient", "pregnant", "pregnancy_weeks", "anticoagulant", "bleeding_disorder",
                   "implanted_device", "needle_phobia", "immunosuppressed", "diabetes", "epilepsy",
                   "metal_allergy", "skin_conditions", "skin_lesion_regions", "medications",
-                  "updated_at")
+                  "version", "answered", "updated_at")
 HEALTH_FLAGS = HEALTH_COLUMNS[1:11]
 CONSENT_COLUMNS = ("patient", "text_version", "given_on", "witness", "recorded_by",
                    "recorded_at")
@@ -96,8 +106,13 @@ def bulk_patients(ctx: BulkContext) -> None:
     with ctx.progress("patients", ctx.count) as advance:
         for start in range(0, len(rows), BATCH):
             advance(insert_rows(Patient, PATIENT_COLUMNS, rows[start:start + BATCH]))
+    # Every question asked at intake (patient-reported; [] = no broken skin), version 1.
+    answered = db_json({q: {"by": ctx.clinician.pk, "name": ctx.clinician.get_full_name(),
+                            "at": ctx.now.isoformat(), "source": AnswerSource.PATIENT}
+                        for q in HEALTH_QUESTIONS})
     insert_rows(HealthHistory, HEALTH_COLUMNS, (
-        (p.id, *(p.health[c] for c in HEALTH_FLAGS), "", "[]", p.health["medications"], now)
+        (p.id, *(p.health[c] for c in HEALTH_FLAGS), "", "[]", p.health["medications"], 1,
+         answered, now)
         for p in ctx.patients
     ))
     insert_rows(Consent, CONSENT_COLUMNS, (
