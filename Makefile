@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench clean venv test-postgres
+.PHONY: run test lint bench clean venv test-postgres fhirjs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "acuback needs Python 3.11 or newer")'
@@ -29,7 +29,17 @@ lint: $(STAMP)
 # The whole suite on SQLite, then the database-backed part again on PostgreSQL
 # when ACUBACK_TEST_POSTGRES_URL names a server (CI always does). Tests that only mean
 # something on PostgreSQL (marked `postgres`) run in the second pass, so CI skips nothing.
-test: lint
+# FHIR.js (npm `fhir`), one of the validators the FHIR tests run, pinned by its lock file.
+# Without npm the tests that need it skip on a laptop and fail under CI=true.
+FHIRJS := tests/interop/fhirjs
+$(FHIRJS)/node_modules/.installed: $(FHIRJS)/package.json $(FHIRJS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix $(FHIRJS) --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the FHIR.js validation tests will not run" >&2; fi
+
+fhirjs: $(FHIRJS)/node_modules/.installed
+
+test: lint fhirjs
 	$(BIN)/pytest -m "not postgres"
 	@$(MAKE) --no-print-directory test-postgres
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "acuback.screening",
     "acuback.plans",
     "acuback.visits",
+    "acuback.interop",
     "acuback.web",
 ]
 
@@ -178,6 +179,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Bulk FHIR exports run outside the request (acuback.interop.jobs); the tests run them inline.
+EXPORT_IN_BACKGROUND = True
 
 LOGGING = {
     "version": 1,

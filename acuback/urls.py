@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from acuback.api import api, unknown_path
+from acuback.interop.api import fhir_api
+from acuback.interop.api import unknown_path as fhir_unknown_path
 
 handler500 = "acuback.web.views.server_error"
 
@@ -9,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", unknown_path),
+    path("fhir/", fhir_api.urls),
+    re_path(r"^fhir(?:/(?P<rest>.*))?$", fhir_unknown_path),
     path("", include("acuback.web.urls")),
     path("", include("acuback.accounts.urls")),
     path("patients/", include("acuback.patients.urls")),

@@ -19,6 +19,14 @@ from acuback.clinical import instruments
 from acuback.clinical.instruments import fhir as core
 
 EPISODE_OF_CARE = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
+# When in the episode it was answered (baseline, before visit N, ...): acuback extensions, so an
+# import puts the response back where it was.
+TIME_POINT = f"{core.BASE}/StructureDefinition/assessment-time-point"
+VISIT_NUMBER = f"{core.BASE}/StructureDefinition/assessment-visit-number"
+# US Core 6+: scores of questionnaires are screening-assessment observations.
+US_CORE_SCREENING = (
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment"
+)
 
 Json = dict[str, Any]
 
@@ -35,14 +43,24 @@ def questionnaire_response_reference(assessment: Assessment) -> str:
     return f"QuestionnaireResponse/{assessment.pk}"
 
 
-def _with_episode(resource: Json, assessment: Assessment) -> Json:
+def _with_episode(resource: Json, assessment: Assessment, *extra: Json) -> Json:
     episode = {"reference": episode_reference(assessment)}
     extension = {"url": EPISODE_OF_CARE, "valueReference": episode}
-    return {"resourceType": resource.pop("resourceType"), "id": resource.pop("id"),
-            "extension": [extension], **resource}
+    head = {"resourceType": resource.pop("resourceType"), "id": resource.pop("id")}
+    if "meta" in resource:
+        head["meta"] = resource.pop("meta")
+    return {**head, "extension": [extension, *extra], **resource}
 
 
-def questionnaire_response(assessment: Assessment) -> Json:
+def _when(assessment: Assessment) -> list[Json]:
+    found = [{"url": TIME_POINT, "valueCode": assessment.time_point}]
+    if assessment.visit_number is not None:
+        found.append({"url": VISIT_NUMBER, "valueInteger": assessment.visit_number})
+    return found
+
+
+def questionnaire_response(assessment: Assessment, identifier: Json | None = None) -> Json:
+    """The stored response; `identifier` is the record's (the interop app knows imported ones)."""
     definition = instruments.get(assessment.instrument)
     patient = patient_reference(assessment)
     resource = core.questionnaire_response(
@@ -56,7 +74,10 @@ def questionnaire_response(assessment: Assessment) -> Json:
         f"{core.questionnaire_url(definition)}|{assessment.definition_version}"
     )
     resource["source"] = {"reference": patient}  # the patient answered, whoever typed it
-    return _with_episode(resource, assessment)
+    if identifier is not None:
+        resource = {"resourceType": resource.pop("resourceType"), "id": resource.pop("id"),
+                    "identifier": identifier, **resource}
+    return _with_episode(resource, assessment, *_when(assessment))
 
 
 def _stored_result(assessment: Assessment) -> instruments.Result:
@@ -71,7 +92,7 @@ def _stored_result(assessment: Assessment) -> instruments.Result:
     )
 
 
-def score_observation(assessment: Assessment) -> Json:
+def score_observation(assessment: Assessment, identifiers: list[Json] | None = None) -> Json:
     resource = core.score_observation(
         _stored_result(assessment), subject_reference=patient_reference(assessment),
         effective=assessment.administered_at.isoformat(), resource_id=str(assessment.pk),
@@ -79,7 +100,11 @@ def score_observation(assessment: Assessment) -> Json:
     )
     resource["issued"] = assessment.created_at.isoformat()
     resource["method"] = {"text": f"acuback scoring {assessment.definition_version}"}
-    return _with_episode(resource, assessment)
+    head: Json = {"resourceType": resource.pop("resourceType"), "id": resource.pop("id"),
+                  "meta": {"profile": [US_CORE_SCREENING]}}
+    if identifiers:
+        head["identifier"] = identifiers
+    return _with_episode({**head, **resource}, assessment)
 
 
 def questionnaire_for(*, actor: User, instrument: str) -> Json:

@@ -23,6 +23,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        channel = Channel.API if request.path.startswith("/api/") else Channel.WEB
+        channel = (Channel.API if request.path.startswith(("/api/", "/fhir/"))
+                   else Channel.WEB)
         with audit_context(channel, client_address(request)):
             return self.get_response(request)

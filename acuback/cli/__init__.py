@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "prescribe": ("acuback.cli.prescribe", "propose acupoints for a patient (JSON in, JSON out)"),
     "coverage": ("acuback.cli.coverage", "Medicare NCD 30.3.3 coverage of the next visit (JSON)"),
     "analyze": ("acuback.cli.analyze", "analyses of outcome data (compare two groups, ...)"),
+    "export": ("acuback.cli.export", "FHIR R4 bulk export of a clinic to NDJSON files"),
 }
 
 

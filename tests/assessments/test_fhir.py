@@ -86,8 +86,8 @@ def test_it_refers_to_the_real_patient_and_episode(
     assessment = record("phq9", PHQ9_ITEM9)
     resource = _qr(client_for("practitioner"), assessment.pk)
     assert resource["subject"] == {"reference": f"Patient/{world.patient.pk}"}
-    assert resource["extension"] == [{"url": EPISODE_OF_CARE, "valueReference": {
-        "reference": f"EpisodeOfCare/{world.episode.pk}"}}]
+    assert resource["extension"][0] == {"url": EPISODE_OF_CARE, "valueReference": {
+        "reference": f"EpisodeOfCare/{world.episode.pk}"}}
 
 
 def test_it_derives_the_observation_from_the_response(

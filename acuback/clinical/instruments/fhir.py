@@ -11,6 +11,7 @@ verified ones (DOMAIN.md section 1). Scores without a LOINC code use the local c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from acuback.clinical.instruments.definition import (
@@ -176,9 +177,18 @@ def _item_text(definition: Definition, number: int, item: Item, wording: Wording
 def _coding(
     definition: Definition, number: int, item: Item, code: int, wording: Wording | None
 ) -> Json:
+    if wording is None:  # the common case, looked up once per answer code (bulk export)
+        return dict(_shipped_coding(definition.id, number, code))
     index = next(i for i, option in enumerate(item.options) if option.code == code)
-    display = wording.option_labels[number - 1][index] if wording else item.options[index].label
+    display = wording.option_labels[number - 1][index]
     return {"system": answer_system(definition), "code": str(code), "display": display}
+
+
+@cache
+def _shipped_coding(instrument: str, number: int, code: int) -> Json:
+    definition = get(instrument)
+    label = definition.items[number - 1].option(code).label
+    return {"system": answer_system(definition), "code": str(code), "display": label}
 
 
 def _question(definition: Definition, number: int, item: Item, wording: Wording | None) -> Json:

@@ -1,0 +1,274 @@
+"""/fhir: FHIR R4 over HTTP. Authenticates as /api does (session or bearer token); every error
+is an OperationOutcome (application/fhir+json), never HTML or problem+json."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from acuback.accounts.access import AccessError
+from acuback.api import BearerToken, SessionAuth
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.errors import ConflictError, InputError
+from acuback.interop import export, jobs, repository
+from acuback.interop.models import ExportStatus
+from acuback.interop.resources.capability import capability_statement
+from acuback.interop.resources.common import Json
+from acuback.interop.resources.outcome import single
+from acuback.interop.search import SearchError
+from acuback.interop.sources import SOURCES
+
+FHIR_JSON = "application/fhir+json"
+logger = logging.getLogger(__name__)
+
+fhir_api = NinjaAPI(
+    title="acuback FHIR R4",
+    version="fhir-r4",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="fhir",
+    docs_url=None,
+    openapi_url=None,
+)
+
+
+def fhir_response(body: Json, status: int = 200, **headers: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
+                            content_type=FHIR_JSON)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def outcome(status: int, code: str, diagnostics: str, expression: str | None = None
+            ) -> HttpResponse:
+    return fhir_response(single("error", code, diagnostics, expression), status)
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/fhir/")
+
+
+# --- errors: always an OperationOutcome ----------------------------------------------------
+
+
+@fhir_api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    action = Action.READ if request.method in ("GET", "HEAD") else Action.UPDATE
+    audit_record(actor=None, action=action, object_type="fhir", object_id=request.path[:64],
+                 outcome=Outcome.DENIED, detail={"method": request.method,
+                                                 "reason": "not authenticated"})
+    response = outcome(401, "login", "Log in, or send an API token as "
+                                     "'Authorization: Bearer <token>'.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@fhir_api.exception_handler(AccessError)
+def _access(request: HttpRequest, exc: AccessError) -> HttpResponse:
+    if exc.status == 404:
+        return outcome(404, "not-found", "No such resource in your clinic.")
+    return outcome(403, "forbidden", str(exc) or "Your role may not do this.")
+
+
+@fhir_api.exception_handler(SearchError)
+def _search(request: HttpRequest, exc: SearchError) -> HttpResponse:
+    return outcome(400, "invalid", str(exc), exc.parameter)
+
+
+@fhir_api.exception_handler(InputError)
+def _input(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return outcome(422, "invalid", exc.message)
+
+
+@fhir_api.exception_handler(ValidationError)
+def _schema(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return outcome(400, "invalid", "; ".join(str(e.get("msg", "invalid")) for e in exc.errors))
+
+
+@fhir_api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return outcome(409, "conflict", str(exc))
+
+
+@fhir_api.exception_handler(HttpError)
+def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = "not-supported" if isinstance(exc, UnknownType) else "processing"
+    return outcome(exc.status_code, code, str(exc.message))
+
+
+@fhir_api.exception_handler(Exception)
+def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unexpected error under /fhir")
+    return outcome(500, "exception", "Something went wrong on the server; nothing was changed.")
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /fhir/ path no endpoint claims."""
+    return outcome(404, "not-supported", f"acuback serves no FHIR endpoint at {request.path}.")
+
+
+# --- metadata, read, search ------------------------------------------------------------------
+
+
+def _params(request: HttpRequest) -> dict[str, list[str]]:
+    return {key: request.GET.getlist(key) for key in request.GET}
+
+
+def _searchset(request: HttpRequest, found: repository.Found, resource_type: str) -> Json:
+    base = base_url(request)
+    self_link = request.build_absolute_uri()
+    bundle: Json = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": found.total,
+        "link": [{"relation": "self", "url": self_link}],
+        "entry": [
+            {"fullUrl": f"{base}{r['resourceType']}/{r['id']}", "resource": r,
+             "search": {"mode": "match"}}
+            for r in found.resources
+        ],
+    }
+    if found.page.offset + found.page.count < found.total and found.page.count:
+        query = request.GET.copy()
+        query["_offset"] = str(found.page.offset + found.page.count)
+        query["_count"] = str(found.page.count)
+        bundle["link"].append({"relation": "next",
+                               "url": f"{base}{resource_type}?{query.urlencode()}"})
+    if not bundle["entry"]:
+        del bundle["entry"]
+    return bundle
+
+
+@fhir_api.get("/metadata", auth=None, include_in_schema=False)
+def metadata(request: HttpRequest) -> HttpResponse:
+    searches = {t: sorted({"_id", "identifier", *(("patient",) if t != "Patient" else ()),
+                           *SOURCES[t].dates}) for t in SOURCES}
+    searches |= {t: [] for t in repository.DIRECTORY_TYPES}
+    return fhir_response(capability_statement(
+        base_url=base_url(request), searches=searches,
+        date=timezone.now().date().isoformat()))
+
+
+class UnknownType(HttpError):
+    def __init__(self, resource_type: str) -> None:
+        super().__init__(404, f"acuback serves no {resource_type!r} resources.")
+
+
+def _known_type(resource_type: str) -> None:
+    if resource_type not in repository.RESOURCE_TYPES:
+        raise UnknownType(resource_type)
+
+
+# --- bulk export (FHIR Bulk Data Access) ----------------------------------------------------
+
+
+def _kick_off(request: HttpRequest, patient_ids: list[int] | None) -> HttpResponse:
+    if "respond-async" not in request.headers.get("Prefer", ""):
+        return outcome(400, "required", "Ask for a bulk export with 'Prefer: respond-async'.")
+    accept = request.headers.get("Accept", FHIR_JSON)
+    if not any(kind in accept for kind in (FHIR_JSON, "application/json", "*/*")):
+        return outcome(406, "not-supported", f"Export status is answered as {FHIR_JSON}.")
+    export_request = export.export_request(
+        types=",".join(request.GET.getlist("_type")), since=request.GET.get("_since", ""),
+        patient_ids=patient_ids, output_format=request.GET.get("_outputFormat", ""))
+    job = jobs.export_kick_off(actor=request.user, request=export_request,
+                               request_url=request.build_absolute_uri())
+    status_url = f"{base_url(request)}$export-status/{job.pk}"
+    return fhir_response(single("information", "informational",
+                                f"Export accepted; poll {status_url}."),
+                         202, Content_Location=status_url)
+
+
+@fhir_api.get("/$export", include_in_schema=False)
+def export_system(request: HttpRequest) -> HttpResponse:
+    return _kick_off(request, None)
+
+
+@fhir_api.get("/Patient/$export", include_in_schema=False)
+def export_patients(request: HttpRequest) -> HttpResponse:
+    export.require_exporter(request.user)
+    return _kick_off(request, repository.group_members(request.user, "all"))
+
+
+@fhir_api.get("/Group/{group_id}/$export", include_in_schema=False)
+def export_group(request: HttpRequest, group_id: str) -> HttpResponse:
+    export.require_exporter(request.user)
+    return _kick_off(request, repository.group_members(request.user, group_id))
+
+
+@fhir_api.get("/$export-status/{job_id}", include_in_schema=False)
+def export_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = jobs.export_job_get(actor=request.user, job_id=job_id)
+    if job.status == ExportStatus.FAILED:
+        return outcome(500, "exception", f"The export failed: {job.error}")
+    if job.status == ExportStatus.CANCELLED:
+        return outcome(404, "not-found", "This export was cancelled.")
+    if job.status != ExportStatus.COMPLETED:
+        response = fhir_response(single("information", "informational", "Still exporting."),
+                                 202, Retry_After="2")
+        response["X-Progress"] = job.progress or job.status
+        return response
+    files = f"{base_url(request)}$export-file/{job.pk}"
+    manifest = {
+        "transactionTime": job.created_at.isoformat(),
+        "request": job.request_url,
+        "requiresAccessToken": True,
+        "output": [{"type": o["type"], "url": f"{files}/{o['file']}", "count": o["count"]}
+                   for o in job.output],
+        "error": [],
+    }
+    return HttpResponse(json.dumps(manifest), content_type="application/json")
+
+
+@fhir_api.delete("/$export-status/{job_id}", include_in_schema=False)
+def export_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    jobs.export_job_cancel(actor=request.user, job_id=job_id)
+    return fhir_response(single("information", "informational", "Export cancelled."), 202)
+
+
+@fhir_api.get("/$export-file/{job_id}/{name}", include_in_schema=False)
+def export_file(request: HttpRequest, job_id: str, name: str) -> HttpResponse:
+    job = jobs.export_job_get(actor=request.user, job_id=job_id)
+    listed = {o["file"] for o in job.output} if job.status == ExportStatus.COMPLETED else set()
+    if name not in listed:
+        return outcome(404, "not-found", f"This export has no file {name!r}.")
+    audit_record(actor=request.user, action=Action.EXPORT, object_type="bulk_export_file",
+                 object_id=str(job.pk), outcome=Outcome.OK, detail={"file": name})
+    return FileResponse((jobs.export_directory(job) / name).open("rb"),
+                        content_type=export.NDJSON)
+
+
+# --- $everything, search, read ---------------------------------------------------------------
+
+
+@fhir_api.get("/Patient/{patient_id}/$everything", include_in_schema=False)
+def patient_everything(request: HttpRequest, patient_id: str) -> HttpResponse:
+    resources = repository.everything(actor=request.user, patient_id=patient_id)
+    base = base_url(request)
+    return fhir_response({
+        "resourceType": "Bundle", "type": "searchset", "total": len(resources),
+        "entry": [{"fullUrl": f"{base}{r['resourceType']}/{r['id']}", "resource": r,
+                   "search": {"mode": "match"}} for r in resources],
+    })
+
+
+@fhir_api.get("/{resource_type}", include_in_schema=False)
+def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
+    _known_type(resource_type)
+    found = repository.search_type(actor=request.user, resource_type=resource_type,
+                                   params=_params(request))
+    return fhir_response(_searchset(request, found, resource_type))
+
+
+@fhir_api.get("/{resource_type}/{resource_id}", include_in_schema=False)
+def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    _known_type(resource_type)
+    return fhir_response(repository.read(actor=request.user, resource_type=resource_type,
+                                         resource_id=resource_id))
+
