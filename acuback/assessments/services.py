@@ -100,11 +100,17 @@ def assessment_record(
     time_point: str,
     visit_number: int | None = None,
     administered_at: dt.datetime | None = None,
+    entered_by_patient: bool = False,
 ) -> Assessment:
     """Score and store one response. Raises InputError (nothing stored, refusal audited),
-    NotFound / Forbidden for someone who may not record on this episode."""
+    NotFound / Forbidden for someone who may not record on this episode.
+
+    `entered_by_patient`: a clinician records answers the patient entered elsewhere (a FHIR
+    import of the patient's own response), so the record says who answered."""
     try:
         entered_by = _entered_by(actor, episode)
+        if entered_by_patient:
+            entered_by = EnteredBy.PATIENT
         when = _check_when(time_point, visit_number, administered_at)
         result = _score(instrument, answers)
     except (InputError, Forbidden, NotFound) as exc:

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("acuback.cli.coverage", "Medicare NCD 30.3.3 coverage of the next visit (JSON)"),
     "analyze": ("acuback.cli.analyze", "analyses of outcome data (compare two groups, ...)"),
     "export": ("acuback.cli.export", "FHIR R4 bulk export of a clinic to NDJSON files"),
+    "import": ("acuback.cli.import_", "import a FHIR R4 Bundle (all or nothing, idempotent)"),
 }
 
 

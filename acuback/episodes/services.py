@@ -80,17 +80,43 @@ def _values(data: EpisodeInput, code: icd10.Icd10Code) -> dict[str, object]:
     return values
 
 
-def episode_create(*, actor: User, patient: Patient, data: EpisodeInput) -> Episode:
+def episode_create(
+    *, actor: User, patient: Patient, data: EpisodeInput, opened_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
+) -> Episode:
+    """`opened_on` / `closed_on`: for an episode recorded after the fact (a FHIR import keeps
+    the days it was opened and closed); by default it opens today."""
     clinic_id = _clinician_clinic(actor, action=Action.CREATE, clinic_id=patient.clinic_id,
                                   detail={"patient": patient.pk})
     with transaction.atomic():
-        return _episode_create(actor, patient, data, clinic_id)
+        return _episode_create(actor, patient, data, clinic_id, opened_on, closed_on)
 
 
-def _episode_create(actor: User, patient: Patient, data: EpisodeInput, clinic_id: int) -> Episode:
+def _check_period(data: EpisodeInput, opened_on: dt.date | None, closed_on: dt.date | None
+                  ) -> dict[str, object]:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if opened_on is not None and opened_on > today:
+        errors["opened_on"] = ["An episode cannot open after today."]
+    if closed_on is not None:
+        if data.status == EpisodeStatus.ACTIVE:
+            errors["closed_on"] = ["An active episode has no closing day."]
+        elif closed_on > today or closed_on < (opened_on or today):
+            errors["closed_on"] = ["The closing day falls between opening and today."]
+    if errors:
+        raise InputError(errors)
+    period: dict[str, object] = {"closed_on": closed_on}
+    if opened_on is not None:
+        period["opened_on"] = opened_on
+    return period
+
+
+def _episode_create(actor: User, patient: Patient, data: EpisodeInput, clinic_id: int,
+                    opened_on: dt.date | None, closed_on: dt.date | None) -> Episode:
     code = _validate(data)
+    period = _check_period(data, opened_on, closed_on)
     episode = Episode.objects.create(
-        clinic_id=clinic_id, patient=patient, created_by=actor, **_values(data, code)
+        clinic_id=clinic_id, patient=patient, created_by=actor, **_values(data, code), **period
     )
     audit_record(
         actor=actor, action=Action.CREATE, object_type="episode", object_id=episode.pk,

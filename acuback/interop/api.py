@@ -16,11 +16,11 @@ from acuback.api import BearerToken, SessionAuth
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import ConflictError, InputError
-from acuback.interop import export, jobs, repository
+from acuback.interop import export, importer, jobs, repository
 from acuback.interop.models import ExportStatus
 from acuback.interop.resources.capability import capability_statement
 from acuback.interop.resources.common import Json
-from acuback.interop.resources.outcome import single
+from acuback.interop.resources.outcome import operation_outcome, single
 from acuback.interop.search import SearchError
 from acuback.interop.sources import SOURCES
 
@@ -242,6 +242,37 @@ def export_file(request: HttpRequest, job_id: str, name: str) -> HttpResponse:
                  object_id=str(job.pk), outcome=Outcome.OK, detail={"file": name})
     return FileResponse((jobs.export_directory(job) / name).open("rb"),
                         content_type=export.NDJSON)
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+@fhir_api.post("/", include_in_schema=False)
+def import_bundle(request: HttpRequest) -> HttpResponse:
+    """A transaction or collection Bundle: all of it, or nothing (an OperationOutcome naming
+    each bad element)."""
+    try:
+        bundle = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return outcome(400, "structure", "The body is not JSON.")
+    try:
+        result = importer.bundle_import(actor=request.user, bundle=bundle)
+    except importer.ImportRefused as refused:
+        return fhir_response(operation_outcome(refused.issues), 422)
+    return fhir_response(import_response(result))
+
+
+def import_response(result: importer.ImportResult) -> Json:
+    entries: list[Json] = [{"response": {"status": "201 Created", "location": ref}}
+                           for ref in result.created]
+    entries += [{"response": {"status": "200 OK", "location": ref}} for ref in result.existing]
+    bundle: Json = {"resourceType": "Bundle", "type": "transaction-response"}
+    if entries:
+        bundle["entry"] = entries
+    if result.issues:
+        bundle.setdefault("entry", []).append(
+            {"response": {"status": "200 OK", "outcome": operation_outcome(result.issues)}})
+    return bundle
 
 
 # --- $everything, search, read ---------------------------------------------------------------

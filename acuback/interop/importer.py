@@ -1,0 +1,362 @@
+"""Import a FHIR Bundle (transaction or collection): validated first, then all or nothing,
+through the same services as every other write path (so access, audit and locks apply).
+
+- Idempotent by identifier: a record whose identifier the clinic already knows is not
+  created again (its identifiers are kept in `ExternalIdentifier`).
+- References are resolved inside the Bundle (fullUrl or Type/id), or to the clinic's records.
+- Scores are never taken from the file: acuback scores the answers, and an Observation whose
+  value differs from that score is reported (a warning; the import still happens).
+- Any error refuses the whole Bundle: nothing is written and every bad element is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from acuback.accounts.access import AccessError, membership_of
+from acuback.accounts.models import CLINICAL_ROLES, Membership, User
+from acuback.assessments.services import assessment_record
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+from acuback.clinical import instruments
+from acuback.episodes.models import Episode
+from acuback.episodes.selectors import episode_get
+from acuback.episodes.services import EpisodeInput, episode_create
+from acuback.errors import InputError
+from acuback.interop import identity
+from acuback.interop.parsing import (
+    Problems,
+    episode_fields,
+    identifiers,
+    patient_fields,
+    response_fields,
+)
+from acuback.interop.resources.common import NPI, Json, Kind
+from acuback.interop.resources.outcome import Issue
+from acuback.patients.models import Patient
+from acuback.patients.selectors import patient_get
+from acuback.patients.services import PatientInput, patient_create
+
+# Read for references, never written: the clinic's own directory is not imported.
+DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire", "CodeSystem",
+             "Group"}
+IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation"}
+
+
+class ImportRefused(Exception):
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(f"{len(issues)} problem(s)")
+        self.issues = issues
+
+
+@dataclass
+class Entry:
+    index: int
+    resource: Json
+    full_url: str
+
+    @property
+    def where(self) -> str:
+        return f"Bundle.entry[{self.index}].resource"
+
+    @property
+    def type(self) -> str:
+        return str(self.resource.get("resourceType", ""))
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}/{self.resource.get('id', '')}"
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)  # "Patient/12", ...
+    existing: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # warnings and information
+
+
+def _entries(bundle: object, problems: Problems) -> list[Entry]:
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        problems.error("Bundle", "send a Bundle resource.", "structure")
+        return []
+    if bundle.get("type") not in ("transaction", "collection"):
+        problems.error("Bundle.type", "acuback imports a transaction or collection Bundle.",
+                       "value")
+    found = []
+    for index, raw in enumerate(bundle.get("entry") or []):
+        resource = raw.get("resource") if isinstance(raw, dict) else None
+        if not isinstance(resource, dict):
+            problems.error(f"Bundle.entry[{index}]", "has no resource.", "required")
+            continue
+        entry = Entry(index, resource, str(raw.get("fullUrl", "")))
+        if entry.type not in IMPORTED | DIRECTORY:
+            problems.error(f"{entry.where}.resourceType",
+                           f"acuback cannot import {entry.type or 'this'} resources.",
+                           "not-supported")
+        found.append(entry)
+    return found
+
+
+class Bundle:
+    def __init__(self, actor: User, membership: Membership, entries: list[Entry]) -> None:
+        self.actor, self.membership, self.entries = actor, membership, entries
+        self.by_ref = {e.full_url: e for e in entries if e.full_url}
+        self.by_ref |= {e.key: e for e in entries if e.resource.get("id")}
+        self.made: dict[int, Any] = {}  # entry index -> the acuback record
+        self.result = ImportResult()
+
+    def target(self, reference: str | None, resource_type: str) -> Entry | None:
+        if not reference:
+            return None
+        entry = self.by_ref.get(reference) or next(
+            (e for url, e in self.by_ref.items() if url.endswith(f"/{reference}")), None)
+        return entry if entry is not None and entry.type == resource_type else None
+
+    def of_type(self, *types: str) -> list[Entry]:
+        return [e for e in self.entries if e.type in types]
+
+
+def bundle_import(*, actor: User, bundle: object) -> ImportResult:
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        audit_record(actor=actor, action=Action.CREATE, object_type="fhir_import",
+                     outcome=Outcome.DENIED)
+        raise AccessError("only owners and practitioners may import records")
+    problems = Problems()
+    state = Bundle(actor, membership, _entries(bundle, problems))
+    _check(state, problems)
+    if not any(i.severity == "error" for i in problems):
+        with transaction.atomic():
+            _write(state, problems)
+            if any(i.severity == "error" for i in problems):
+                transaction.set_rollback(True)
+    errors = [i for i in problems if i.severity == "error"]
+    if errors:
+        audit_record(actor=actor, action=Action.CREATE, object_type="fhir_import",
+                     outcome=Outcome.INVALID,
+                     detail={"errors": [f"{i.expression}: {i.diagnostics}" for i in errors][:50]})
+        raise ImportRefused(errors)
+    state.result.issues = list(problems)
+    audit_record(actor=actor, action=Action.CREATE, object_type="fhir_import",
+                 outcome=Outcome.OK, detail={"created": state.result.created,
+                                             "existing": len(state.result.existing)})
+    return state.result
+
+
+# --- validate everything before writing anything ------------------------------------------
+
+
+def _check(state: Bundle, problems: Problems) -> None:
+    for entry in state.of_type("Patient"):
+        patient_fields(entry.resource, entry.where, problems)
+    for entry in state.of_type("Condition"):
+        _patient_of(state, entry, "subject", problems)
+        care = _care_of(state, entry)
+        episode_fields(entry.resource, care.resource if care else None, entry.where, problems)
+    for entry in state.of_type("EpisodeOfCare"):
+        if _condition_of(state, entry) is None:
+            problems.error(f"{entry.where}.diagnosis", "must refer to a Condition in this "
+                                                       "Bundle (acuback needs its ICD-10-CM "
+                                                       "code).", "required")
+    for entry in state.of_type("QuestionnaireResponse"):
+        _patient_of(state, entry, "subject", problems)
+        fields = response_fields(entry.resource, entry.where, problems)
+        if fields:
+            _check_scorable(entry, fields, problems)
+        if fields and not (state.target(fields["episode"], "EpisodeOfCare")
+                           or _existing_episode(state, fields["episode"])):
+            problems.error(f"{entry.where}.extension", "must name its EpisodeOfCare "
+                                                       "(workflow-episodeOfCare), in this "
+                                                       "Bundle or of your clinic.", "required")
+
+
+def _check_scorable(entry: Entry, fields: dict[str, Any], problems: Problems) -> None:
+    """The core's own check of the answers, before anything is written."""
+    try:
+        result = instruments.score(fields["instrument"], fields["answers"])
+    except instruments.AnswerError as exc:
+        problems.error(f"{entry.where}.item", str(exc), "value")
+        return
+    if result.total is None:
+        problems.error(f"{entry.where}.item", result.reason or "these answers cannot be scored",
+                       "value")
+
+
+def _patient_of(state: Bundle, entry: Entry, element: str, problems: Problems) -> None:
+    reference = (entry.resource.get(element) or {}).get("reference")
+    if state.target(reference, "Patient") is None and _existing_patient(state, reference) is None:
+        problems.error(f"{entry.where}.{element}", f"{reference!r} is no Patient in this Bundle "
+                                                   "or of your clinic.", "not-found")
+
+
+def _existing_patient(state: Bundle, reference: str | None) -> Patient | None:
+    if not reference or not reference.startswith("Patient/"):
+        return None
+    try:
+        return patient_get(actor=state.actor, patient_id=reference.split("/", 1)[1])
+    except AccessError:
+        return None
+
+
+def _existing_episode(state: Bundle, reference: str | None) -> Episode | None:
+    if not reference or not reference.startswith("EpisodeOfCare/"):
+        return None
+    try:
+        return episode_get(actor=state.actor, episode_id=reference.split("/", 1)[1])
+    except AccessError:
+        return None
+
+
+def _condition_of(state: Bundle, care: Entry) -> Entry | None:
+    for diagnosis in care.resource.get("diagnosis") or []:
+        found = state.target((diagnosis.get("condition") or {}).get("reference"), "Condition")
+        if found is not None:
+            return found
+    return None
+
+
+def _care_of(state: Bundle, condition: Entry) -> Entry | None:
+    for care in state.of_type("EpisodeOfCare"):
+        if _condition_of(state, care) is condition:
+            return care
+    return None
+
+
+# --- write, through the services ------------------------------------------------------------
+
+
+def _write(state: Bundle, problems: Problems) -> None:
+    for entry in state.of_type("Patient"):
+        _guarded(state, entry, problems, _import_patient)
+    for entry in state.of_type("Condition"):
+        _guarded(state, entry, problems, _import_episode)
+    for entry in state.of_type("QuestionnaireResponse"):
+        _guarded(state, entry, problems, _import_response)
+    for entry in state.of_type("Observation"):
+        _compare_score(state, entry, problems)
+    for entry in state.of_type(*DIRECTORY):
+        problems.append(Issue("information", "informational",
+                              f"{entry.type} is read for references, not imported.",
+                              entry.where))
+
+
+def _guarded(state: Bundle, entry: Entry, problems: Problems, write: Any) -> None:
+    """One entry in its own savepoint, so every entry's errors are collected."""
+    try:
+        with transaction.atomic():
+            write(state, entry, problems)
+    except InputError as exc:
+        for name, messages in exc.errors.items():
+            for message in messages:
+                problems.error(f"{entry.where}" + ("" if name == "__all__" else f" ({name})"),
+                               message)
+    except AccessError as exc:
+        problems.error(entry.where, str(exc) or "not allowed", "forbidden")
+
+
+def _known(state: Bundle, entry: Entry, kind: str) -> int | None:
+    clinic = state.membership.clinic
+    for system, value in identifiers(entry.resource):
+        found = identity.resolve(clinic, kind, system, value)
+        if found is not None:
+            return found
+    return None
+
+
+def _remember(state: Bundle, entry: Entry, kind: str, record: Any) -> None:
+    state.made[entry.index] = record
+    identity.remember(state.membership.clinic, kind, identifiers(entry.resource), record.pk)
+    state.result.created.append(f"{entry.type}/{record.pk}")
+
+
+def _import_patient(state: Bundle, entry: Entry, problems: Problems) -> None:
+    known = _known(state, entry, Kind.PATIENT)
+    if known is not None:
+        state.made[entry.index] = patient_get(actor=state.actor, patient_id=known)
+        state.result.existing.append(f"Patient/{known}")
+        return
+    fields = patient_fields(entry.resource, entry.where, problems)
+    fields["practitioner_id"] = _practitioner(state, entry, problems)
+    _remember(state, entry, Kind.PATIENT,
+              patient_create(actor=state.actor, data=PatientInput(**fields)))
+
+
+def _practitioner(state: Bundle, entry: Entry, problems: Problems) -> int | None:
+    """The practitioner of record, matched by NPI to a clinician of this clinic."""
+    reference = ((entry.resource.get("generalPractitioner") or [{}])[0]).get("reference")
+    if not reference:
+        return None
+    practitioner = state.target(reference, "Practitioner")
+    npis = [v for s, v in identifiers(practitioner.resource) if s == NPI] if practitioner else []
+    match = Membership.objects.filter(clinic=state.membership.clinic, role__in=CLINICAL_ROLES,
+                                      user__practitioner__npi__in=npis).first() if npis else None
+    if match is None:
+        problems.warn(f"{entry.where}.generalPractitioner",
+                      "no clinician of your clinic has this practitioner's NPI: not kept.")
+        return None
+    return match.user_id
+
+
+def _patient_record(state: Bundle, reference: str | None) -> Patient:
+    target = state.target(reference, "Patient")
+    if target is not None:
+        return state.made[target.index]
+    found = _existing_patient(state, reference)
+    assert found is not None  # noqa: S101 - checked before writing
+    return found
+
+
+def _import_episode(state: Bundle, entry: Entry, problems: Problems) -> None:
+    care = _care_of(state, entry)
+    known = _known(state, entry, Kind.EPISODE)
+    if known is not None:
+        state.made[entry.index] = episode_get(actor=state.actor, episode_id=known)
+        state.result.existing.append(f"Condition/{known}")
+    else:
+        patient = _patient_record(state, (entry.resource.get("subject") or {}).get("reference"))
+        fields = episode_fields(entry.resource, care.resource if care else None, entry.where,
+                                problems)
+        opened_on, closed_on = fields.pop("opened_on"), fields.pop("closed_on")
+        episode = episode_create(actor=state.actor, patient=patient,
+                                 data=EpisodeInput(**fields), opened_on=opened_on,
+                                 closed_on=closed_on)
+        _remember(state, entry, Kind.EPISODE, episode)
+    if care is not None:
+        state.made[care.index] = state.made[entry.index]
+
+
+def _import_response(state: Bundle, entry: Entry, problems: Problems) -> None:
+    known = _known(state, entry, Kind.ASSESSMENT)
+    if known is not None:
+        state.result.existing.append(f"QuestionnaireResponse/{known}")
+        state.made[entry.index] = known
+        return
+    fields = response_fields(entry.resource, entry.where, problems)
+    care = state.target(fields.pop("episode"), "EpisodeOfCare")
+    episode = state.made[care.index] if care is not None else _existing_episode(
+        state, entry.resource.get("extension", [{}])[0].get("valueReference", {})
+        .get("reference"))
+    assessment = assessment_record(actor=state.actor, episode=episode, **fields)
+    _remember(state, entry, Kind.ASSESSMENT, assessment)
+
+
+def _compare_score(state: Bundle, entry: Entry, problems: Problems) -> None:
+    """acuback scored the answers itself; say so where the file's score differs."""
+    derived = [d.get("reference") for d in entry.resource.get("derivedFrom") or []]
+    response = next((state.target(r, "QuestionnaireResponse") for r in derived
+                     if state.target(r, "QuestionnaireResponse")), None)
+    if response is None or response.index not in state.made:
+        problems.append(Issue("information", "informational", "an Observation not derived "
+                              "from a QuestionnaireResponse in this Bundle is not imported.",
+                              entry.where))
+        return
+    fields = response_fields(response.resource, response.where, Problems())
+    ours = instruments.score(fields["instrument"], fields["answers"]).total
+    theirs = (entry.resource.get("valueQuantity") or {}).get("value")
+    if theirs is not None and ours is not None and abs(float(theirs) - float(ours)) > 1e-9:
+        problems.warn(f"{entry.where}.valueQuantity.value",
+                      f"the file says {theirs}; acuback scores these answers {ours} and "
+                      "stored its own score.")

@@ -1,0 +1,216 @@
+"""Importing a FHIR Bundle: validated first, then all or nothing, idempotent by identifier,
+scores recomputed; and the round trip export -> import into an empty clinic -> export."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acuback.accounts.models import Clinic, Role
+from acuback.accounts.services import member_create, practitioner_profile_set
+from acuback.assessments.models import Assessment
+from acuback.audit.models import AuditEntry
+from acuback.cli import main
+from acuback.episodes.models import Episode
+from acuback.episodes.services import EpisodeInput, episode_update
+from acuback.interop.importer import ImportRefused, bundle_import
+from acuback.patients.models import Patient
+from tests.interop.conftest import ClientFor, Json, exported_resources
+from tests.personas import PASSWORD, World
+
+PATIENT_DATA = ["Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse", "Observation"]
+
+
+def _bundle(resources: list[Json], kind: str = "collection") -> Json:
+    return {"resourceType": "Bundle", "type": kind, "entry": [
+        {"fullUrl": f"https://elsewhere.example/fhir/{r['resourceType']}/{r['id']}",
+         "resource": r} for r in resources]}
+
+
+def _empty_clinic(npi: str) -> Any:
+    clinic = Clinic.objects.create(name="Lakeside Acupuncture", slug="lakeside")
+    owner = member_create(clinic=clinic, username="lake-owner", password=PASSWORD,
+                          role=Role.OWNER, first_name="Lee", last_name="Lake")
+    practitioner_profile_set(user=owner, licence_number="AC-9", npi=npi)
+    return owner
+
+
+def _normalised(resources: list[Json]) -> list[str]:
+    """Patient data with server-assigned ids (and `issued`, when a score was stored) replaced
+    by what names the record wherever it is: its identifier, or a practitioner's NPI."""
+    names: dict[str, str] = {}
+    for r in resources:
+        first = (r.get("identifier") or [{}])
+        first = first if isinstance(first, list) else [first]
+        names[f"{r['resourceType']}/{r['id']}"] = (
+            f"{r['resourceType']}:{first[0].get('value')}" if r["resourceType"] != "Organization"
+            else "Organization")
+
+    def rename(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (names.get(v, v) if k == "reference" else rename(v))
+                    for k, v in node.items() if k != "issued"}
+        if isinstance(node, list):
+            return [rename(v) for v in node]
+        return node
+
+    kept = [r for r in resources if r["resourceType"] in PATIENT_DATA]
+    return sorted(json.dumps({**rename(r), "id": names[f"{r['resourceType']}/{r['id']}"]},
+                             sort_keys=True) for r in kept)
+
+
+@pytest.fixture
+def exported(charted: World, tmp_path: Path) -> list[Json]:
+    data = EpisodeInput(onset_date=charted.other_episode.onset_date, region="thoracic",
+                        side="bilateral", icd10_code="M54.6", status="discharged")
+    episode_update(actor=charted.practitioner, episode=charted.other_episode, data=data,
+                   version=charted.other_episode.version)
+    return exported_resources(charted.owner, tmp_path / "a")
+
+
+def test_it_round_trips_exactly_into_an_empty_clinic(
+    charted: World, exported: list[Json], tmp_path: Path
+) -> None:
+    owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
+    wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, "Practitioner"]]
+    result = bundle_import(actor=owner, bundle=_bundle(wanted))
+    assert len(result.created) == 2 + 2 + 6  # patients, episodes, responses
+    again = exported_resources(owner, tmp_path / "c")
+    assert _normalised(again) == _normalised(exported)
+
+
+def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:
+    owner = _empty_clinic(npi="")
+    bundle = _bundle([r for r in exported if r["resourceType"] in PATIENT_DATA])
+    bundle_import(actor=owner, bundle=bundle)
+    counts = (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count())
+    second = bundle_import(actor=owner, bundle=bundle)
+    assert second.created == [] and len(second.existing) == 10
+    assert (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count()) \
+        == counts
+
+
+def test_it_recognises_its_own_records(charted: World, exported: list[Json]) -> None:
+    result = bundle_import(actor=charted.practitioner, bundle=_bundle(
+        [r for r in exported if r["resourceType"] in PATIENT_DATA], "transaction"))
+    assert result.created == []
+
+
+def test_it_refuses_a_bundle_with_errors_whole(charted: World, exported: list[Json]) -> None:
+    owner = _empty_clinic(npi="")
+    resources = copy.deepcopy([r for r in exported if r["resourceType"] in PATIENT_DATA])
+    patient = next(r for r in resources if r["resourceType"] == "Patient")
+    patient["gender"] = "femme"
+    condition = next(r for r in resources if r["resourceType"] == "Condition")
+    condition["code"]["coding"][0]["code"] = "M54.5"
+    response = next(r for r in resources if r["resourceType"] == "QuestionnaireResponse")
+    response["item"][0]["answer"][0]["valueCoding"]["code"] = "9"
+    before = (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count())
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=owner, bundle=_bundle(resources))
+    where = {i.expression for i in refused.value.issues}
+    index = {id(r): i for i, r in enumerate(resources)}
+    assert f"Bundle.entry[{index[id(patient)]}].resource.gender" in where
+    assert f"Bundle.entry[{index[id(condition)]}].resource.code.coding" in where
+    assert any(w.startswith(f"Bundle.entry[{index[id(response)]}]") for w in where)
+    assert (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count()) \
+        == before
+    assert AuditEntry.objects.filter(object_type="fhir_import", outcome="invalid").exists()
+
+
+def test_it_scores_the_answers_itself_and_reports_a_mismatch(
+    charted: World, exported: list[Json]
+) -> None:
+    owner = _empty_clinic(npi="")
+    resources = copy.deepcopy([r for r in exported if r["resourceType"] in PATIENT_DATA])
+    observation = next(r for r in resources if r["resourceType"] == "Observation"
+                       and r["valueQuantity"]["value"] == 10)  # the PHQ-9
+    observation["valueQuantity"]["value"] = 27
+    result = bundle_import(actor=owner, bundle=_bundle(resources))
+    warnings = [i for i in result.issues if i.severity == "warning"]
+    assert any("acuback scores these answers 10" in i.diagnostics for i in warnings)
+    stored = Assessment.objects.get(clinic__slug="lakeside", instrument="phq9")
+    assert stored.total == 10
+
+
+def test_it_resolves_references_inside_the_bundle_by_uuid(charted: World) -> None:
+    owner = _empty_clinic(npi="")
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111",
+         "resource": {"resourceType": "Patient", "name": [{"family": "Noether",
+                                                           "given": ["Emmy"]}],
+                      "gender": "female", "birthDate": "1982-03-23"},
+         "request": {"method": "POST", "url": "Patient"}},
+        {"fullUrl": "urn:uuid:22222222-2222-4222-8222-222222222222",
+         "resource": {"resourceType": "Condition",
+                      "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"},
+                      "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm",
+                                           "code": "M54.50"}]},
+                      "extension": [{"url": "https://acuback.org/fhir/StructureDefinition/"
+                                            "pain-side", "valueCode": "left"}],
+                      "onsetDateTime": "2026-01-02"},
+         "request": {"method": "POST", "url": "Condition"}},
+    ]}
+    result = bundle_import(actor=owner, bundle=bundle)
+    episode = Episode.objects.get(clinic__slug="lakeside")
+    assert (episode.patient.family_name, episode.region, episode.side) == (
+        "Noether", "lumbar", "left")
+    assert any("radiation" in i.diagnostics for i in result.issues)
+
+
+def test_it_refuses_a_reference_to_another_clinics_patient(charted: World) -> None:
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
+        "resourceType": "Condition", "subject": {"reference": f"Patient/{charted.patient.pk}"},
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M54.50"}]},
+        "extension": [{"url": "https://acuback.org/fhir/StructureDefinition/pain-side",
+                       "valueCode": "left"}], "onsetDateTime": "2026-01-02"}}]}
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=charted.outsider, bundle=bundle)
+    assert refused.value.issues[0].expression == "Bundle.entry[0].resource.subject"
+    assert Episode.objects.filter(clinic=charted.clinic_b).count() == 1
+
+
+def test_it_imports_over_http(client_for: ClientFor, charted: World,
+                              exported: list[Json]) -> None:
+    Patient.objects.all()  # the world is there; import into clinic B as its practitioner
+    bundle = _bundle([r for r in exported if r["resourceType"] in PATIENT_DATA], "transaction")
+    response = client_for("outsider").post("/fhir/", json.dumps(bundle),
+                                           content_type="application/fhir+json")
+    assert response.status_code == 200, response.content
+    body = json.loads(response.content)
+    assert body["type"] == "transaction-response"
+    assert Patient.objects.filter(clinic=charted.clinic_b).count() == 3
+
+
+@pytest.mark.parametrize(("persona", "status"), [("front_desk", 403), ("patient_user", 403),
+                                                 ("anonymous", 401)])
+def test_it_lets_only_clinicians_import(client_for: ClientFor, charted: World, persona: str,
+                                        status: int) -> None:
+    response = client_for(persona).post("/fhir/", json.dumps(_bundle([])),
+                                        content_type="application/fhir+json")
+    assert response.status_code == status
+    assert json.loads(response.content)["resourceType"] == "OperationOutcome"
+
+
+def test_it_answers_an_operation_outcome_to_a_bad_bundle(client_for: ClientFor,
+                                                         charted: World) -> None:
+    response = client_for("practitioner").post("/fhir/", '{"resourceType": "Patient"}',
+                                               content_type="application/fhir+json")
+    assert response.status_code == 422
+    assert json.loads(response.content)["issue"][0]["expression"] == ["Bundle"]
+
+
+def test_it_imports_from_the_command_line(charted: World, exported: list[Json], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _empty_clinic(npi="")
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(_bundle([r for r in exported if r["resourceType"] == "Patient"])))
+    assert main(["import", str(path), "--user", "lake-owner"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["created"]) == 2
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "batch"}))
+    assert main(["import", str(path), "--user", "lake-owner"]) == 2
+    assert "Bundle.type" in capsys.readouterr().err
