@@ -22,7 +22,7 @@ from acuback.interop.resources.capability import capability_statement
 from acuback.interop.resources.common import Json
 from acuback.interop.resources.outcome import operation_outcome, single
 from acuback.interop.search import SearchError
-from acuback.interop.sources import SOURCES
+from acuback.interop.sources import RESOURCE_TYPES, sources_for
 
 FHIR_JSON = "application/fhir+json"
 logger = logging.getLogger(__name__)
@@ -148,7 +148,8 @@ def _searchset(request: HttpRequest, found: repository.Found, resource_type: str
 @fhir_api.get("/metadata", auth=None, include_in_schema=False)
 def metadata(request: HttpRequest) -> HttpResponse:
     searches = {t: sorted({"_id", "identifier", *(("patient",) if t != "Patient" else ()),
-                           *SOURCES[t].dates}) for t in SOURCES}
+                           *(d for s in sources_for(t) for d in s.dates)})
+                for t in RESOURCE_TYPES}
     searches |= {t: [] for t in repository.DIRECTORY_TYPES}
     return fhir_response(capability_statement(
         base_url=base_url(request), searches=searches,

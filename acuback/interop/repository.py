@@ -22,13 +22,22 @@ from acuback.interop import search
 from acuback.interop.resources import people
 from acuback.interop.resources.common import Json
 from acuback.interop.resources.terminology import CODE_SYSTEMS
-from acuback.interop.sources import PATIENT_COMPARTMENT, SOURCES, Source, render_rows
+from acuback.interop.sources import (
+    PATIENT_COMPARTMENT,
+    Source,
+    render_rows,
+    source_of,
+    sources_for,
+)
+from acuback.interop.sources import (
+    RESOURCE_TYPES as RECORD_TYPES,
+)
 from acuback.patients.selectors import patient_get, patient_get_clinical
 
 # Resource types that are not patient data: the clinic, its people, its vocabularies.
 DIRECTORY_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Group",
                    "CodeSystem", "Questionnaire")
-RESOURCE_TYPES = (*SOURCES, *DIRECTORY_TYPES)
+RESOURCE_TYPES = (*RECORD_TYPES, *DIRECTORY_TYPES)
 
 
 @dataclass(frozen=True)
@@ -56,42 +65,76 @@ def _as_int(value: object) -> int | None:
 
 
 def read(*, actor: User, resource_type: str, resource_id: str) -> Json:
-    if resource_type in SOURCES:
-        return _read_record(actor, SOURCES[resource_type], resource_id)
+    if resource_type in RECORD_TYPES:
+        found = source_of(resource_type, resource_id)
+        if found is not None:
+            return _read_record(actor, found[0], found[1])
     if resource_type in DIRECTORY_TYPES:
-        found = [r for r in directory(actor, resource_type) if r["id"] == resource_id]
-        if found:
-            return found[0]
+        listed = [r for r in directory(actor, resource_type) if r["id"] == resource_id]
+        if listed:
+            return listed[0]
+    audit_record(actor=actor, action=Action.READ, object_type=resource_type[:40],
+                 object_id=resource_id, outcome=Outcome.NOT_FOUND)
     raise NotFound(f"no {resource_type}/{resource_id}")
 
 
-def _read_record(actor: User, source: Source, resource_id: str) -> Json:
-    """Through the entity's own selector, which checks access and writes the audit entry."""
+def _read_record(actor: User, source: Source, pk: int) -> Json:
+    """Through the entity's own selector where it has one (it checks access and audits)."""
     row: Any
-    if source.resource_type == "Patient":
-        row = patient_get(actor=actor, patient_id=resource_id)
-    elif source.kind == "episode":
-        row = episode_get(actor=actor, episode_id=resource_id)
-    else:
-        row = assessment_get(actor=actor, assessment_id=resource_id)
+    if source.table == "patient":
+        row = patient_get(actor=actor, patient_id=pk)
+    elif source.table == "episode":
+        row = episode_get(actor=actor, episode_id=pk)
+    elif source.table == "assessment":
+        row = assessment_get(actor=actor, assessment_id=pk)
         assessment_fhir.export_audit(actor=actor, assessment=row,
                                      resource_type=source.resource_type)
-    return render_rows(source, [row])[0]
+    else:
+        row = _scoped_get(actor, source, pk)
+    found = render_rows(source, [row])
+    if not found:
+        raise NotFound(f"no {source.resource_type} {source.id_prefix}{pk}")
+    return found[0]
+
+
+def _scoped_get(actor: User, source: Source, pk: int) -> Any:
+    """One row of a source without a selector of its own: its scoped queryset, audited."""
+    _require_source(actor, source, Action.READ)
+    row = source.rows(actor).filter(pk=pk).first()
+    audit_record(actor=actor, action=Action.READ, object_type=source.audit_type, object_id=pk,
+                 outcome=Outcome.OK if row else Outcome.NOT_FOUND,
+                 detail={"format": "fhir-r4", "resource": source.resource_type})
+    if row is None:
+        raise NotFound(f"no {source.resource_type}")
+    return row
 
 
 # --- search --------------------------------------------------------------------------------
 
 
+def may_see(actor: User, source: Source) -> bool:
+    """Front desk sees no clinical content; visit content is for clinicians (the patient's
+    portal shows their care its own way)."""
+    membership = membership_of(actor)
+    if membership is None:
+        return False
+    if source.clinical and membership.role == Role.FRONT_DESK:
+        return False
+    return source.table not in VISIT_TABLES or membership.role in CLINICAL_ROLES
+
+
+VISIT_TABLES = {"visit", "visit-signed", "amendment", "adverse_event", "painkiller"}
+
+
 def _require_source(actor: User, source: Source, action: str = Action.LIST) -> Membership:
     membership = membership_of(actor)
-    allowed = membership is not None and (
-        not source.clinical or membership.role != Role.FRONT_DESK)
+    allowed = may_see(actor, source)
     if not allowed:
         audit_record(actor=actor, action=action, object_type=source.audit_type,
                      outcome=Outcome.DENIED, detail={"format": "fhir-r4"})
         if membership is None:
             raise NotFound("not a member of a clinic")
-        raise Forbidden("front desk may not see clinical content")
+        raise Forbidden("your role may not see this clinical content")
     assert membership is not None  # noqa: S101 - narrowed above
     return membership
 
@@ -104,17 +147,26 @@ def search_type(*, actor: User, resource_type: str, params: dict[str, list[str]]
             raise search.SearchError(unknown[0], f"{resource_type} takes no search "
                                                  f"parameters here (got {unknown[0]!r}).")
         return Found(found, len(found), search.Page(len(found), 0))
-    source = SOURCES[resource_type]
-    _require_source(actor, source)
-    qs, page = search.apply(source, source.rows(actor), params)
-    total = qs.count()
-    rows = list(qs[page.offset:page.offset + page.count])
-    audit_record(actor=actor, action=Action.LIST, object_type=source.audit_type,
+    sources = sources_for(resource_type)
+    visible = [s for s in sources if may_see(actor, s)]
+    if not visible:
+        _require_source(actor, sources[0])
+    page: search.Page = search.Page(search.DEFAULT_COUNT, 0)
+    total, found, ids = 0, [], []
+    for source in visible:
+        qs, page = search.apply(source, source.rows(actor), params)
+        count = qs.count()
+        start = max(page.offset - total, 0)
+        stop = max(page.offset + page.count - total, 0)
+        rows = list(qs[start:min(stop, count)]) if stop > 0 and start < count else []
+        found += render_rows(source, rows)
+        ids += [f"{source.id_prefix}{row.pk}" for row in rows]
+        total += count
+    audit_record(actor=actor, action=Action.LIST, object_type=visible[0].audit_type,
                  outcome=Outcome.OK,
                  detail={"format": "fhir-r4", "resource": resource_type,
-                         "query": {k: v for k, v in params.items()},
-                         "ids": [row.pk for row in rows]})
-    return Found(render_rows(source, rows), total, page)
+                         "query": dict(params.items()), "ids": ids})
+    return Found(found, total, page)
 
 
 # --- $everything ---------------------------------------------------------------------------
@@ -125,9 +177,11 @@ def everything(*, actor: User, patient_id: str) -> list[Json]:
     patient = patient_get_clinical(actor=actor, patient_id=patient_id, what="patient_record")
     resources: list[Json] = []
     for resource_type in PATIENT_COMPARTMENT:
-        source = SOURCES[resource_type]
-        rows = list(source.rows(actor).filter(**{source.patient_field: patient.pk}))
-        resources += render_rows(source, rows)
+        for source in sources_for(resource_type):
+            if not may_see(actor, source):
+                continue
+            rows = list(source.rows(actor).filter(**{source.patient_field: patient.pk}))
+            resources += render_rows(source, rows)
     clinic = Clinic.objects.get(pk=patient.clinic_id)
     resources.append(people.organization(clinic))
     if patient.practitioner is not None:

@@ -1,11 +1,17 @@
 """Where each patient-data resource type comes from: the scoped queryset (the same selectors
 every other endpoint reads through), how it is filtered by patient and date, and how a row
-becomes a resource. Search, $everything and bulk export all read through this one table."""
+becomes a resource. Search, read, $everything and bulk export all read through this table.
+
+A resource type may come from more than one table (an Observation is a questionnaire score or
+a visit's measurements; a DocumentReference a visit note or an amendment): each source then
+has its own id prefix. A table that gives several types (a visit is an Encounter, a Procedure,
+an Observation, a DocumentReference and, once signed, a Provenance) is read once in exports.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -13,17 +19,24 @@ from django.db.models import Model, QuerySet
 from acuback.accounts.models import User
 from acuback.assessments.selectors import assessment_queryset
 from acuback.episodes.selectors import episode_queryset
-from acuback.interop.resources import assessments, episodes, people
+from acuback.interop.resources import assessments, episodes, people, visits
 from acuback.interop.resources.common import Identities, Json, Kind
 from acuback.patients.selectors import patient_queryset
+from acuback.visits.selectors import (
+    adverse_event_queryset,
+    amendment_queryset,
+    painkiller_queryset,
+    visit_queryset,
+)
 
-Render = Callable[[Any, Identities], Json]
+Render = Callable[[Any, Identities], Json | None]
 
 
 @dataclass(frozen=True)
 class Source:
     resource_type: str
-    kind: str  # identity kind (interop.resources.common.Kind)
+    table: str  # rows of one table (with one filter) are read once per export
+    kind: str  # identity kind (interop.resources.common.Kind and visits' kinds)
     audit_type: str  # object_type in the audit trail, as the other endpoints write it
     clinical: bool  # front desk may not see it
     queryset: Callable[[User], QuerySet[Any]]
@@ -31,50 +44,99 @@ class Source:
     # search parameter -> (model field, is a datetime)
     dates: dict[str, tuple[str, bool]]
     since_field: str
-    related: tuple[str, ...]
     render: Render
+    related: tuple[str, ...] = ()
     # Fields of the related rows the renderer reads; the rest stay unloaded (bulk speed).
     related_only: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
+    where: dict[str, Any] = field(default_factory=dict)
+    id_prefix: str = ""  # resource id = prefix + primary key
 
     def rows(self, actor: User) -> QuerySet[Any]:
-        qs = self.queryset(actor).select_related(*self.related).order_by("pk")
+        qs = self.queryset(actor).filter(**self.where).select_related(*self.related)
         if self.related_only:
-            model = qs.model
-            own = [f.name for f in model._meta.concrete_fields]
+            own = [f.name for f in qs.model._meta.concrete_fields]
             qs = qs.only(*own, *self.related_only)
-        return qs
+        return qs.prefetch_related(*self.prefetch).order_by("pk")
+
+    def pk_of(self, resource_id: str) -> int | None:
+        """The primary key a resource id names in this source, if it does."""
+        rest = resource_id.removeprefix(self.id_prefix) if resource_id.startswith(
+            self.id_prefix) else None
+        return int(rest) if rest is not None and rest.isdigit() else None
 
 
 ASSESSMENT_RELATED = ("episode__patient_id", "wording__content")
+ASSESSMENT_DATES = {"date": ("administered_at", True)}
+VISIT_DATES = {"date": ("started_at", True)}
+VISIT = {"table": "visit", "kind": visits.KIND_VISIT, "audit_type": "visit", "clinical": True,
+         "queryset": visit_queryset, "patient_field": "episode__patient_id",
+         "dates": VISIT_DATES, "since_field": "updated_at", "related": ("episode",),
+         "prefetch": ("points", "amendments")}
 
-SOURCES: dict[str, Source] = {
-    source.resource_type: source
-    for source in (
-        Source("Patient", Kind.PATIENT, "patient", False, patient_queryset, "pk",
-               {"birthdate": ("date_of_birth", False)}, "updated_at", (), people.patient),
-        Source("EpisodeOfCare", Kind.EPISODE, "episode", True, episode_queryset, "patient_id",
-               {"date": ("opened_on", False)}, "updated_at", (), episodes.episode_of_care),
-        Source("Condition", Kind.EPISODE, "episode", True, episode_queryset, "patient_id",
-               {"onset-date": ("onset_date", False), "recorded-date": ("opened_on", False),
-                "date": ("opened_on", False)},
-               "updated_at", (), episodes.condition),
-        Source("QuestionnaireResponse", Kind.ASSESSMENT, "assessment", True,
-               assessment_queryset, "episode__patient_id",
-               {"authored": ("administered_at", True), "date": ("administered_at", True)},
-               "created_at", ("episode", "wording"), assessments.questionnaire_response,
-               ASSESSMENT_RELATED),
-        Source("Observation", Kind.ASSESSMENT, "assessment", True, assessment_queryset,
-               "episode__patient_id", {"date": ("administered_at", True)}, "created_at",
-               ("episode", "wording"), assessments.score_observation, ASSESSMENT_RELATED),
-    )
-}
-PATIENT_COMPARTMENT = tuple(SOURCES)
+_ALL = (
+    Source("Patient", "patient", Kind.PATIENT, "patient", False, patient_queryset, "pk",
+           {"birthdate": ("date_of_birth", False)}, "updated_at", people.patient),
+    Source("EpisodeOfCare", "episode", Kind.EPISODE, "episode", True, episode_queryset,
+           "patient_id", {"date": ("opened_on", False)}, "updated_at",
+           episodes.episode_of_care),
+    Source("Condition", "episode", Kind.EPISODE, "episode", True, episode_queryset,
+           "patient_id", {"onset-date": ("onset_date", False),
+                          "recorded-date": ("opened_on", False), "date": ("opened_on", False)},
+           "updated_at", episodes.condition),
+    Source("QuestionnaireResponse", "assessment", Kind.ASSESSMENT, "assessment", True,
+           assessment_queryset, "episode__patient_id",
+           {"authored": ("administered_at", True), **ASSESSMENT_DATES}, "created_at",
+           assessments.questionnaire_response, ("episode", "wording"), ASSESSMENT_RELATED),
+    Source("Observation", "assessment", Kind.ASSESSMENT, "assessment", True,
+           assessment_queryset, "episode__patient_id", ASSESSMENT_DATES, "created_at",
+           assessments.score_observation, ("episode", "wording"), ASSESSMENT_RELATED),
+    Source("Encounter", render=visits.encounter, **VISIT),  # type: ignore[arg-type]
+    Source("Procedure", render=visits.procedure, **VISIT),  # type: ignore[arg-type]
+    Source("Observation", render=visits.visit_observation, id_prefix="visit-",
+           **VISIT),  # type: ignore[arg-type]
+    Source("DocumentReference", render=visits.visit_note, id_prefix="visit-",
+           **VISIT),  # type: ignore[arg-type]
+    Source("DocumentReference", "amendment", "amendment", "visit", True, amendment_queryset,
+           "visit__episode__patient_id", {"date": ("at", True)}, "at",
+           visits.amendment_document, ("visit__episode",), id_prefix="amendment-"),
+    Source("Provenance", "visit-signed", visits.KIND_VISIT, "visit", True, visit_queryset,
+           "episode__patient_id", {"date": ("signed_at", True)}, "updated_at",
+           visits.signature_provenance, ("episode",), where={"signed_at__isnull": False},
+           id_prefix="visit-"),
+    Source("AdverseEvent", "adverse_event", visits.KIND_ADVERSE_EVENT, "adverse_event", True,
+           adverse_event_queryset, "episode__patient_id", {"date": ("onset_at", True)},
+           "recorded_at", visits.adverse_event, ("episode",)),
+    Source("MedicationStatement", "painkiller", visits.KIND_PAINKILLER, "painkiller", True,
+           painkiller_queryset, "episode__patient_id", {"date": ("recorded_at", True),
+                                                        "effective": ("recorded_at", True)},
+           "recorded_at", visits.medication_statement, ("episode",)),
+)
+
+RESOURCE_TYPES = tuple(dict.fromkeys(s.resource_type for s in _ALL))
+PATIENT_COMPARTMENT = RESOURCE_TYPES
+
+
+def sources_for(resource_type: str) -> list[Source]:
+    return [s for s in _ALL if s.resource_type == resource_type]
+
+
+def source_of(resource_type: str, resource_id: str) -> tuple[Source, int] | None:
+    """The source and primary key of `Type/id` (the longest matching id prefix wins)."""
+    found = [(s, s.pk_of(resource_id)) for s in sources_for(resource_type)]
+    found = [(s, pk) for s, pk in found if pk is not None]
+    if not found:
+        return None
+    source, pk = max(found, key=lambda pair: len(pair[0].id_prefix))
+    return source, pk  # type: ignore[return-value]
 
 
 def render_rows(source: Source, rows: list[Model]) -> list[Json]:
     """Resources for rows already read through the source's scoped queryset."""
     if not rows:
         return []
-    ids = Identities.load({row.clinic_id for row in rows},  # type: ignore[attr-defined]
+    ids = Identities.load({row.clinic_id if hasattr(row, "clinic_id") else  # type: ignore[attr-defined]
+                           row.visit.clinic_id for row in rows},  # type: ignore[attr-defined]
                           only={source.kind: [row.pk for row in rows]})
-    return [source.render(row, ids) for row in rows]
+    rendered = (source.render(row, ids) for row in rows)
+    return [r for r in rendered if r is not None]

@@ -291,3 +291,33 @@ def _course_point(label: str, when: dt.datetime, uses: list[PainkillerUse],
     mme = [u.mme_per_day for u in uses if u.mme_per_day is not None]
     return PainkillerPoint(label, when, [u.name for u in uses],
                            sum(mme, Decimal(0)) if mme else None, asked)
+
+
+def visit_queryset(actor: User) -> QuerySet[Visit]:
+    """Every visit whose content the actor may see (clinicians of its clinic), entered in
+    error or not: for exports, which say which is which."""
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        return Visit.objects.none()
+    return Visit.objects.filter(clinic_id=membership.clinic_id)
+
+
+def adverse_event_queryset(actor: User) -> QuerySet[AdverseEvent]:
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        return AdverseEvent.objects.none()
+    return AdverseEvent.objects.filter(clinic_id=membership.clinic_id)
+
+
+def painkiller_queryset(actor: User) -> QuerySet[PainkillerUse]:
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        return PainkillerUse.objects.none()
+    return PainkillerUse.objects.filter(clinic_id=membership.clinic_id)
+
+
+def amendment_queryset(actor: User) -> QuerySet[Amendment]:
+    membership = membership_of(actor)
+    if membership is None or membership.role not in CLINICAL_ROLES:
+        return Amendment.objects.none()
+    return Amendment.objects.filter(visit__clinic_id=membership.clinic_id)

@@ -1,0 +1,147 @@
+"""A visit in FHIR: Encounter, Procedure (SNOMED CT acupuncture, CPT, acupoint body sites), its
+measurements as an Observation, the note and its amendments as DocumentReferences, the
+signature as a Provenance, AdverseEvent, MedicationStatement; valid, linked, scoped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from acuback.visits.adverse import AdverseEventInput, adverse_event_record
+from acuback.visits.inputs import PainkillerInput
+from acuback.visits.models import Visit
+from acuback.visits.painkillers import painkillers_record_intake
+from acuback.visits.signing import visit_amend
+from tests.interop import validators
+from tests.interop.conftest import ClientFor, Json, entries, fhir_get
+from tests.personas import World
+from tests.visits.factories import LOT, ashi, charted, ready, signed, start
+from tests.visits.factories import fill as fill_visit
+
+VISIT_TYPES = ["Encounter", "Procedure", "Observation", "DocumentReference", "Provenance",
+               "AdverseEvent", "MedicationStatement"]
+
+
+@pytest.fixture
+def treated(world: World) -> World:
+    """Grace Hopper's episode: a signed visit (with an Ashi point, ibuprofen, an addendum and a
+    bruise), intake painkillers, and a draft second visit."""
+    episode = ready(world)
+    visit = signed(world, painkillers_taken=True,
+                   painkillers=[PainkillerInput("ibuprofen", Decimal(400), 3, 4)],
+                   finger_floor_cm=Decimal("12.5"), slr_left_deg=60)
+    visit_amend(actor=world.practitioner, visit=visit, kind="addendum",
+                reason="Forgot to note", text="Patient felt warmth at BL23.")
+    adverse_event_record(actor=world.practitioner, visit=visit, data=AdverseEventInput(
+        kind="bleeding", severity="mild", serious=False, causality="certain",
+        onset_at=timezone.now(), points=["BL40"], lots=[LOT]))
+    painkillers_record_intake(actor=world.practitioner, episode=episode,
+                              uses=[PainkillerInput("oxycodone", Decimal(10), 2, 7)])
+    draft = start(world)
+    fill_visit(world, draft, points=[*charted(draft).points, ashi()])
+    return world
+
+
+def _all(client_for: ClientFor, world: World) -> dict[str, list[Json]]:
+    client = client_for("practitioner")
+    return {t: entries(fhir_get(client, f"/fhir/{t}?patient={world.other_patient.pk}"))
+            for t in VISIT_TYPES}
+
+
+def test_it_passes_every_validator(client_for: ClientFor, treated: World) -> None:
+    found = _all(client_for, treated)
+    assert all(found[t] for t in VISIT_TYPES), {t: len(v) for t, v in found.items()}
+    assert validators.problems([r for rs in found.values() for r in rs]) == {}
+
+
+def test_it_codes_the_needling_in_snomed_and_cpt(client_for: ClientFor, treated: World) -> None:
+    procedure = _all(client_for, treated)["Procedure"]
+    done = next(p for p in procedure if p["status"] == "completed")
+    codes = {(c["system"], c["code"]) for c in done["code"]["coding"]}
+    assert ("http://snomed.info/sct", "44868003") in codes
+    assert ("http://www.ama-assn.org/go/cpt", "97810") in codes
+    sites = {c["code"] for s in done["bodySite"] for c in s.get("coding", [])}
+    assert sites == {"BL23", "BL25", "BL40", "GV4"}
+    assert all(c["system"] == "https://acuback.org/fhir/CodeSystem/acupoint"
+               for s in done["bodySite"] for c in s.get("coding", []))
+
+
+def test_it_sends_an_ashi_point_as_text(client_for: ClientFor, treated: World) -> None:
+    draft = next(p for p in _all(client_for, treated)["Procedure"] if p["status"] != "completed")
+    assert {"text": "Ashi: left PSIS (left)"} in draft["bodySite"]
+
+
+def test_it_measures_pain_before_and_after_and_the_needles(client_for: ClientFor,
+                                                           treated: World) -> None:
+    measures = next(o for o in _all(client_for, treated)["Observation"]
+                    if o["id"].startswith("visit-") and o["status"] == "final")
+    values = {c["code"]["coding"][-1]["code"]: c.get("valueQuantity", {}).get("value",
+                                                                             c.get("valueBoolean"))
+              for c in measures["component"]}
+    assert values["pain-before"] == 6 and values["pain-after"] == 4
+    visit = Visit.objects.get(pk=int(measures["id"].removeprefix("visit-")))
+    assert values["needles-inserted"] == values["needles-removed"] == visit.needles_in == 7
+    assert values["finger-floor-distance"] == 12.5 and values["painkillers-taken"] is True
+    assert "modified-schober" not in values  # not measured is not zero
+
+
+def test_it_links_the_amendment_to_the_signed_note(client_for: ClientFor,
+                                                   treated: World) -> None:
+    documents = _all(client_for, treated)["DocumentReference"]
+    addendum = next(d for d in documents if d["id"].startswith("amendment-"))
+    note = next(d for d in documents if d.get("docStatus") == "final")
+    assert addendum["relatesTo"] == [{"code": "appends",
+                                      "target": {"reference": f"DocumentReference/{note['id']}"}}]
+
+
+def test_it_records_the_signature(client_for: ClientFor, treated: World) -> None:
+    provenance = _all(client_for, treated)["Provenance"]
+    assert len(provenance) == 1  # the draft is not signed
+    assert provenance[0]["signature"][0]["who"] == {
+        "reference": f"Practitioner/{treated.practitioner.pk}"}
+
+
+def test_it_links_the_adverse_event_to_its_procedure(client_for: ClientFor,
+                                                     treated: World) -> None:
+    event = _all(client_for, treated)["AdverseEvent"][0]
+    procedure = next(p for p in _all(client_for, treated)["Procedure"]
+                     if p["status"] == "completed")
+    assert event["suspectEntity"][0]["instance"] == {"reference": f"Procedure/{procedure['id']}"}
+    assert event["severity"]["coding"][0]["code"] == "mild"
+
+
+def test_it_lists_intake_and_visit_painkillers(client_for: ClientFor, treated: World) -> None:
+    statements = _all(client_for, treated)["MedicationStatement"]
+    names = sorted(s["medicationCodeableConcept"]["text"] for s in statements)
+    assert len(names) == 2 and any("buprofen" in n for n in names)
+
+
+def test_it_reads_each_visit_resource_by_id(client_for: ClientFor, treated: World) -> None:
+    client = client_for("practitioner")
+    for resource_type, resources in _all(client_for, treated).items():
+        for resource in resources:
+            assert fhir_get(client, f"/fhir/{resource_type}/{resource['id']}") == resource
+
+
+@pytest.mark.parametrize(("persona", "status"), [("front_desk", 403), ("outsider", 404)])
+def test_it_keeps_visit_content_from_others(client_for: ClientFor, treated: World,
+                                            persona: str, status: int) -> None:
+    client = client_for(persona)
+    for resource_type, resources in _all(client_for, treated).items():
+        fhir_get(client, f"/fhir/{resource_type}/{resources[0]['id']}", status)
+
+
+def test_it_keeps_visit_content_from_the_patient(client_for: ClientFor, treated: World) -> None:
+    fhir_get(client_for("patient_user"), "/fhir/Encounter", 403)
+
+
+def test_it_exports_the_visits_in_bulk(client_for: ClientFor, treated: World) -> None:
+    from tests.interop.test_bulk_export import _kick_off, _manifest
+
+    client = client_for("owner")
+    manifest = _manifest(client, _kick_off(client, "/fhir/$export"))
+    counts = {o["type"]: o["count"] for o in manifest["output"]}
+    assert counts["Encounter"] == counts["Procedure"] == 2
+    assert counts["Provenance"] == 1 and counts["DocumentReference"] == 3
