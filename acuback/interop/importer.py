@@ -12,6 +12,7 @@ through the same services as every other write path (so access, audit and locks 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -31,19 +32,24 @@ from acuback.interop.parsing import (
     Problems,
     episode_fields,
     identifiers,
+    medication_fields,
     patient_fields,
     response_fields,
 )
 from acuback.interop.resources.common import NPI, Json, Kind
 from acuback.interop.resources.outcome import Issue
+from acuback.interop.resources.visits import KIND_PAINKILLER
 from acuback.patients.models import Patient
 from acuback.patients.selectors import patient_get
 from acuback.patients.services import PatientInput, patient_create
+from acuback.visits.inputs import PainkillerInput
+from acuback.visits.painkillers import painkillers_record_intake
 
 # Read for references, never written: the clinic's own directory is not imported.
 DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire", "CodeSystem",
              "Group"}
-IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation"}
+IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation",
+            "MedicationStatement"}
 
 
 class ImportRefused(Exception):
@@ -161,6 +167,8 @@ def _check(state: Bundle, problems: Problems) -> None:
             problems.error(f"{entry.where}.diagnosis", "must refer to a Condition in this "
                                                        "Bundle (acuback needs its ICD-10-CM "
                                                        "code).", "required")
+    for entry in _intake_statements(state, problems):
+        medication_fields(entry.resource, entry.where, problems)
     for entry in state.of_type("QuestionnaireResponse"):
         _patient_of(state, entry, "subject", problems)
         fields = response_fields(entry.resource, entry.where, problems)
@@ -171,6 +179,24 @@ def _check(state: Bundle, problems: Problems) -> None:
             problems.error(f"{entry.where}.extension", "must name its EpisodeOfCare "
                                                        "(workflow-episodeOfCare), in this "
                                                        "Bundle or of your clinic.", "required")
+
+
+def _intake_statements(state: Bundle, problems: Problems) -> list[Entry]:
+    """MedicationStatements of intake (context: an EpisodeOfCare) are imported; those of a
+    visit travel with the visit, which acuback does not import yet."""
+    found = []
+    for entry in state.of_type("MedicationStatement"):
+        context = (entry.resource.get("context") or {}).get("reference", "")
+        if entry.resource.get("status") == "entered-in-error":
+            problems.append(Issue("information", "informational",
+                                  "a statement entered in error is not imported.", entry.where))
+        elif state.target(context, "EpisodeOfCare") or _existing_episode(state, context):
+            found.append(entry)
+        else:
+            problems.append(Issue("information", "informational", "painkillers of a visit "
+                                  "are not imported (visits are not imported yet).",
+                                  entry.where))
+    return found
 
 
 def _check_scorable(entry: Entry, fields: dict[str, Any], problems: Problems) -> None:
@@ -235,6 +261,8 @@ def _write(state: Bundle, problems: Problems) -> None:
         _guarded(state, entry, problems, _import_episode)
     for entry in state.of_type("QuestionnaireResponse"):
         _guarded(state, entry, problems, _import_response)
+    for entry in _intake_statements(state, Problems()):
+        _guarded(state, entry, problems, _import_painkiller)
     for entry in state.of_type("Observation"):
         _compare_score(state, entry, problems)
     for entry in state.of_type(*DIRECTORY):
@@ -341,6 +369,21 @@ def _import_response(state: Bundle, entry: Entry, problems: Problems) -> None:
         .get("reference"))
     assessment = assessment_record(actor=state.actor, episode=episode, **fields)
     _remember(state, entry, Kind.ASSESSMENT, assessment)
+
+
+def _import_painkiller(state: Bundle, entry: Entry, problems: Problems) -> None:
+    known = _known(state, entry, KIND_PAINKILLER)
+    if known is not None:
+        state.result.existing.append(f"MedicationStatement/{known}")
+        return
+    fields = medication_fields(entry.resource, entry.where, problems)
+    context = (entry.resource.get("context") or {}).get("reference")
+    care = state.target(context, "EpisodeOfCare")
+    episode = state.made[care.index] if care is not None else _existing_episode(state, context)
+    fields["dose"] = Decimal(str(fields["dose"]))
+    (row,) = painkillers_record_intake(actor=state.actor, episode=episode,
+                                       uses=[PainkillerInput(**fields)])
+    _remember(state, entry, KIND_PAINKILLER, row)
 
 
 def _compare_score(state: Bundle, entry: Entry, problems: Problems) -> None:

@@ -171,3 +171,28 @@ def response_fields(resource: Json, where: str, problems: Problems) -> dict[str,
             "reference"),
         "episode": (extension(resource, assessment_fhir.EPISODE_OF_CARE) or {}).get("reference"),
     }
+
+
+def medication_fields(resource: Json, where: str, problems: Problems) -> dict[str, Any]:
+    """A painkiller taken in the last week, from a MedicationStatement written by acuback (the
+    drug coded in acuback's analgesic list)."""
+    from acuback.interop.resources.common import CODE_SYSTEM
+
+    medication = resource.get("medicationCodeableConcept") or {}
+    drug = next((c.get("code") for c in medication.get("coding") or []
+                 if c.get("system") == f"{CODE_SYSTEM}/analgesic"), None)
+    if drug is None:
+        problems.error(f"{where}.medicationCodeableConcept",
+                       f"code the drug in {CODE_SYSTEM}/analgesic.", "required")
+    dosage = (resource.get("dosage") or [{}])[0]
+    dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity") or {}).get("value")
+    times = ((dosage.get("timing") or {}).get("repeat") or {}).get("frequency")
+    days = extension(resource, "days-taken-last-week")
+    for value, element, label in ((dose, "dosage[0].doseAndRate[0].doseQuantity", "the dose"),
+                                  (times, "dosage[0].timing.repeat.frequency",
+                                   "times a day"),
+                                  (days, "extension", "days taken in the last week")):
+        if value is None:
+            problems.error(f"{where}.{element}", f"needs {label}.", "required")
+    return {"drug": drug or "", "dose": dose, "times_a_day": times, "days_last_week": days,
+            "name": medication.get("text", "") if drug == "other" else ""}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,15 @@ from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.interop.importer import ImportRefused, bundle_import
 from acuback.patients.models import Patient
+from acuback.visits.inputs import PainkillerInput
+from acuback.visits.painkillers import painkillers_record_intake
 from tests.interop.conftest import ClientFor, Json, exported_resources
 from tests.personas import PASSWORD, World
 
-PATIENT_DATA = ["Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse", "Observation"]
+PATIENT_DATA = ["Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse", "Observation",
+                "MedicationStatement"]
+# Set by the server that stores a record: when a score was stored, when a statement was taken.
+STORED_AT = {"issued", "dateAsserted"}
 
 
 def _bundle(resources: list[Json], kind: str = "collection") -> Json:
@@ -40,8 +46,8 @@ def _empty_clinic(npi: str) -> Any:
 
 
 def _normalised(resources: list[Json]) -> list[str]:
-    """Patient data with server-assigned ids (and `issued`, when a score was stored) replaced
-    by what names the record wherever it is: its identifier, or a practitioner's NPI."""
+    """Patient data with server-assigned ids replaced by what names the record wherever it is
+    (its identifier), and the times a server stored it (STORED_AT) left out."""
     names: dict[str, str] = {}
     for r in resources:
         first = (r.get("identifier") or [{}])
@@ -53,7 +59,7 @@ def _normalised(resources: list[Json]) -> list[str]:
     def rename(node: Any) -> Any:
         if isinstance(node, dict):
             return {k: (names.get(v, v) if k == "reference" else rename(v))
-                    for k, v in node.items() if k != "issued"}
+                    for k, v in node.items() if k not in STORED_AT}
         if isinstance(node, list):
             return [rename(v) for v in node]
         return node
@@ -69,6 +75,9 @@ def exported(charted: World, tmp_path: Path) -> list[Json]:
                         side="bilateral", icd10_code="M54.6", status="discharged")
     episode_update(actor=charted.practitioner, episode=charted.other_episode, data=data,
                    version=charted.other_episode.version)
+    painkillers_record_intake(actor=charted.practitioner, episode=charted.episode, uses=[
+        PainkillerInput("ibuprofen", Decimal(400), 3, 5),
+        PainkillerInput("other", Decimal("2.5"), 1, 2, name="Devil's claw")])
     return exported_resources(charted.owner, tmp_path / "a")
 
 
@@ -78,7 +87,7 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
     wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, "Practitioner"]]
     result = bundle_import(actor=owner, bundle=_bundle(wanted))
-    assert len(result.created) == 2 + 2 + 6  # patients, episodes, responses
+    assert len(result.created) == 2 + 2 + 6 + 2  # patients, episodes, responses, painkillers
     again = exported_resources(owner, tmp_path / "c")
     assert _normalised(again) == _normalised(exported)
 
@@ -89,7 +98,7 @@ def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:
     bundle_import(actor=owner, bundle=bundle)
     counts = (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count())
     second = bundle_import(actor=owner, bundle=bundle)
-    assert second.created == [] and len(second.existing) == 10
+    assert second.created == [] and len(second.existing) == 12
     assert (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count()) \
         == counts
 

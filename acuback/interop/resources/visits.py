@@ -293,7 +293,9 @@ def medication_statement(use: PainkillerUse, ids: Identities) -> Json:
         "medicationCodeableConcept": concept(f"{CODE_SYSTEM}/analgesic", use.drug, use.name,
                                              text=use.name),
         "subject": reference("Patient", use.episode.patient_id),
-        "context": reference("Encounter", use.visit_id) if use.visit_id else None,
+        # At a visit, its Encounter; at intake (before care began), the episode.
+        "context": reference("Encounter", use.visit_id) if use.visit_id
+        else reference("EpisodeOfCare", use.episode_id),
         "dateAsserted": use.recorded_at.isoformat(),
         "dosage": [{"text": f"{use.dose:g} {use.unit} {use.times_a_day} times a day",
                     "timing": {"repeat": {"frequency": use.times_a_day, "period": 1,
