@@ -108,8 +108,14 @@ def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
     return outcome(500, "exception", "Something went wrong on the server; nothing was changed.")
 
 
-def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
-    """Any /fhir/ path no endpoint claims."""
+def unknown_path(request: HttpRequest, rest: str | None = None) -> HttpResponse:
+    """Any /fhir/ path no endpoint claims. The base itself without its slash (`POST /fhir`,
+    as FHIR clients write it) is the base."""
+    if rest is None:
+        from django.urls import resolve
+
+        match = resolve("/fhir/")
+        return match.func(request, *match.args, **match.kwargs)  # type: ignore[no-any-return]
     return outcome(404, "not-supported", f"acuback serves no FHIR endpoint at {request.path}.")
 
 
@@ -246,6 +252,12 @@ def export_file(request: HttpRequest, job_id: str, name: str) -> HttpResponse:
 
 
 # --- import ------------------------------------------------------------------------------
+
+
+@fhir_api.get("/", include_in_schema=False)
+def base(request: HttpRequest) -> HttpResponse:
+    return outcome(400, "not-supported", "Search one type at a time: /fhir/{type}?...; "
+                                         "/fhir/metadata says what this server offers.")
 
 
 @fhir_api.post("/", include_in_schema=False)

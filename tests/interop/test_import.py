@@ -187,7 +187,7 @@ def test_it_imports_over_http(client_for: ClientFor, charted: World,
                               exported: list[Json]) -> None:
     Patient.objects.all()  # the world is there; import into clinic B as its practitioner
     bundle = _bundle([r for r in exported if r["resourceType"] in PATIENT_DATA], "transaction")
-    response = client_for("outsider").post("/fhir/", json.dumps(bundle),
+    response = client_for("outsider").post("/fhir", json.dumps(bundle),
                                            content_type="application/fhir+json")
     assert response.status_code == 200, response.content
     body = json.loads(response.content)

@@ -182,3 +182,9 @@ def test_it_codes_the_condition_in_icd10_and_snomed(client_for: ClientFor, world
     codings = {(c["system"], c["code"]) for c in condition["code"]["coding"]}
     assert codings == {("http://hl7.org/fhir/sid/icd-10-cm", "M54.50"),
                        ("http://snomed.info/sct", "161891005")}
+
+
+@pytest.mark.parametrize("path", ["/fhir", "/fhir/"])
+def test_it_answers_the_bare_base_with_an_operation_outcome(client_for: ClientFor, world: World,
+                                                            path: str) -> None:
+    assert fhir_get(client_for("practitioner"), path, 400)["resourceType"] == "OperationOutcome"
