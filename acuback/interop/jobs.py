@@ -54,6 +54,7 @@ def _start(job: ExportJob) -> None:
 
 
 def _run_in_thread(job_id: object, channel: str) -> None:
+    close_old_connections()  # a thread starts with no connection; leave none behind
     try:
         with audit_context(channel):
             export_job_run(job_id)
@@ -63,7 +64,6 @@ def _run_in_thread(job_id: object, channel: str) -> None:
 
 def export_job_run(job_id: object) -> None:
     """Run one job to the end; a finished or cancelled job is left alone."""
-    close_old_connections()
     job = ExportJob.objects.select_related("requested_by__membership").get(pk=job_id)
     if job.status in (ExportStatus.COMPLETED, ExportStatus.CANCELLED):
         return
