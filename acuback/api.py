@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from acuback.accounts.access import AccessError
-from acuback.accounts.services import api_token_user
+from acuback.accounts.tokens import api_token_user
 from acuback.errors import ConflictError, InputError
 
 

@@ -10,6 +10,7 @@ ACUBACK_TRUST_PROXY    true/false: believe X-Forwarded-Proto/-For from a proxy i
 ACUBACK_HSTS_PRELOAD   true/false: ask browsers to preload HSTS for the domain (off)
 ACUBACK_EMAIL_URL      how mail leaves: smtp://, smtp+tls://user:pass@host:587, console:// (default)
 ACUBACK_EMAIL_FROM     the sender of invitations and reset links (acuback@localhost)
+ACUBACK_SITE_URL       the address in links mailed from the command line (http://localhost:8000)
 """
 
 from __future__ import annotations
@@ -165,6 +166,9 @@ globals().update(config.email_settings(config.env_str("ACUBACK_EMAIL_URL")))
 DEFAULT_FROM_EMAIL = config.env_str("ACUBACK_EMAIL_FROM", "acuback@localhost")
 # How long an invitation or password reset link stays usable.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# The address people use to reach acuback, for links mailed from the command line (pages use
+# the address of the request).
+SITE_URL = config.env_str("ACUBACK_SITE_URL", "http://localhost:8000")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = config.env_str("ACUBACK_TIME_ZONE", "UTC")

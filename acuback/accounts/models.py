@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -29,10 +30,25 @@ class Clinic(models.Model):
 
 
 class User(AbstractUser):
-    """A login. Lockout state lives here so that it survives restarts and is shared by processes."""
+    """A login. Lockout state lives here so that it survives restarts and is shared by processes.
+
+    People join by invitation: the account is made without a usable password and its owner
+    chooses one through a one-time link (accounts.links). `link_generation` is part of every
+    link's signature; raising it voids the links sent before (a resend, a deactivation)."""
 
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    link_generation = models.PositiveIntegerField(default=0)
+
+    @property
+    def is_locked(self) -> bool:
+        """Refused at login for now: too many wrong passwords in a row (accounts.services)."""
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited, and no password chosen yet."""
+        return not self.has_usable_password()
 
     @property
     def role(self) -> str | None:
@@ -59,28 +75,51 @@ class Membership(models.Model):
 
 
 class PractitionerProfile(models.Model):
-    """What a payer and a patient need to know about who treats: licence and NPI."""
+    """What a payer and a patient need to know about who treats: licence, NPI, supervision.
+
+    Medicare covers acupuncture given by an acupuncturist only under the supervision of a
+    physician (or a PA, NP or CNS), and only if the acupuncturist holds a master's or doctoral
+    degree in acupuncture or Oriental medicine from an ACAOM-accredited school and a current,
+    full, unrestricted state licence (CMS NCD 30.3.3, in force since 21 January 2020). The
+    degree is yes, no, or not recorded yet (null), never a guess."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="practitioner")
     credentials = models.CharField(max_length=40, blank=True, help_text="e.g. LAc, DACM, MD")
     licence_number = models.CharField(max_length=40)
     licence_state = models.CharField(max_length=40, blank=True)
     npi = models.CharField("NPI", max_length=10, blank=True)
+    supervising_physician = models.CharField(max_length=200, blank=True)
+    acaom_degree = models.BooleanField(
+        "degree from an ACAOM-accredited programme", null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.username}, {self.credentials}".strip(", ")
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored."""
+    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored.
+
+    Every token expires (90 days unless asked otherwise, at most a year) and can be revoked by
+    its user and by the clinic's owners (accounts.tokens)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveBigIntegerField(default=0)
+    use_audited_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

@@ -15,8 +15,6 @@ processes), writes the audit trail, and is the one mechanism every way in alread
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -28,7 +26,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from acuback.accounts.models import ApiToken, Clinic, Membership, PractitionerProfile, Role, User
+from acuback.accounts.links import LinkKind, link_send
+from acuback.accounts.models import Clinic, Membership, PractitionerProfile, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.identifiers import npi_is_valid
@@ -54,10 +53,6 @@ class ReauthenticationFailed(InputError):
         return PASSWORD_NOT_CONFIRMED
 
 
-def _is_locked(user: User, now: dt.datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
-
-
 def _password_attempt(user: User | None, password: str, *, object_type: str,
                       detail: dict[str, str]) -> bool:
     """Check `password` for `user` (None: no such username) under the lockout, and audit the
@@ -70,7 +65,7 @@ def _password_attempt(user: User | None, password: str, *, object_type: str,
         audit_record(actor=None, action=Action.LOGIN, object_type=object_type,
                      outcome=Outcome.DENIED, detail=detail)
         return False
-    if _is_locked(user, now):
+    if user.is_locked:
         user.check_password(password)
         audit_record(actor=user, action=Action.LOGIN, object_type=object_type,
                      outcome=Outcome.DENIED, detail={**detail, "reason": "locked"})
@@ -122,7 +117,7 @@ def reauthenticate(*, user: User, password: str, purpose: str = "confirm",
     if _password_attempt(user, password, object_type="password_check",
                          detail={"purpose": purpose[:100]}):
         return
-    if request is not None and _is_locked(user, timezone.now()):
+    if request is not None and user.is_locked:
         audit_record(actor=user, action=Action.LOGOUT, object_type="session",
                      outcome=Outcome.OK, detail={"reason": "locked while asked again"})
         logout(request)
@@ -150,30 +145,6 @@ def password_change(*, user: User, old_password: str, new_password: str,
                      object_id=user.pk, outcome=Outcome.OK, detail={"via": "own change"})
 
 
-def api_token_create(*, user: User, name: str) -> str:
-    """Create a token and return its secret, shown once; only its SHA-256 is kept."""
-    secret = "acb_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, name=name, prefix=secret[:8], digest=hashlib.sha256(secret.encode()).hexdigest()
-    )
-    audit_record(actor=user, action=Action.CREATE, object_type="api_token", outcome=Outcome.OK,
-                 detail={"name": name})
-    return secret
-
-
-def api_token_user(secret: str) -> User | None:
-    digest = hashlib.sha256(secret.encode()).hexdigest()
-    token = (
-        ApiToken.objects.select_related("user__membership")
-        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
-
-
 @transaction.atomic
 def member_create(
     *, clinic: Clinic, username: str, password: str, role: str, first_name: str = "",
@@ -189,17 +160,68 @@ def member_create(
     return user
 
 
+CREDENTIAL_FIELDS = ("licence_number", "credentials", "licence_state", "npi",
+                     "supervising_physician", "acaom_degree")
+
+
+@transaction.atomic
 def practitioner_profile_set(
     *, user: User, licence_number: str, credentials: str = "", licence_state: str = "",
-    npi: str = "",
+    npi: str = "", supervising_physician: str = "", acaom_degree: bool | None = None,
+    actor: User | None = None,
 ) -> PractitionerProfile:
+    """Set a practitioner's credentials; the audit entry names the fields that changed."""
+    errors: dict[str, list[str]] = {}
+    if not licence_number.strip():
+        errors["licence_number"] = ["Give the licence number."]
     # isascii(): npi_is_valid trusts str.isdigit(), which also accepts fullwidth digits and
     # crashes on superscripts; an NPI goes on claims, so only ASCII digits may be stored.
     if npi and not (npi.isascii() and npi_is_valid(npi)):
-        raise InputError({"npi": ["NPI must be 10 digits with a valid check digit."]})
-    profile, _ = PractitionerProfile.objects.update_or_create(
-        user=user,
-        defaults={"licence_number": licence_number, "credentials": credentials,
-                  "licence_state": licence_state, "npi": npi},
-    )
+        errors["npi"] = ["NPI must be 10 digits with a valid check digit."]
+    if errors:
+        raise InputError(errors)
+    values = {"licence_number": licence_number.strip(), "credentials": credentials.strip(),
+              "licence_state": licence_state.strip(), "npi": npi,
+              "supervising_physician": supervising_physician.strip(),
+              "acaom_degree": acaom_degree}
+    before = PractitionerProfile.objects.filter(user=user).values(*CREDENTIAL_FIELDS).first()
+    profile, _ = PractitionerProfile.objects.update_or_create(user=user, defaults=values)
+    changed = sorted(k for k, v in values.items() if before is None or before[k] != v)
+    if changed:
+        audit_record(actor=actor, action=Action.UPDATE, object_type="practitioner_profile",
+                     object_id=user.pk, outcome=Outcome.OK,
+                     clinic_id=user.membership.clinic_id, detail={"changed": changed})
     return profile
+
+
+@transaction.atomic
+def password_set_by_link(*, user: User, password: str, kind: str) -> None:
+    """The owner of a one-time link chooses their password (an invitation or a reset). The
+    link dies with the old password hash; a lock from guessed passwords ends with it."""
+    password_validate(user, password, "new_password")
+    user.set_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    audit_record(actor=user, action=Action.UPDATE, object_type="password", object_id=user.pk,
+                 outcome=Outcome.OK, detail={"via": kind})
+
+
+def password_reset_request(*, login: str, base_url: str) -> None:
+    """"I forgot my password": a reset link to the address of the active account with this
+    username or e-mail address. The page says the same whether or not one exists."""
+    typed = login.strip()
+    found = (User.objects.select_related("membership__clinic")
+             .filter(is_active=True, membership__isnull=False).exclude(email="")
+             .filter(username__iexact=typed).first()
+             or User.objects.select_related("membership__clinic")
+             .filter(is_active=True, membership__isnull=False, email__iexact=typed).first())
+    if found is None or not typed:
+        audit_record(actor=None, action=Action.CREATE, object_type="password_reset",
+                     outcome=Outcome.NOT_FOUND, detail={"asked_for": typed[:150]})
+        return
+    kind = LinkKind.INVITATION if found.invitation_pending else LinkKind.PASSWORD_RESET
+    with transaction.atomic():
+        audit_record(actor=found, action=Action.CREATE, object_type=str(kind), object_id=found.pk,
+                     outcome=Outcome.OK, detail={"asked_by": "self"})
+        link_send(user=found, kind=kind, clinic_name=found.membership.clinic.name,
+                  base_url=base_url)

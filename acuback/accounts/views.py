@@ -9,7 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from acuback.accounts.services import LoginRefused, password_change, user_login_check
+from acuback.accounts.links import LinkKind, user_of_link
+from acuback.accounts.services import (
+    LoginRefused,
+    password_change,
+    password_reset_request,
+    password_set_by_link,
+    user_login_check,
+)
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import InputError
@@ -90,3 +97,57 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your password is changed.")
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+class LinkPasswordForm(NewPasswordMixin, forms.Form):
+    new_password = forms.CharField(
+        label="Choose a password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text="At least 10 characters, not a common password, not your name.")
+    new_password2 = forms.CharField(
+        label="The same password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+@require_http_methods(["GET", "POST"])
+def account_link_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A one-time link from an invitation or a password reset: choose a password, then log in
+    through the login page like everyone else."""
+    user = user_of_link(uidb64, token)
+    if user is None:
+        audit_record(actor=None, action=Action.LOGIN, object_type="account_link",
+                     outcome=Outcome.DENIED, detail={"reason": "link unknown, used or expired"})
+        return render(request, "accounts/link_invalid.html", status=400)
+    kind = LinkKind.INVITATION if user.invitation_pending else LinkKind.PASSWORD_RESET
+    form = LinkPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_set_by_link(user=user, password=form.cleaned_data["new_password"],
+                                 kind=str(kind))
+        except InputError as exc:
+            form.show_service_errors(exc)
+        else:
+            if request.user.is_authenticated:
+                logout(request)  # whoever was logged in on this browser, log in afresh
+            messages.success(request, "Your password is set. Log in with it now.")
+            return redirect("login")
+    return render(request, "accounts/link_password.html",
+                  {"form": form, "account": user, "welcome": kind == LinkKind.INVITATION})
+
+
+class ForgotForm(forms.Form):
+    login = forms.CharField(label="Your username or e-mail address", max_length=254,
+                            widget=forms.TextInput(attrs={"autocomplete": "username",
+                                                          "autofocus": True}))
+
+
+@require_http_methods(["GET", "POST"])
+def password_forgot_view(request: HttpRequest) -> HttpResponse:
+    form = ForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(login=form.cleaned_data["login"],
+                               base_url=request.build_absolute_uri("/"))
+        messages.info(request, "If that login exists and has an e-mail address, a link to "
+                      "choose a new password is on its way there. It works once, for 3 days.")
+        return redirect("login")
+    return render(request, "accounts/password_forgot.html", {"form": form})

@@ -224,3 +224,10 @@ class ConsentForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"given_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class PortalInviteForm(ServiceErrorsMixin, forms.Form):
+    email = forms.EmailField(label="The patient's e-mail address", help_text=(
+        "The invitation link goes here; the patient chooses their own password."))
+    username = forms.CharField(max_length=150, help_text="What the patient types to log in.",
+                               widget=forms.TextInput(attrs={"autocapitalize": "none"}))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+from acuback.accounts.staff import Invitee, account_invite, link_resend, staff_active_set
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import ConflictError, InputError
@@ -365,3 +366,42 @@ def _consent_record(
         outcome=Outcome.OK, clinic_id=clinic_id, detail={"patient": patient.pk},
     )
     return consent
+
+
+# --- the patient's portal login ------------------------------------------------------------------
+
+
+def patient_portal_invite(*, actor: User, patient: Patient, email: str, username: str,
+                          base_url: str) -> User:
+    """Invite the patient to the portal: a login of their own (role patient) linked to this
+    record, whose password they choose through a one-time link e-mailed to them."""
+    _require_role(actor, STAFF_ROLES, action=Action.CREATE, object_type="portal_login",
+                  object_id=patient.pk, patient=patient)
+    if patient.user_id is not None:
+        raise InputError({"__all__": ["This patient already has a portal login."]})
+    invitee = Invitee(username=username, email=email, role=Role.PATIENT,
+                      first_name=patient.given_name, last_name=patient.family_name)
+    with transaction.atomic():
+        user = account_invite(clinic=patient.clinic, invitee=invitee, actor=actor,
+                              base_url=base_url, roles=frozenset({Role.PATIENT}),
+                              object_type="portal_login", about={"patient": patient.pk})
+        Patient.objects.filter(pk=patient.pk).update(user=user)
+        patient.user = user
+    return user
+
+
+def patient_portal_link(*, actor: User, patient: Patient, base_url: str) -> str:
+    """Send the portal invitation again, or a password reset link once a password is chosen."""
+    _require_role(actor, STAFF_ROLES, action=Action.CREATE, object_type="portal_login",
+                  object_id=patient.pk, patient=patient)
+    if patient.user is None:
+        raise InputError({"__all__": ["This patient has no portal login yet."]})
+    return str(link_resend(actor=actor, member=patient.user, base_url=base_url))
+
+
+def patient_portal_active_set(*, actor: User, patient: Patient, active: bool) -> None:
+    _require_role(actor, STAFF_ROLES, action=Action.UPDATE, object_type="portal_login",
+                  object_id=patient.pk, patient=patient)
+    if patient.user is None:
+        raise InputError({"__all__": ["This patient has no portal login yet."]})
+    staff_active_set(actor=actor, member=patient.user, active=active)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:patient_id>/health/", views.health_edit, name="health_edit"),
     path("<int:patient_id>/health/versions/", views.health_versions, name="health_versions"),
     path("<int:patient_id>/consent/", views.consent_create, name="consent_create"),
+    path("<int:patient_id>/portal/", views.portal_invite, name="portal_invite"),
+    path("<int:patient_id>/portal/change/", views.portal_login_change, name="portal_login_change"),
     path("<int:patient_id>/episodes/new/", episode_views.episode_create, name="episode_create"),
 ]

@@ -32,6 +32,7 @@ from acuback.patients.forms import (
     PatientEditForm,
     PatientForm,
     PatientSearchForm,
+    PortalInviteForm,
     health_initial,
     health_words,
     patient_initial,
@@ -101,10 +102,13 @@ def my_record(request: HttpRequest) -> HttpResponse:
     return _chart(request, patient)
 
 
-def _chart(request: HttpRequest, patient: Patient) -> HttpResponse:
+def _chart(request: HttpRequest, patient: Patient,
+           portal_form: PortalInviteForm | None = None) -> HttpResponse:
     context: dict[str, object] = {
         "patient": patient, "age": _age(patient.date_of_birth), "consent": _latest(patient),
         "clinical": selectors.can_see_clinical(request.user, patient),
+        "portal_form": portal_form or PortalInviteForm(
+            initial={"email": patient.email, "username": patient.email}),
     }
     if context["clinical"]:
         health = selectors.health_history_get(actor=request.user, patient_id=patient.pk)
@@ -385,3 +389,44 @@ def consent_blocks(text: str) -> list[TextBlock]:
         blocks.append(TextBlock("paragraph", lead.group(1) if lead else "",
                                 body.replace("**", "")))
     return blocks
+
+
+@login_required
+@require_http_methods(["POST"])
+def portal_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = selectors.patient_get(actor=request.user, patient_id=patient_id)
+    form = PortalInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patient_portal_invite(actor=request.user, patient=patient,
+                                           base_url=request.build_absolute_uri("/"),
+                                           **form.cleaned_data)
+        except InputError as exc:
+            form.show_service_errors(exc)
+        else:
+            messages.success(request, f"A portal invitation is on its way to "
+                             f"{form.cleaned_data['email']}.")
+            return redirect("patient_detail", patient_id=patient.pk)
+    return _chart(request, patient, portal_form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def portal_login_change(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Send the portal link again, or switch the portal login off or on."""
+    patient = selectors.patient_get(actor=request.user, patient_id=patient_id)
+    change = request.POST.get("change", "")
+    try:
+        if change == "link":
+            services.patient_portal_link(actor=request.user, patient=patient,
+                                         base_url=request.build_absolute_uri("/"))
+            messages.success(request, "A new link is on its way to the patient.")
+        else:
+            active = change == "on"
+            services.patient_portal_active_set(actor=request.user, patient=patient,
+                                               active=active)
+            messages.success(request, "The portal login is switched on." if active else
+                             "The portal login is switched off.")
+    except InputError as exc:
+        messages.error(request, exc.message)
+    return redirect("patient_detail", patient_id=patient.pk)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from acuback.accounts.models import ApiToken
-from acuback.accounts.services import api_token_create
+from acuback.accounts.tokens import api_token_create
 from acuback.patients.models import Patient
 from tests.api import payloads
 from tests.api.payloads import problem

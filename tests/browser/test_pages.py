@@ -30,6 +30,14 @@ PAGES = {
     "admin-patient": ("owner", lambda w: f"/admin/patients/patient/{w.patient.pk}/change/"),
     "admin-audit": ("owner", lambda w: "/admin/audit/auditentry/"),
     "admin-users": ("owner", lambda w: "/admin/accounts/user/"),
+    "staff-list": ("owner", lambda w: "/staff/"),
+    "staff-invite": ("owner", lambda w: "/staff/invite/"),
+    "staff-detail": ("owner", lambda w: f"/staff/{w.practitioner.pk}/"),
+    "staff-credentials": ("owner", lambda w: f"/staff/{w.practitioner.pk}/credentials/"),
+    "staff-tokens": ("owner", lambda w: "/staff/tokens/"),
+    "account": ("prac", lambda w: "/account/"),
+    "password-change": ("prac", lambda w: "/account/password/"),
+    "portal-invite": ("desk", lambda w: f"/patients/{w.other_patient.pk}/"),
 }
 
 
