@@ -14,7 +14,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("acuback.cli.serve", "migrate if needed and serve acuback over HTTP"),
     "demo": ("acuback.cli.demo", "load the demo clinics (idempotent) and print their logins"),
-    "check": ("acuback.cli.check", "run Django's deployment checks on the production settings"),
+    "check": ("acuback.cli.check", "is this install ready for a clinic? (deployment checks)"),
     "audit": ("acuback.cli.audit", "verify the audit trail's hash chain"),
     "token": ("acuback.cli.token", "API tokens: create, list, revoke"),
     "invite": ("acuback.cli.invite", "invite someone to a clinic (a new clinic's first owner)"),

@@ -11,7 +11,10 @@ opens its own.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
+import sys
 from typing import Any
 
 
@@ -25,6 +28,26 @@ def _pre_fork(server: Any, worker: Any) -> None:  # gunicorn checks a hook's ari
     _close_connections()
 
 
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why acuback could not listen on host:port, or None when it can. Checked before anything
+    starts: gunicorn would otherwise retry for seconds and exit 1 after "serving on" was said."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port,
+                                                             type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        return f"cannot find the address {host!r}: {exc.strerror}"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"port {port} on {host} is already in use (is acuback already "
+                        f"running?); stop that program, or choose another port with --port")
+            return f"cannot listen on {host}:{port}: {exc.strerror}"
+    return None
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="acuback serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -33,6 +56,10 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")
+    problem = _cannot_listen(args.host, args.port)
+    if problem:
+        print(f"acuback serve: {problem}", file=sys.stderr)
+        return 2
 
     from acuback.cli.django_setup import migrate, setup
 
