@@ -56,7 +56,54 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object", "title": "Problem",
+    "description": "An RFC 9457 problem: every error of this API has this shape.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "errors": {"type": "object", "description": "what is wrong, field by field",
+                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+# The errors any operation may answer, by what the operation takes. Documented here once,
+# for every operation, rather than on each route: they come from the layers every operation
+# shares (authentication, scoping, roles, input checks, optimistic locking).
+EVERY_OPERATION = {
+    401: "Not authenticated: log in, or send `Authorization: Bearer <token>`.",
+    403: "Your role may not do this (the record is in your clinic).",
+    404: "No such record in your clinic (another clinic's records answer this too).",
+    422: "Invalid input: a missing, unknown or wrong field, a value the rules refuse, or text "
+         "that cannot be stored (a NUL character).",
+}
+WITH_A_BODY = {
+    400: "The body is not JSON.",
+    409: "Conflict: someone saved the record since you read it, or it is signed and changes "
+         "only by amendment.",
+}
+
+
+class AcubackAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                errors = {**EVERY_OPERATION,
+                          **(WITH_A_BODY if method in ("post", "put", "patch") else {})}
+                documented = operation.setdefault("responses", {})
+                for status, why in errors.items():
+                    documented.setdefault(status, _problem_response(why))  # ninja: int keys
+        return schema
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+api = AcubackAPI(
     title="acuback API",
     version="1",
     description="Patients and episodes of care for acupuncture back-pain clinics.",

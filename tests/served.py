@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -39,12 +40,15 @@ class Served:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[str] | None = None
+        # A file, not a pipe: nobody reads a pipe while the server runs, and once its buffer
+        # is full (a few hundred access-log lines) every worker blocks writing to it.
+        self.log = tempfile.TemporaryFile(mode="w+")
 
     def start(self, timeout: float = 90) -> None:
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "acuback", "serve", "--port", str(self.port),
              "--workers", str(self.workers)],
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT, text=True,
             start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -75,9 +79,9 @@ class Served:
             self.kill()
 
     def output(self) -> str:
-        if self.proc is None or self.proc.stdout is None or self.proc.poll() is None:
-            return ""
-        return self.proc.stdout.read()[-4000:]
+        """The end of what the server printed so far."""
+        self.log.seek(0)
+        return self.log.read()[-4000:]
 
 
 @dataclass

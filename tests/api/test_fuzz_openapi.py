@@ -1,0 +1,70 @@
+"""schemathesis against the OpenAPI document of a served demo: generated requests, valid and
+invalid, to every operation. No answer may be a server error, and every status an operation
+answers must be documented for it.
+
+It runs in both passes of `make test`: the SQLite pass serves the demo from SQLite, the
+PostgreSQL pass from a scratch PostgreSQL database. Bounded (a fixed seed, MAX_EXAMPLES per
+operation, the fuzzing phase) so that each pass spends about a minute here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from tests.served import Served, run_acuback, scratch_postgres
+from tests.test_settings import LONG_KEY, clean_env
+
+# The database marker keeps the test in the PostgreSQL pass; the server it starts has its own.
+pytestmark = pytest.mark.django_db
+
+MAX_EXAMPLES = 10
+SEED = 20261201
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+@pytest.fixture(scope="module")
+def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(base URL, a practitioner's token) of `acuback serve` with the demo loaded."""
+    env = clean_env(tmp_path_factory.mktemp("fuzz"))
+    with ExitStack() as stack:
+        if os.environ.get("ACUBACK_DATABASE_URL"):  # the PostgreSQL pass
+            env.update(ACUBACK_DATABASE_URL=stack.enter_context(scratch_postgres("fuzz")),
+                       ACUBACK_SECRET_KEY=LONG_KEY, ACUBACK_SECURE="false")
+        demo = run_acuback(env, "demo")
+        assert demo.returncode == 0, demo.stderr
+        token = run_acuback(env, "token", "create", "lin", "--name", "schemathesis")
+        assert token.returncode == 0, token.stderr
+        served = Served(env, workers=2)
+        served.start()
+        stack.callback(served.stop)
+        yield served.base, token.stdout.strip()
+
+
+def test_it_answers_generated_requests_without_a_server_error_or_an_undocumented_status(
+        demo_api: tuple[str, str], tmp_path: Path) -> None:
+    base, token = demo_api
+    result = subprocess.run(  # noqa: S603 - the schemathesis of our own environment
+        [str(SCHEMATHESIS), "run", f"{base}/api/openapi.json",
+         "--header", f"Authorization: Bearer {token}",
+         "--checks", "not_a_server_error,status_code_conformance",
+         "--phases", "fuzzing", "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
+         # One request at a time, each given longer than SQLite's busy timeout (20 s): a slow
+         # moment on a busy machine is not a failure, a request that hangs still is.
+         "--workers", "1", "--request-timeout", "30", "--no-color",
+         "--generation-database", "none",
+         "--report-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
+    summary = result.stdout[-3000:]
+    assert result.returncode == 0, result.stdout[-12000:]
+    selected, tested = re.search(r"Selected: (\d+)/\d+\s+Tested: (\d+)", summary).groups()
+    assert int(tested) == int(selected) >= 40
+    generated, passed = map(int, re.search(r"(\d+) generated, (\d+) passed", summary).groups())
+    assert generated == passed >= 5 * int(tested)
