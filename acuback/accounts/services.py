@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from acuback.accounts.links import LinkKind, link_send
 from acuback.accounts.models import Clinic, Membership, PractitionerProfile, Role, User
+from acuback.accounts.tokens import api_token_create, api_token_user  # noqa: F401 (moved)
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.identifiers import npi_is_valid

@@ -89,7 +89,7 @@ def test_it_wants_a_login(client_for: ClientFor, world: World) -> None:
 def test_it_accepts_a_bearer_token(world: World) -> None:
     from django.test import Client
 
-    from acuback.accounts.services import api_token_create
+    from acuback.accounts.tokens import api_token_create
 
     secret = api_token_create(user=world.practitioner, name="fhir")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
