@@ -37,6 +37,7 @@ from acuback.patients.services import (
 )
 from acuback.plans.demo import bulk_plans, demo_plans
 from acuback.screening.demo import bulk_screenings, demo_screenings
+from acuback.visits.demo import demo_visits
 
 DEMO_PASSWORD = "acuback-demo-2026"  # noqa: S105 - printed to the user; demo data only
 PATIENTS_PER_CLINIC = 30
@@ -199,7 +200,7 @@ def _patient_login(ctx: DemoContext) -> None:
 
 Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments, demo_screenings,
-                     demo_plans]
+                     demo_plans, demo_visits]
 
 
 # Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).

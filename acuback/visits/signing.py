@@ -65,6 +65,16 @@ def visit_sign(*, actor: User, visit: Visit, password: str, version: int,
     require_author(actor, visit)
     require_draft(actor, visit)
     reauthenticate(user=actor, password=password, purpose="sign visit", request=request)
+    return sign_checked(actor=actor, visit=visit, version=version, attested="password")
+
+
+def sign_checked(*, actor: User, visit: Visit, version: int, attested: str) -> Visit:
+    """Everything signing does once the signer is confirmed: the needle count, the lock, the
+    hash, the audit entry (which names how the signer was confirmed: `attested`). Only
+    `visit_sign` (password asked again) and the demo's synthetic records (`attested="demo"`,
+    acuback.visits.demo) call it."""
+    require_author(actor, visit)
+    require_draft(actor, visit)
     check = visit_needle_check(visit)
     if check.problem:
         audit_record(actor=actor, action=Action.UPDATE, object_type="visit", object_id=visit.pk,
@@ -72,10 +82,11 @@ def visit_sign(*, actor: User, visit: Visit, password: str, version: int,
                      detail={"sign": "refused", "why": "needle count"})
         raise InputError({"needles": [check.problem]})
     with transaction.atomic():
-        return _sign(actor, visit, version, check)
+        return _sign(actor, visit, version, check, attested)
 
 
-def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck) -> Visit:
+def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck,
+          attested: str) -> Visit:
     now = timezone.now()
     cpt = visit_cpt(visit)
     write_versioned(visit, version, {
@@ -90,8 +101,9 @@ def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck) -> Visit:
     audit_record(actor=actor, action=Action.UPDATE, object_type="visit", object_id=visit.pk,
                  outcome=Outcome.OK, clinic_id=visit.clinic_id,
                  detail={"sign": "signed", "hash": content_hash, "cpt": cpt.to_dict()["lines"],
-                         "needles": [check.inserted, check.removed]})
-    return visit_reload(visit)
+                         "needles": [check.inserted, check.removed], "attested": attested})
+    signed.status, signed.content_hash = VisitStatus.SIGNED, content_hash  # as just stored
+    return signed
 
 
 def _file_retained_needle(actor: User, visit: Visit, check: NeedleCheck) -> None:
