@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "points": ("acuback.cli.points", "look up the acupoint catalogue"),
     "screen": ("acuback.cli.screen", "red-flag screening of a patient (JSON in, JSON out)"),
     "prescribe": ("acuback.cli.prescribe", "propose acupoints for a patient (JSON in, JSON out)"),
+    "visits": ("acuback.cli.visits", "import visits (JSON), verify signed visits' hashes"),
+    "lots": ("acuback.cli.lots", "find every visit that used a needle lot (JSON)"),
     "coverage": ("acuback.cli.coverage", "Medicare NCD 30.3.3 coverage of the next visit (JSON)"),
     "analyze": ("acuback.cli.analyze", "analyses of outcome data (compare two groups, ...)"),
     "export": ("acuback.cli.export", "FHIR R4 bulk export of a clinic to NDJSON files"),

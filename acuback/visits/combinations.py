@@ -11,6 +11,7 @@ from acuback.audit.services import audit_record
 from acuback.clinical.acupoints import UnknownPoint, catalogue
 from acuback.errors import InputError
 from acuback.visits.access import require_clinician
+from acuback.visits.inputs import sentence
 from acuback.visits.models import PointCombination, Visit
 
 MAX_NAME = 100
@@ -29,7 +30,7 @@ def combination_save(*, actor: User, clinic_id: int, name: str, points: list[dic
         try:
             code = catalogue().require(code).code if code else ""
         except UnknownPoint as exc:
-            errors.setdefault("points", []).append(f"{str(exc).capitalize()}.")
+            errors.setdefault("points", []).append(sentence(exc))
         cleaned.append({"code": code, "side": p.get("side", ""),
                         "ashi_location": "" if code else p.get("ashi_location", "").strip()})
     if not cleaned:

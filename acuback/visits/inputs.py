@@ -117,6 +117,13 @@ class CheckedVisit:
     pain_regions: list[str]
 
 
+def sentence(message: object) -> str:
+    """A message as a sentence: its first letter capital (the rest untouched: codes keep their
+    case), and a full stop."""
+    text = str(message)
+    return f"{text[:1].upper()}{text[1:]}{'' if text.endswith(('.', '?', '!')) else '.'}"
+
+
 def as_decimal(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -207,7 +214,7 @@ def _check_regions(ids: list[str], errors: Errors) -> list[str]:
     try:
         return pain_regions(ids)
     except PainDrawingError as exc:
-        errors["pain_regions"] = [f"{str(exc).capitalize()}."]
+        errors["pain_regions"] = [sentence(exc)]
         return []
 
 
@@ -248,7 +255,7 @@ def _check_point(data: PointInput, proposal: Proposal, errors: Errors) -> Checke
         try:
             point = catalogue().require(data.code)
         except UnknownPoint as exc:
-            errors["code"] = [f"{str(exc).capitalize()}."]
+            errors["code"] = [sentence(exc)]
             return None
     elif not data.ashi_location.strip():
         errors["ashi_location"] = ["An Ashi point needs its location (where it is tender)."]
@@ -335,7 +342,7 @@ def check_painkillers(uses: list[PainkillerInput], errors: Errors, *,
             painkiller_use(drug=use.drug, dose=float(use.dose), times_a_day=use.times_a_day,
                            days_last_week=use.days_last_week)
         except (AnalgesicInputError, TypeError, ValueError) as exc:
-            errors[f"{prefix}.{i}"] = [f"{str(exc).capitalize()}."]
+            errors[f"{prefix}.{i}"] = [sentence(exc)]
             continue
         if use.drug == "other" and not use.name.strip():
             errors[f"{prefix}.{i}.name"] = ["Name the painkiller."]

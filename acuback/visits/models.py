@@ -150,6 +150,10 @@ class Visit(_Guarded):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
     content_hash = models.CharField(max_length=64, blank=True)
+    external_id = models.CharField(
+        max_length=100, blank=True,
+        help_text="the id another system gave the visit, when imported: importing it again "
+                  "updates this draft (or is refused once it is signed), never duplicates it")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,6 +161,9 @@ class Visit(_Guarded):
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["episode", "number"], name="visit_number_per_episode"),
+            models.UniqueConstraint(fields=["clinic", "external_id"],
+                                    condition=~models.Q(external_id=""),
+                                    name="visit_external_id_per_clinic"),
         ]
         indexes = [
             models.Index(fields=["clinic", "practitioner", "status"]),

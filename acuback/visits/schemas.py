@@ -105,11 +105,18 @@ class VisitIn(InputSchema):
     painkillers: list[PainkillerIn] = []
 
     def to_input(self) -> VisitInput:
-        data = self.model_dump(exclude={"points", "painkillers"})
+        data = self.model_dump(include=set(VisitIn.model_fields) - {"points", "painkillers"})
         data["needle_mismatch_reason"] = data["needle_mismatch_reason"] or ""
         data["adjuncts"] = [str(a) for a in data["adjuncts"]]
         return VisitInput(**data, points=[p.to_input() for p in self.points],
                           painkillers=[p.to_input() for p in self.painkillers])
+
+
+class VisitImportIn(VisitIn):
+    """One visit of an import file: the PUT body, with where it goes and its id elsewhere."""
+
+    external_id: str = Field(min_length=1, max_length=100)
+    episode_id: int
 
 
 class PointsIn(InputSchema):

@@ -56,18 +56,23 @@ DEFAULT_RETENTION_MINUTES = 20  # Cherkin 2009 and many trials: 20-minute sessio
 
 def visit_start(
     *, actor: User, episode: Episode, source: str, combination: PointCombination | None = None,
-    room: str = "", started_at: dt.datetime | None = None,
+    room: str = "", started_at: dt.datetime | None = None, external_id: str = "",
 ) -> Visit:
     """Open a draft visit of the episode, its points taken from the episode's current plan,
-    from the last visit ("same as last time"), from a saved combination, or none."""
+    from the last visit ("same as last time"), from a saved combination, or none.
+    `external_id` is another system's id for an imported visit."""
     require_clinician(actor, clinic_id=episode.clinic_id, what="visit",
                       detail={"episode": episode.pk})
     require_needling_allowed(actor, episode)
     points, plan, extra = _starting_points(actor, episode, source, combination)
     try:
         with transaction.atomic():
-            return _create(actor, episode, source, plan, combination, points, extra,
-                           room.strip()[:40], started_at or timezone.now())
+            visit = _create(actor, episode, source, plan, combination, points, extra,
+                            room.strip()[:40], started_at or timezone.now())
+            if external_id:
+                Visit.objects.filter(pk=visit.pk).update(external_id=external_id)
+                visit.external_id = external_id
+            return visit
     except IntegrityError as exc:  # two starts raced for the same visit number
         raise ConflictError("Another visit of this episode was started at the same moment; "
                             "reload.") from exc

@@ -1,0 +1,116 @@
+"""`acuback visits import FILE --user USERNAME` and `acuback visits verify`.
+
+import: a JSON array of visits charted elsewhere, each `{"external_id": ..., "episode_id":
+..., <the fields of PUT /api/visits/{id}>}`, written as drafts by USERNAME (their own
+visits), one visit at a time through the services: the same checks, the lock and the audit.
+Importing the same file again rewrites those drafts and creates nothing twice; a visit signed
+since is refused (exit 2), as every write to a signed visit is. Prints a JSON summary.
+
+verify: check every signed visit against the hash taken when it was signed (and its
+amendments against theirs); exit 1 listing any that no longer match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="acuback visits", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="action", required=True)
+    load = sub.add_parser("import", help="import visits charted elsewhere (JSON)")
+    load.add_argument("file", help="a JSON file, or - for standard input")
+    load.add_argument("--user", required=True, help="the practitioner whose visits they are")
+    sub.add_parser("verify", help="check signed visits against their hashes")
+    args = parser.parse_args(argv)
+
+    from acuback.cli.django_setup import setup
+
+    setup()
+    from acuback.audit.context import audit_context
+
+    with audit_context("cli"):
+        return _import(args.file, args.user) if args.action == "import" else _verify()
+
+
+def _import(name: str, username: str) -> int:
+    from pydantic import ValidationError
+
+    from acuback.accounts.access import AccessError
+    from acuback.accounts.models import User
+    from acuback.cli.jsonio import JsonInputError, read_json_input, write_json
+    from acuback.errors import ConflictError, InputError
+    from acuback.visits.imports import visit_import
+    from acuback.visits.schemas import VisitImportIn
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        print(f"acuback visits: no active user {username!r}", file=sys.stderr)
+        return 2
+    try:
+        records = read_json_input(name)
+        if not isinstance(records, list):
+            raise JsonInputError("the file must hold a JSON array of visits")
+    except JsonInputError as exc:
+        print(f"acuback visits: {exc}", file=sys.stderr)
+        return 2
+    done: list[dict[str, Any]] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            parsed = VisitImportIn.model_validate(record)
+            imported = visit_import(actor=user, episode_id=parsed.episode_id,
+                                    external_id=parsed.external_id, data=parsed.to_input())
+        except (ValidationError, InputError, ConflictError, AccessError) as exc:
+            why = _why(exc)
+            print(f"acuback visits: record {number} ({_key(record)}) not imported: {why}\n"
+                  f"({len(done)} imported before it; fix it and import the file again)",
+                  file=sys.stderr)
+            return 2
+        done.append({"external_id": parsed.external_id, "visit_id": imported.visit.pk,
+                     "created": imported.created})
+    write_json(done)
+    return 0
+
+
+def _key(record: object) -> str:
+    return str(record.get("external_id", "no external_id")) if isinstance(
+        record, dict) else "not an object"
+
+
+def _why(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    from acuback.accounts.access import NotFound
+    from acuback.errors import InputError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                         for e in exc.errors())
+    if isinstance(exc, InputError):
+        return exc.message
+    if isinstance(exc, NotFound):
+        return "no such episode in your clinic"
+    return str(exc)
+
+
+def _verify() -> int:
+    from acuback.visits.content import visit_integrity
+    from acuback.visits.models import Visit, VisitStatus
+
+    signed = Visit.objects.filter(status=VisitStatus.SIGNED).prefetch_related(
+        "points", "painkillers", "amendments").order_by("id")
+    count, bad = 0, 0
+    for visit in signed.iterator(chunk_size=500):
+        count += 1
+        integrity = visit_integrity(visit)
+        for problem in integrity.problems:
+            print(f"visit {visit.pk}: {problem}")
+        bad += not integrity.ok
+    if bad:
+        print(f"signed visits: {bad} of {count} no longer match their hash: TAMPERED")
+        return 1
+    print(f"signed visits: {count}, every one matches its hash")
+    return 0
