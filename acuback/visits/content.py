@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from acuback.visits.models import Amendment, Visit
+from acuback.visits.models import Amendment, PainkillerUse, Visit, VisitPoint
 
 VISIT_FIELDS = (
     "id", "episode_id", "practitioner_id", "number", "started_at", "ended_at", "room",
@@ -54,12 +55,16 @@ def _fields(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: _value(getattr(obj, name)) for name in names}
 
 
-def visit_content(visit: Visit) -> dict[str, Any]:
-    """Everything the practitioner signs: the visit, its points and its painkillers."""
+def visit_content(visit: Visit, points: Iterable[VisitPoint] | None = None,
+                  painkillers: Iterable[PainkillerUse] | None = None) -> dict[str, Any]:
+    """Everything the practitioner signs: the visit, its points and its painkillers (the
+    visit's own rows unless given)."""
+    points = visit.points.all() if points is None else points
+    painkillers = visit.painkillers.all() if painkillers is None else painkillers
     return {
         **_fields(visit, VISIT_FIELDS),
-        "points": [_fields(p, POINT_FIELDS) for p in visit.points.all()],
-        "painkillers": [_fields(p, PAINKILLER_FIELDS) for p in visit.painkillers.all()],
+        "points": [_fields(p, POINT_FIELDS) for p in points],
+        "painkillers": [_fields(p, PAINKILLER_FIELDS) for p in painkillers],
     }
 
 
@@ -68,8 +73,9 @@ def digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def visit_hash(visit: Visit) -> str:
-    return digest(visit_content(visit))
+def visit_hash(visit: Visit, points: Iterable[VisitPoint] | None = None,
+               painkillers: Iterable[PainkillerUse] | None = None) -> str:
+    return digest(visit_content(visit, points, painkillers))
 
 
 def amendment_hash(amendment: Amendment, visit_hash_value: str) -> str:

@@ -27,7 +27,7 @@ from acuback.plans.models import Plan
 from acuback.plans.selectors import plan_current
 from acuback.visits.access import needling_status
 from acuback.visits.adverse import AdverseEventInput, adverse_event_record
-from acuback.visits.inputs import PainkillerInput, PointInput
+from acuback.visits.inputs import PainkillerInput, PointInput, VisitInput
 from acuback.visits.models import PainkillerUse, Visit
 from acuback.visits.painkillers import painkillers_record_intake
 from acuback.visits.services import visit_input_from, visit_start, visit_timer_start, visit_update
@@ -267,11 +267,11 @@ def _chart(rng: random.Random, episode: Episode, plan: Plan, actor: User, course
     taken = [u for u in (_taper(u, share, course.responder) for u in intake) if u]
     asked = rng.random() > 0.1  # sometimes nobody asked: not asked, never "none"
     better = course.responder and share > 0.3
-    data = replace(
-        visit_input_from(visit), started_at=when, ended_at=when + dt.timedelta(minutes=40),
+    data = VisitInput(
+        room=visit.room, started_at=when, ended_at=when + dt.timedelta(minutes=40),
         pain_before=before, pain_after=max(before - rng.randint(0, 2), 0),
-        retention_minutes=20, minutes_without_estim=rng.choice([15, 20, 25]) - (10 if estim
-                                                                              else 0),
+        retention_minutes=20,
+        minutes_without_estim=rng.choice([15, 20, 25]) - (10 if estim else 0),
         minutes_with_estim=10 if estim else 0, insertions=1, needles_in=needles,
         needles_out=needles, points=points, pain_regions=_regions(episode),
         painkillers_taken=(bool(taken) if asked else None),

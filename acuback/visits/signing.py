@@ -41,7 +41,7 @@ from acuback.visits.models import (
     Visit,
     VisitStatus,
 )
-from acuback.visits.services import visit_cpt, visit_reload, write_versioned
+from acuback.visits.services import visit_cpt, write_versioned
 
 # The parts of a visit a correction may replace, with their names in words.
 SECTIONS: dict[str, str] = {
@@ -92,8 +92,12 @@ def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck,
     write_versioned(visit, version, {
         "signed_at": now, "signed_by": actor, "ended_at": visit.ended_at or now,
         "cpt": cpt.to_dict(), "cpt_rule_version": cpt.rule_version})
-    signed = visit_reload(visit)
-    content_hash = visit_hash(signed)
+    # The row as stored now; its points and painkillers are those `visit` was read with,
+    # unchanged since: any change to them bumps the version the write above just checked.
+    signed = Visit.objects.select_related("episode__patient", "practitioner",
+                                          "signed_by").get(pk=visit.pk)
+    points, painkillers = list(visit.points.all()), list(visit.painkillers.all())
+    content_hash = visit_hash(signed, points, painkillers)
     Visit.objects.filter(pk=visit.pk, status=VisitStatus.DRAFT).update(
         status=VisitStatus.SIGNED, content_hash=content_hash)
     if check.may_be_retained:
@@ -103,7 +107,7 @@ def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck,
                  detail={"sign": "signed", "hash": content_hash, "cpt": cpt.to_dict()["lines"],
                          "needles": [check.inserted, check.removed], "attested": attested})
     signed.status, signed.content_hash = VisitStatus.SIGNED, content_hash  # as just stored
-    return signed
+    return signed  # its points, painkillers and amendments are read when asked for
 
 
 def _file_retained_needle(actor: User, visit: Visit, check: NeedleCheck) -> None:
