@@ -12,6 +12,8 @@ from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError
+from acuback.plans.selectors import plan_proposal
+from acuback.plans.services import health_block_reason
 from acuback.screening.selectors import PlanningStatus, episode_planning_status
 from acuback.visits.models import AdverseEvent, Amendment, AmendmentKind, Visit
 
@@ -98,10 +100,18 @@ def require_draft(actor: User, visit: Visit, *, action: str = Action.UPDATE) -> 
 
 
 def needling_status(episode: Episode) -> PlanningStatus:
-    """Whether needles may go in for this episode now: the gate plans use (no red-flag screen,
-    or an urgent/emergency screen not cleared by a physician, or an episode that is not active:
-    no needling)."""
-    return episode_planning_status(episode)
+    """Whether needles may go in for this episode now: the gates plans have. No red-flag
+    screen, an urgent or emergency screen not cleared by a physician, or an episode that is not
+    active: no needling. And "no history, no needling": while a health-history question that
+    decides which points may be used was never asked, nothing is assumed "no" (DESIGN.md:
+    unknown is not no)."""
+    status = episode_planning_status(episode)
+    if not status.allowed:
+        return status
+    proposal = plan_proposal(episode, pattern=None, estim_requested=False)
+    if proposal.blocking_questions:
+        return PlanningStatus(False, health_block_reason(proposal))
+    return status
 
 
 def require_needling_allowed(actor: User, episode: Episode, *, what: str = "visit") -> None:

@@ -21,7 +21,7 @@ from acuback.visits.services import (
     visit_timer_start,
     visit_update,
 )
-from tests.personas import World, make_episode
+from tests.personas import World, make_episode, make_patient
 from tests.screening.factories import URGENT, screen
 from tests.visits.factories import LOT, PLAN_CODES, ashi, charted, fill, ready, start
 
@@ -87,6 +87,16 @@ def test_it_refuses_a_visit_while_an_urgent_red_flag_is_unresolved(world: World,
     with pytest.raises(NeedlingBlocked):
         start(world)
     assert AuditEntry.objects.filter(object_type="visit", outcome="denied").exists()
+
+
+def test_it_refuses_a_visit_while_a_deciding_health_question_was_never_asked(
+        world: World) -> None:
+    patient = make_patient(world.practitioner, "Never", "Asked", asked=False)
+    episode = make_episode(world.practitioner, patient)
+    screen(world.practitioner, episode)
+    with pytest.raises(NeedlingBlocked, match="Take the health history first"):
+        start(world, episode, source="blank")
+    assert not Visit.objects.exists()
 
 
 def test_it_refuses_a_needle_in_after_an_urgent_screen(world: World, episode) -> None:  # noqa: ANN001
