@@ -58,8 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "acuback.accounts.middleware.AbsoluteSessionExpiryMiddleware",
+    "acuback.accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "acuback.accounts.sessions.UnsavedFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "acuback.audit.middleware.AuditContextMiddleware",
     "acuback.web.unstorable.UnstorableTextMiddleware",
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "acuback.accounts.context.membership",
+                "acuback.accounts.sessions.session_context",
             ],
         },
     },
@@ -130,9 +132,14 @@ LOCKOUT_THRESHOLD = 5
 LOCKOUT_MINUTES = 15
 
 # Sessions end after 30 idle minutes (a treatment-room tablet left unattended) and at most
-# 12 hours after login, and with the browser.
+# 12 hours after login, and with the browser. The idle limit slides, but the session is saved
+# at most once a SESSION_REFRESH_SECONDS (an ordinary read writes nothing); typing or a running
+# timer on the page keeps it alive through /session/keepalive, and the page warns
+# SESSION_WARN_SECONDS before the end (acuback/accounts/sessions.py).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
+SESSION_WARN_SECONDS = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -19,4 +19,6 @@ urlpatterns = [
     path("staff/<int:user_id>/link/", staff_views.staff_link, name="staff_link"),
     path("staff/<int:user_id>/credentials/", staff_views.staff_credentials,
          name="staff_credentials"),
+    path("session/keepalive", views.session_keepalive, name="session_keepalive"),
+    path("session/status", views.session_status, name="session_status"),
 ]

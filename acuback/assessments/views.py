@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from acuback.accounts.access import NotFound
 from acuback.accounts.models import CLINICAL_ROLES, Role, User
+from acuback.accounts.sessions import form_data
 from acuback.assessments import selectors, services
 from acuback.assessments.forms import ResponseForm
 from acuback.assessments.presenting import result_view
@@ -94,7 +95,7 @@ def _questionnaire(
     clinic_wording = selectors.latest_wording(clinic_id=episode.clinic_id, instrument=definition.id)
     suggested = selectors.suggested_time_point(episode=episode, instrument=definition.id)
     form = ResponseForm(
-        request.POST if request.method == "POST" else None, definition=definition,
+        form_data(request), definition=definition,
         wording=clinic_wording.wording if clinic_wording else None, clinician=clinician,
         time_point=suggested,
     )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acuback.accounts.models import CLINICAL_ROLES
+from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
 from acuback.clinical.icd10 import code_list
 from acuback.episodes import selectors, services
@@ -31,7 +32,7 @@ def episode_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_get_clinical(actor=request.user, patient_id=patient_id, what="episode")
     require_role(request.user, CLINICAL_ROLES, what="episode", object_id=patient.pk,
                  action=Action.CREATE)
-    form = EpisodeForm(request.POST if request.method == "POST" else None)
+    form = EpisodeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             episode = services.episode_create(actor=request.user, patient=patient,
@@ -59,7 +60,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
 def episode_edit(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(actor=request.user, episode_id=episode_id)
     require_role(request.user, CLINICAL_ROLES, what="episode", object_id=episode.pk)
-    form = EpisodeEditForm(request.POST if request.method == "POST" else None,
+    form = EpisodeEditForm(form_data(request),
                            initial=episode_initial(episode))
     if request.method == "POST" and form.is_valid():
         try:

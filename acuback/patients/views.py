@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from acuback.accounts.access import is_clinical, is_staff_member
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES
+from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
 from acuback.clinical import contraindications as ci
 from acuback.episodes.selectors import episodes_of_patient
@@ -50,7 +51,8 @@ FORM_METHODS = require_http_methods(["GET", "POST"])
 
 
 def _posted(request: HttpRequest) -> object:
-    return request.POST if request.method == "POST" else None
+    # The POST, or answers kept from a post that came after the session ended.
+    return form_data(request)
 
 
 @login_required

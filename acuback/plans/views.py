@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acuback.accounts.models import User
+from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
@@ -38,7 +39,10 @@ def plan_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
     context.update(not_asked=proposal.not_asked, blocking=proposal.blocking_questions)
     if proposal.blocking_questions:
         return render(request, "plans/plan.html", {**context, "current": current})
-    if request.method == "GET":
+    restored = form_data(request) if request.method == "GET" else None
+    if restored is not None:  # a plan posted after the session ended: shown, not saved
+        editor = PlanEditor.for_post(episode, restored)
+    elif request.method == "GET":
         editor = PlanEditor.for_get(episode, request.GET, current)
     else:
         editor = PlanEditor.for_post(episode, request.POST)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.models import User
+from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
 from acuback.episodes.models import Episode
 from acuback.errors import InputError
@@ -28,7 +29,7 @@ def _clinical_episode(actor: User, episode_id: int, action: str) -> Episode:
 @require_http_methods(["GET", "POST"])
 def screening_new(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _clinical_episode(request.user, episode_id, Action.CREATE)
-    form = ScreeningForm(request.POST if request.method == "POST" else None)
+    form = ScreeningForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.screening_record(actor=request.user, episode=episode, flags=form.flags())
