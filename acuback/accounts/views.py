@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.links import LinkKind, user_of_link
 from acuback.accounts.services import (
@@ -17,6 +17,7 @@ from acuback.accounts.services import (
     password_set_by_link,
     user_login_check,
 )
+from acuback.accounts.sessions import expires_at, passive, refresh
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import InputError
@@ -151,3 +152,26 @@ def password_forgot_view(request: HttpRequest) -> HttpResponse:
                       "choose a new password is on its way there. It works once, for 3 days.")
         return redirect("login")
     return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+def _session_answer(request: HttpRequest) -> JsonResponse:
+    ends = expires_at(request)
+    if ends is None:
+        return JsonResponse({"expired": True}, status=401)
+    return JsonResponse({"expires_at": ends})
+
+
+@require_POST
+def session_keepalive(request: HttpRequest) -> JsonResponse:
+    """The page's script calls this while someone types or a timer runs: the idle limit
+    starts again from now (one session write)."""
+    if request.user.is_authenticated:
+        refresh(request)
+    return _session_answer(request)
+
+
+@passive
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """When the session ends; reading it is not activity (it never extends the session)."""
+    return _session_answer(request)
