@@ -75,3 +75,17 @@ def test_it_explains_the_deleted_code_m54_5_and_keeps_the_episode(page, world) -
     page.wait_for_url(re.compile(r"/episodes/\d+/$"))
     expect(page.locator("main")).to_contain_text("Other low back pain")
     shot(page, "episode-detail")
+
+
+def test_it_moves_the_focus_to_an_error_summary_that_links_to_each_field(page, world) -> None:
+    login(page, "desk")
+    page.goto("/patients/new/")
+    page.fill("#id_given_name", "Marie")
+    page.fill("#id_date_of_birth", FUTURE)
+    page.get_by_role("button", name="Register patient").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Family name: This field is required.")
+    summary.get_by_role("link", name=re.compile("Family name")).click()
+    expect(page.locator("#id_family_name")).to_be_focused()
+    shot(page, "patient-create-error-summary")
