@@ -103,6 +103,15 @@ def _problem_response(description: str) -> dict[str, Any]:
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
+def preconditions_documented() -> dict[str, Any]:
+    """`openapi_extra` for a write that needs If-Match (RFC 9110 section 13.1.1)."""
+    return {"responses": {
+        412: _problem_response("Precondition failed: the record changed since the ETag sent in "
+                               "If-Match; the answer carries the current ETag."),
+        428: _problem_response("Precondition required: send the ETag last read in If-Match."),
+    }}
+
+
 api = AcubackAPI(
     title="acuback API",
     version="1",

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from acuback.accounts.access import NotFound, membership_of
-from acuback.api import api, problem
+from acuback.api import api, preconditions_documented, problem
 from acuback.audit.models import Action
 from acuback.patients.selectors import patient_get
 from acuback.screening.selectors import clinical_episode_get
@@ -127,7 +127,8 @@ def visit_detail(request: HttpRequest, visit_id: int, response: HttpResponse) ->
     return with_etag(response, _visit(request, visit_id))
 
 
-@router.put("/{visit_id}", response=VisitOut, summary="Replace a draft visit (If-Match)")
+@router.put("/{visit_id}", response=VisitOut, summary="Replace a draft visit (If-Match)",
+            openapi_extra=preconditions_documented())
 def visit_update(request: HttpRequest, visit_id: int, payload: VisitIn,
                  response: HttpResponse) -> Visit:
     visit = _visit(request, visit_id, Action.UPDATE)
@@ -137,7 +138,8 @@ def visit_update(request: HttpRequest, visit_id: int, payload: VisitIn,
 
 
 @router.post("/{visit_id}/needles", response=VisitOut,
-             summary="Count one needle in or out (If-Match)")
+             summary="Count one needle in or out (If-Match)",
+             openapi_extra=preconditions_documented())
 def visit_needles(request: HttpRequest, visit_id: int, payload: NeedleTapIn,
                   response: HttpResponse) -> Visit:
     visit = _visit(request, visit_id, Action.UPDATE)
@@ -148,7 +150,8 @@ def visit_needles(request: HttpRequest, visit_id: int, payload: NeedleTapIn,
 
 @router.post("/{visit_id}/sign", response=VisitOut, summary="Sign a visit (If-Match)",
              description="Asks for the password again (failures count towards the login "
-             "lockout). 422 while the needle counts differ without a reason.")
+             "lockout). 422 while the needle counts differ without a reason.",
+             openapi_extra=preconditions_documented())
 def visit_sign(request: HttpRequest, visit_id: int, payload: SignIn,
                response: HttpResponse) -> Visit:
     visit = _visit(request, visit_id, Action.UPDATE)
@@ -166,7 +169,8 @@ def visit_points(request: HttpRequest, visit_id: int) -> list[Any]:
 
 
 @router.put("/{visit_id}/points", response=VisitOut,
-            summary="Replace a draft visit's points (If-Match)")
+            summary="Replace a draft visit's points (If-Match)",
+            openapi_extra=preconditions_documented())
 def visit_points_set(request: HttpRequest, visit_id: int, payload: PointsIn,
                      response: HttpResponse) -> Visit:
     visit = _visit(request, visit_id, Action.UPDATE)
@@ -183,7 +187,8 @@ def visit_painkillers(request: HttpRequest, visit_id: int) -> list[PainkillerUse
 
 
 @router.put("/{visit_id}/painkillers", response=VisitOut,
-            summary="Replace a draft visit's painkillers (If-Match)")
+            summary="Replace a draft visit's painkillers (If-Match)",
+            openapi_extra=preconditions_documented())
 def visit_painkillers_set(request: HttpRequest, visit_id: int, payload: PainkillersIn,
                           response: HttpResponse) -> Visit:
     visit = _visit(request, visit_id, Action.UPDATE)
@@ -238,7 +243,8 @@ def adverse_event_detail(request: HttpRequest, event_id: int,
 
 
 @router.patch("/adverse-events/{event_id}", response=AdverseEventOut,
-              summary="Follow an adverse event up (If-Match)")
+              summary="Follow an adverse event up (If-Match)",
+              openapi_extra=preconditions_documented())
 def adverse_event_follow_up(request: HttpRequest, event_id: int, payload: FollowUpIn,
                             response: HttpResponse) -> AdverseEvent:
     event = selectors.adverse_event_get(actor=request.user, event_id=event_id)

@@ -33,3 +33,18 @@ def test_it_documents_the_shared_errors_of_every_operation(path: str, method: st
 def test_it_keeps_what_an_operation_documents_itself() -> None:
     created = SCHEMA["paths"]["/api/patients/"]["post"]["responses"]["201"]
     assert "application/json" in created["content"]
+
+
+IF_MATCH_WRITES = [(p, m) for p, m, op in OPERATIONS if "(If-Match)" in op.get("summary", "")]
+
+
+def test_it_finds_the_writes_that_need_if_match() -> None:
+    assert ("/api/visits/{visit_id}/sign", "post") in IF_MATCH_WRITES
+    assert len(IF_MATCH_WRITES) >= 6
+
+
+@pytest.mark.parametrize(("path", "method"), IF_MATCH_WRITES)
+def test_it_documents_the_preconditions_of_every_if_match_write(path: str, method: str) -> None:
+    responses = SCHEMA["paths"][path][method]["responses"]
+    for status in ("412", "428"):
+        assert list(responses[status]["content"]) == ["application/problem+json"], (path, status)
