@@ -39,8 +39,13 @@ $(FHIRJS)/node_modules/.installed: $(FHIRJS)/package.json $(FHIRJS)/package-lock
 
 fhirjs: $(FHIRJS)/node_modules/.installed
 
+# Two processes by default (CI has 2 cores); a test file stays in one process, so its
+# module fixtures are built once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15
+
 test: lint fhirjs
-	$(BIN)/pytest -m "not postgres"
+	$(PYTEST) -m "not postgres"
 	@$(MAKE) --no-print-directory test-postgres
 
 # A database URL switches settings to production mode, which demands a secret key and turns
@@ -50,7 +55,7 @@ test-postgres: $(STAMP)
 	@if [ -n "$$ACUBACK_TEST_POSTGRES_URL" ]; then \
 	  echo "== database tests on PostgreSQL =="; \
 	  ACUBACK_DATABASE_URL="$$ACUBACK_TEST_POSTGRES_URL" ACUBACK_SECRET_KEY="$(TEST_SECRET_KEY)" \
-	    ACUBACK_SECURE=false $(BIN)/pytest -m "not pure and not browser and not nodb"; \
+	    ACUBACK_SECURE=false $(PYTEST) -m "not pure and not browser and not nodb"; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true but ACUBACK_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped in CI" >&2; exit 1; \
 	else \

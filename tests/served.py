@@ -158,7 +158,8 @@ def scratch_postgres(suffix: str) -> Iterator[str]:
     from psycopg import sql
 
     url = urllib.parse.urlparse(POSTGRES_URL)
-    name = f"test_{url.path.lstrip('/')}_{suffix}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # two processes never share one
+    name = f"test_{url.path.lstrip('/')}_{suffix}{worker}"
     with _admin_connection() as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))

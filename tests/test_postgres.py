@@ -38,11 +38,14 @@ def test_it_runs_on_postgresql() -> None:
 def test_it_runs_on_the_server_and_database_it_was_given() -> None:
     _on_postgres_pass()
     url = urlparse(POSTGRES_URL)
+    # pytest-django gives each parallel process its own database: test_acuback_gw0, ...
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    expected = f"test_{url.path.lstrip('/')}" + (f"_{worker}" if worker else "")
     settings = connection.settings_dict
-    assert (settings["HOST"], settings["NAME"]) == (url.hostname, f"test_{url.path.lstrip('/')}")
+    assert (settings["HOST"], settings["NAME"]) == (url.hostname, expected)
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_database()")
-        assert cursor.fetchone()[0] == f"test_{url.path.lstrip('/')}"
+        assert cursor.fetchone()[0] == expected
 
 
 @pytest.mark.django_db
