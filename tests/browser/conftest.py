@@ -89,7 +89,9 @@ def world(transactional_db: None, live_server: object) -> World:
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001 - Playwright types
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    context.set_default_timeout(5000)
+    # Generous: two test processes share CI's two cores with Chromium and the live server; a
+    # real failure still fails, only later.
+    context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
     context.close()

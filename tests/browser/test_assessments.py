@@ -55,7 +55,7 @@ def test_it_walks_a_patients_item9_answer_to_the_practitioners_acknowledgement(
 ) -> None:
     phone = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True,
                                 has_touch=True)
-    phone.set_default_timeout(5000)
+    phone.set_default_timeout(20_000)
     patient = phone.new_page()
     login(patient, "pt")
     patient.goto(f"/assessments/me/{world.episode.pk}/")
@@ -82,7 +82,7 @@ def test_it_walks_a_patients_item9_answer_to_the_practitioners_acknowledgement(
     phone.close()
 
     clinic = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    clinic.set_default_timeout(5000)
+    clinic.set_default_timeout(20_000)
     page = clinic.new_page()
     login(page, "prac")
     # The start page puts it first, with who raised it; the patient list badges her.

@@ -45,7 +45,7 @@ def test_it_shows_the_first_practitioners_answer_to_the_second(
     pages = []
     for username in ("prac", "owner"):
         context = browser.new_context(viewport=TABLET, base_url=live_server.url)
-        context.set_default_timeout(5000)
+        context.set_default_timeout(20_000)
         pages.append(context.new_page())
         login(pages[-1], username)
         pages[-1].goto(f"/patients/{world.other_patient.pk}/health/")
