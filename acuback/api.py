@@ -215,6 +215,8 @@ def register_routers() -> None:
     from acuback.episodes.api import router as episodes
     from acuback.patients.api import router as patients
     from acuback.plans.api import router as plans
+    from acuback.scheduling.api import availability_router
+    from acuback.scheduling.api import router as appointments
     from acuback.screening.api import router as screening
     from acuback.visits.api import router as visits
 
@@ -225,6 +227,8 @@ def register_routers() -> None:
     api.add_router("/screening", screening)
     api.add_router("/plans", plans)
     api.add_router("/visits", visits)
+    api.add_router("/appointments", appointments)
+    api.add_router("/availability", availability_router)
 
 
 register_routers()

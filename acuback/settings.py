@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "acuback.plans",
     "acuback.visits",
     "acuback.interop",
+    "acuback.scheduling",
     "acuback.web",
 ]
 
