@@ -30,6 +30,7 @@ from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
 from acuback.patients.models import Patient
 from acuback.plans.models import Plan
+from acuback.scheduling.coverage import booking_notes
 from acuback.scheduling.models import (
     CANCELLABLE,
     HOLDS_TIME,
@@ -525,14 +526,7 @@ def _preview(clinic_id: int, data: CourseInput) -> CoursePreview:
         PlannedSession(n, o.day, o.start, o.end, next(found) if o.start else [], o.problem)
         for n, o in enumerate(occurrences, start=1)
     ]
-    return CoursePreview(plan, planned, sorted(weekdays), coverage_notes(plan, len(planned)))
-
-
-def coverage_notes(plan: Plan, sessions: int) -> list[str]:
-    """What coverage says about booking this many sessions (see `acuback.scheduling.coverage`)."""
-    from acuback.scheduling.coverage import booking_notes
-
-    return booking_notes(plan.episode, sessions)
+    return CoursePreview(plan, planned, sorted(weekdays), booking_notes(plan.episode, dates))
 
 
 def course_book(*, actor: User, data: CourseInput) -> AppointmentSeries:

@@ -95,3 +95,23 @@ def test_it_refuses_a_course_of_another_clinic_s_plan(world: World, cal: Calenda
 
     with pytest.raises(InputError):
         services.course_preview(actor=world.outsider, data=_input(world, cal, plan, _monday()))
+
+
+def test_it_warns_of_sessions_medicare_would_not_cover(world: World, cal: Calendar) -> None:
+    screen(world.practitioner, world.episode)  # lumbar, M54.50, pain since January 2026
+    lumbar = save(world.practitioner, world.episode, course=Course(14, 2))
+    preview = services.course_preview(actor=world.front_desk,
+                                      data=_input(world, cal, lumbar, _monday()))
+    assert preview.coverage[0].startswith("If Medicare covers this patient: 0 visits")
+    warned = [n for n in preview.coverage if n.startswith("Session")]
+    assert [n.split(" (")[0] for n in warned] == ["Session 13", "Session 14"]
+    assert "documented improvement" in warned[0]
+
+
+def test_it_says_when_the_diagnosis_is_not_one_medicare_covers(world: World, cal: Calendar,
+                                                               plan: Plan) -> None:
+    preview = services.course_preview(actor=world.front_desk,
+                                      data=_input(world, cal, plan, _monday()))
+    assert preview.coverage == [
+        "Medicare covers acupuncture for chronic low back pain only (NCD 30.3.3); M54.6 is "
+        "not one of those diagnoses."]
