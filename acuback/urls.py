@@ -21,5 +21,6 @@ urlpatterns = [
     path("screening/", include("acuback.screening.urls")),
     path("plans/", include("acuback.plans.urls")),
     path("visits/", include("acuback.visits.urls")),
+    path("calendar/", include("acuback.scheduling.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from acuback.accounts.models import User
+from acuback.clinical import calendar
 from acuback.scheduling import selectors, services
 from acuback.scheduling.models import Appointment
 from acuback.scheduling.models import Status as AppointmentStatus
@@ -120,8 +121,8 @@ class SlotOut(Schema):
     local_start: str
 
 
-def _out(a: Appointment) -> AppointmentOut:
-    tz = services.schedule_of(a.clinic_id).tz
+def _out(a: Appointment, tz: calendar.ZoneInfo | None = None) -> AppointmentOut:
+    tz = tz or services.schedule_of(a.clinic_id).tz
     return AppointmentOut(
         id=a.pk, patient_id=a.patient_id, patient=a.patient.full_name,
         practitioner_id=a.practitioner_id, practitioner=_name(a.practitioner),
@@ -146,16 +147,11 @@ class ListQuery(InputSchema):
 
 @router.get("", response=list[AppointmentOut], summary="Appointments of some days")
 def appointment_list(request: HttpRequest, q: Query[ListQuery]) -> list[AppointmentOut]:
-    view = selectors.calendar_view(
+    found = selectors.appointments_between(
         actor=request.user, first_day=q.date_from, days=q.days,
-        by="room" if q.room_id else "practitioner", practitioner_id=q.practitioner_id,
-        room_id=q.room_id)
-    seen: dict[int, Appointment] = {}
-    for cell in view.cells:
-        for entry in cell.entries:
-            if isinstance(entry, Appointment):
-                seen.setdefault(entry.pk, entry)
-    return [_out(a) for a in sorted(seen.values(), key=lambda a: (a.starts_at, a.pk))]
+        practitioner_id=q.practitioner_id, room_id=q.room_id)
+    tz = services.schedule_of(request.user.membership.clinic_id).tz
+    return [_out(a, tz) for a in found]
 
 
 @router.post("", response={201: AppointmentOut}, summary="Book an appointment")

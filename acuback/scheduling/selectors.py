@@ -105,6 +105,8 @@ class Free:
 
     starts_at: dt.datetime
     ends_at: dt.datetime
+    span: str = ""  # "10:30–12:00" in the clinic's zone
+    is_free: bool = True
 
 
 @dataclass
@@ -162,7 +164,10 @@ def calendar_view(*, actor: User, first_day: dt.date, days: int, by: str = "prac
         qs = qs.filter(practitioner=focus)
     elif isinstance(focus, Room):
         qs = qs.filter(room=focus)
-    shown = list(qs.select_related("patient", "practitioner", "room", "appointment_type"))
+    shown = list(qs.select_related("patient", "practitioner", "room", "appointment_type")
+                 .only(*CALENDAR_FIELDS))
+    for a in shown:
+        a.span = _span(a.starts_at, a.ends_at, tz)  # type: ignore[attr-defined]
     hours = _hours(clinic_id) if by == "practitioner" else {}
     shortest = min((t.minutes for t in appointment_types_of(clinic_id)), default=30)
     cells = _cells(dates, by, focus, practitioners, rooms, shown, hours, shortest, tz)
@@ -170,6 +175,40 @@ def calendar_view(*, actor: User, first_day: dt.date, days: int, by: str = "prac
                  clinic_id=clinic_id, detail={"from": dates[0], "days": days, "by": by,
                                               "ids": [a.pk for a in shown]})
     return CalendarView(schedule, dates, by, cells, practitioners, rooms, focus)
+
+
+# What a calendar cell shows: enough to draw an entry and link it, nothing clinical.
+CALENDAR_FIELDS = (
+    "id", "clinic_id", "starts_at", "ends_at", "status", "version", "patient_id",
+    "practitioner_id", "room_id", "appointment_type_id", "patient__given_name",
+    "patient__family_name", "practitioner__first_name", "practitioner__last_name",
+    "practitioner__username", "room__name", "appointment_type__name",
+)
+
+
+def _span(start: dt.datetime, end: dt.datetime, tz: calendar.ZoneInfo) -> str:
+    return f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}"
+
+
+def appointments_between(*, actor: User, first_day: dt.date, days: int,
+                         practitioner_id: int | None = None, room_id: int | None = None,
+                         ) -> list[Appointment]:
+    """Every appointment of `days` local days from `first_day` (staff), in time order."""
+    clinic_id = _require_staff(actor)
+    days = max(1, min(days, MAX_DAYS))
+    tz = schedule_of(clinic_id).tz
+    start, _ = calendar.day_bounds(first_day, tz)
+    _, end = calendar.day_bounds(first_day + dt.timedelta(days=days - 1), tz)
+    qs = Appointment.objects.filter(clinic_id=clinic_id, starts_at__lt=end, ends_at__gt=start)
+    if practitioner_id is not None:
+        qs = qs.filter(practitioner_id=practitioner_id)
+    if room_id is not None:
+        qs = qs.filter(room_id=room_id)
+    found = list(qs.select_related("patient", "practitioner", "room", "appointment_type"))
+    audit_record(actor=actor, action=Action.LIST, object_type="appointment", outcome=Outcome.OK,
+                 clinic_id=clinic_id, detail={"from": first_day, "days": days,
+                                              "ids": [a.pk for a in found]})
+    return found
 
 
 def _focus(by: str, practitioner_id: int | None, room_id: int | None,
@@ -236,17 +275,17 @@ def _entries(day: dt.date, booked: list[Appointment], shifts: list[calendar.Shif
         for b_start, b_end in busy:
             if b_end <= cursor or b_start >= shift_end:
                 continue
-            _add_free(free, cursor, min(b_start, shift_end), shortest)
+            _add_free(free, cursor, min(b_start, shift_end), shortest, tz)
             cursor = max(cursor, b_end)
-        _add_free(free, cursor, shift_end, shortest)
+        _add_free(free, cursor, shift_end, shortest, tz)
     entries: list[Appointment | Free] = [*booked, *free]
     return sorted(entries, key=lambda e: (e.starts_at, isinstance(e, Free)))
 
 
 def _add_free(found: list[Appointment | Free], start: dt.datetime, end: dt.datetime,
-              shortest: int) -> None:
+              shortest: int, tz: calendar.ZoneInfo) -> None:
     if end - start >= dt.timedelta(minutes=shortest):
-        found.append(Free(start, end))
+        found.append(Free(start, end, _span(start, end, tz)))
 
 
 # --- day lists ------------------------------------------------------------------------------

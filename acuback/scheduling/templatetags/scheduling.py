@@ -1,0 +1,31 @@
+"""Calendar pieces other pages include: a patient's appointments on the chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from acuback.accounts.access import is_staff_member
+from acuback.patients.models import Patient
+from acuback.scheduling import selectors, services
+
+register = template.Library()
+
+
+@register.filter
+def dictget(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key, ())
+
+
+@register.inclusion_tag("scheduling/_patient_panel.html", takes_context=True)
+def patient_appointments(context: template.Context, patient: Patient) -> dict[str, Any]:
+    """Upcoming appointments, no-shows and late cancels with the clinic's fee policy, for staff
+    (the patient reads theirs in the portal)."""
+    user = context["request"].user
+    if not is_staff_member(user):
+        return {"shown": False}
+    upcoming = selectors.appointments_of_patient(actor=user, patient=patient, upcoming_only=True)
+    return {"shown": True, "patient": patient, "upcoming": upcoming[:5],
+            "more": max(0, len(upcoming) - 5), "attendance": selectors.attendance_of(patient),
+            "tz": services.schedule_of(patient.clinic_id).tz}

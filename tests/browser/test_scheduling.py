@@ -1,0 +1,98 @@
+"""The calendar in a real browser: a practitioner books a plan's course in one step (clashes
+shown first), the front desk checks the patient in on a tablet, the practitioner opens the
+chart from their day list. Screenshots go to /tmp/shots/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from acuback.scheduling.models import Appointment, Status
+from tests.browser.conftest import TABLET, login, overflows
+from tests.browser.conftest import shot as conftest_shot
+from tests.personas import World
+from tests.plans.factories import save
+from tests.scheduling.factories import at, book, local_day, make_calendar
+from tests.screening.factories import screen
+
+pytestmark = pytest.mark.browser
+
+
+def shot(page: Any, name: str) -> None:
+    conftest_shot(page, f"scheduling-{name}")
+
+
+def test_it_books_a_course_checks_in_and_opens_the_chart(page: Any, browser: Any,
+                                                         live_server: Any, world: World) -> None:
+    cal = make_calendar(world)
+    screen(world.practitioner, world.other_episode)
+    plan = save(world.practitioner, world.other_episode)
+    first = local_day(7)
+    # Someone already holds the practitioner at 10:15 on the first planned day.
+    book(world.front_desk, world.patient, world.practitioner, cal.follow_up,
+                 at(first, 10, 15))
+    today = book(world.front_desk, world.other_patient, world.practitioner, cal.follow_up,
+                 at(local_day(0), 23, 30), allow_outside_hours=True)
+
+    login(page, world.practitioner.username)
+    page.goto(f"/plans/episode/{plan.episode_id}/")
+    page.click("[data-testid=book-course-link]")
+    page.fill("#id_first_day", str(first))
+    page.fill("#id_time", "10:00")
+    page.select_option("#id_appointment_type", str(cal.follow_up.pk))
+    page.select_option("#id_room", str(cal.room1.pk))
+    page.click("button:has-text('Show the sessions')")
+    page.wait_for_selector("[data-testid=course-preview]")
+    assert "1 not free" in page.inner_text("[data-testid=course-preview]")
+    assert page.locator("[data-testid=book-course]").count() == 0
+    shot(page, "01-course-clash")
+    page.fill("#id_time", "11:00")
+    page.click("button:has-text('Show the sessions')")
+    page.wait_for_selector("[data-testid=book-course]")
+    shot(page, "02-course-free")
+    page.click("[data-testid=book-course]")
+    page.wait_for_url(f"**/patients/{plan.episode.patient_id}/")
+    assert Appointment.objects.filter(series__plan=plan).count() == plan.sessions
+    assert page.is_visible("[data-testid=patient-appointments]")
+    shot(page, "03-chart-appointments")
+
+    page.goto(f"/calendar/?view=week&practitioner={world.practitioner.pk}&date={first}")
+    assert page.locator("[data-testid=appointment]").count() >= 3
+    shot(page, "04-week")
+
+    # The front desk on a tablet checks the patient of today in.
+    desk = browser.new_context(viewport=TABLET, base_url=live_server.url)
+    desk_page = desk.new_page()
+    login(desk_page, world.front_desk.username)
+    desk_page.goto("/calendar/today/")
+    row = desk_page.locator(f"#appt-{today.pk}")
+    row.locator("button:has-text('Check in')").click()
+    desk_page.wait_for_selector(f"#appt-{today.pk} .pill.st-arrived")
+    assert not overflows(desk_page)
+    shot(desk_page, "05-desk-checked-in")
+    desk.close()
+    today.refresh_from_db()
+    assert today.status == Status.ARRIVED
+
+    # The practitioner starts the treatment and opens the chart from their day.
+    page.goto("/calendar/mine/")
+    page.locator(f"#appt-{today.pk} button:has-text('Start treatment')").click()
+    page.wait_for_selector(f"#appt-{today.pk} .pill.st-in_treatment")
+    shot(page, "06-my-day")
+    page.locator(f"#appt-{today.pk} [data-testid=open-chart]").click()
+    page.wait_for_url(f"**/patients/{today.patient_id}/")
+
+
+def test_it_moves_through_the_calendar_with_the_keyboard(page: Any, world: World) -> None:
+    make_calendar(world)
+    login(page, world.front_desk.username)
+    page.goto(f"/calendar/?date={local_day(0)}")
+    page.keyboard.press("n")
+    page.wait_for_url(f"**date={local_day(1)}")
+    page.keyboard.press("t")
+    page.wait_for_url(f"**date={local_day(0)}")
+    page.set_viewport_size(TABLET)
+    assert not overflows(page)
+    shot(page, "07-day-tablet")
