@@ -292,11 +292,11 @@ def _add_free(found: list[Appointment | Free], start: dt.datetime, end: dt.datet
 
 
 def day_list(*, actor: User, day: dt.date, practitioner: User | None = None,
-             ) -> list[Appointment]:
+             tz: calendar.ZoneInfo | None = None) -> list[Appointment]:
     """The day's appointments of the clinic (front desk) or of one practitioner, in order,
     cancelled ones included (the desk needs to see them)."""
     clinic_id = _require_staff(actor)
-    tz = schedule_of(clinic_id).tz
+    tz = tz or schedule_of(clinic_id).tz
     start, end = calendar.day_bounds(day, tz)
     qs = Appointment.objects.filter(clinic_id=clinic_id, starts_at__gte=start, starts_at__lt=end)
     if practitioner is not None:
@@ -444,3 +444,18 @@ def _fits(entry: WaitlistEntry, freed: Appointment, day: dt.date) -> bool:
             and entry.appointment_type.minutes <= freed.minutes
             and (entry.earliest is None or entry.earliest <= day)
             and (entry.latest is None or day <= entry.latest))
+
+
+def today_section(actor: User) -> dict[str, object] | None:
+    """The start page's "today": a practitioner's own appointments, the whole clinic's for
+    front desk (and owners, who run the day). Names, times and types only."""
+    membership = membership_of(actor)
+    if membership is None:
+        return None
+    clinic_id = membership.clinic_id
+    schedule = schedule_of(clinic_id)
+    day = timezone.now().astimezone(schedule.tz).date()
+    own = membership.role == Role.PRACTITIONER
+    rows = day_list(actor=actor, day=day, practitioner=actor if own else None, tz=schedule.tz)
+    return {"rows": rows, "own": own, "tz": schedule.tz,
+            "waiting": sum(1 for a in rows if a.status == Status.ARRIVED)}

@@ -177,3 +177,15 @@ def test_it_keeps_patients_out_of_the_calendar(world: World, cal: Calendar, clie
     client = client_for("patient_user")
     assert client.get(reverse("calendar")).status_code == 403
     assert client.get(reverse("desk_day")).status_code == 403
+
+
+def test_it_lists_today_on_the_start_page(world: World, cal: Calendar, client_for) -> None:
+    book(world.front_desk, world.patient, world.practitioner, cal.follow_up,
+         at(local_day(0), 23, 30), allow_outside_hours=True)
+    book(world.front_desk, world.other_patient, world.owner, cal.follow_up,
+         at(local_day(0), 23, 30), allow_outside_hours=True)
+    desk = client_for("front_desk").get("/").content.decode()
+    assert 'id="start-today"' in desk and "Ada Lovelace" in desk and "Grace Hopper" in desk
+    mine = client_for("practitioner").get("/").content.decode()
+    assert "Your patients today" in mine and "Ada Lovelace" in mine
+    assert "Grace Hopper" not in mine.split('id="start-today"')[1].split("</section>")[0]
