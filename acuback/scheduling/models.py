@@ -19,6 +19,7 @@ from acuback.clinical import calendar
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from acuback.plans.models import Plan
+from acuback.visits.models import Visit
 
 
 class ClinicSchedule(models.Model):
@@ -188,6 +189,9 @@ class Appointment(models.Model):
                                 related_name="appointments")
     series = models.ForeignKey(AppointmentSeries, on_delete=models.PROTECT, null=True,
                                blank=True, related_name="appointments")
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="appointment",
+                                 help_text="the visit charted for this appointment")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)

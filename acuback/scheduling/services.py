@@ -450,6 +450,44 @@ def appointment_set_status(*, actor: User, appointment: Appointment, status: str
         return changed
 
 
+def appointment_start_visit(*, actor: User, appointment: Appointment) -> Any:
+    """The practitioner starts treating: a draft visit of the appointment's episode (its points
+    from the current plan, if any), linked to the appointment, which becomes "in treatment".
+    Starting again opens the same visit."""
+    from acuback.plans.selectors import plan_current
+    from acuback.visits.models import StartedFrom
+    from acuback.visits.services import visit_start
+
+    if appointment.visit_id is not None:
+        return appointment.visit
+    episode = appointment.episode or _only_active_episode(appointment)
+    with transaction.atomic():
+        source = StartedFrom.PLAN if plan_current(episode) is not None else StartedFrom.BLANK
+        visit = visit_start(actor=actor, episode=episode, source=source,
+                            room=appointment.room.name if appointment.room else "")
+        values: dict[str, Any] = {"visit": visit, "episode": episode}
+        if appointment.status in (Status.BOOKED, Status.ARRIVED):
+            values.update(status=Status.IN_TREATMENT, status_changed_at=timezone.now())
+        _save(appointment, appointment.version, **values)
+        audit_record(actor=actor, action=Action.UPDATE, object_type="appointment",
+                     object_id=appointment.pk, outcome=Outcome.OK,
+                     clinic_id=appointment.clinic_id,
+                     detail={"visit": visit.pk, "status": appointment.status})
+        return visit
+
+
+def _only_active_episode(appointment: Appointment) -> Episode:
+    from acuback.episodes.models import EpisodeStatus
+
+    active = list(Episode.objects.filter(patient_id=appointment.patient_id,
+                                         status=EpisodeStatus.ACTIVE)[:2])
+    if len(active) != 1:
+        raise InputError({"episode_id": [
+            "Choose the episode this appointment treats first." if active else
+            "This patient has no open episode of care: open one first."]})
+    return active[0]
+
+
 # --- a course from the plan ----------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
          name="appointment_cancel"),
     path("appointments/<int:appointment_id>/status/", views.appointment_status,
          name="appointment_status"),
+    path("appointments/<int:appointment_id>/visit/", views.appointment_start_visit,
+         name="appointment_start_visit"),
     path("course/<int:plan_id>/", views.course_book, name="course_book"),
     path("waitlist/", views.waitlist_page, name="waitlist"),
     path("waitlist/<int:entry_id>/remove/", views.waitlist_remove, name="waitlist_remove"),

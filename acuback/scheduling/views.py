@@ -286,6 +286,29 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
 
 
 @login_required
+@require_POST
+def appointment_start_visit(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Start (or reopen) the appointment's visit and go to its chart."""
+    appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
+    try:
+        visit = services.appointment_start_visit(actor=request.user, appointment=appointment)
+    except (ConflictError, InputError) as exc:
+        messages.error(request, str(exc))
+        return redirect("appointment_detail", appointment_id=appointment.pk)
+    return redirect(visit_url(visit))
+
+
+def visit_url(visit: Any) -> str:
+    """The visit's chart page; the episode's page until the visits app has one."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("visit_detail", args=[visit.pk])
+    except NoReverseMatch:
+        return reverse("episode_detail", args=[visit.episode_id])
+
+
+@login_required
 @FORM_METHODS
 def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's sessions x frequency: preview with every clash, then book all in one step."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from acuback.scheduling.models import Appointment, Status
+from acuback.scheduling.views import visit_url
 from tests.browser.conftest import TABLET, login, overflows
 from tests.browser.conftest import shot as conftest_shot
 from tests.personas import World
@@ -76,13 +77,16 @@ def test_it_books_a_course_checks_in_and_opens_the_chart(page: Any, browser: Any
     today.refresh_from_db()
     assert today.status == Status.ARRIVED
 
-    # The practitioner starts the treatment and opens the chart from their day.
+    # The practitioner starts the visit from their day: a draft visit with the plan's points.
     page.goto("/calendar/mine/")
-    page.locator(f"#appt-{today.pk} button:has-text('Start treatment')").click()
-    page.wait_for_selector(f"#appt-{today.pk} .pill.st-in_treatment")
     shot(page, "06-my-day")
-    page.locator(f"#appt-{today.pk} [data-testid=open-chart]").click()
-    page.wait_for_url(f"**/patients/{today.patient_id}/")
+    page.locator(f"#appt-{today.pk} [data-testid=open-visit]").click()
+    page.wait_for_load_state()
+    today.refresh_from_db()
+    assert today.status == Status.IN_TREATMENT and today.visit is not None
+    assert today.visit.points.count() == plan.points.count()
+    assert page.url.endswith(visit_url(today.visit))
+    shot(page, "07-visit-opened")
 
 
 def test_it_moves_through_the_calendar_with_the_keyboard(page: Any, world: World) -> None:
@@ -95,4 +99,4 @@ def test_it_moves_through_the_calendar_with_the_keyboard(page: Any, world: World
     page.wait_for_url(f"**date={local_day(0)}")
     page.set_viewport_size(TABLET)
     assert not overflows(page)
-    shot(page, "07-day-tablet")
+    shot(page, "08-day-tablet")

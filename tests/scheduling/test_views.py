@@ -189,3 +189,33 @@ def test_it_lists_today_on_the_start_page(world: World, cal: Calendar, client_fo
     mine = client_for("practitioner").get("/").content.decode()
     assert "Your patients today" in mine and "Ada Lovelace" in mine
     assert "Grace Hopper" not in mine.split('id="start-today"')[1].split("</section>")[0]
+
+
+def test_it_starts_the_visit_from_the_appointment_once(world: World, cal: Calendar,
+                                                       client_for) -> None:
+    from acuback.visits.models import Visit
+
+    screen(world.practitioner, world.other_episode)
+    save(world.practitioner, world.other_episode)
+    a = book(world.front_desk, world.other_patient, world.practitioner, cal.follow_up,
+             at(local_day(0), 23, 30), cal.room1, allow_outside_hours=True)
+    client = client_for("practitioner")
+    url = reverse("appointment_start_visit", args=[a.pk])
+    first = client.post(url)
+    visit = Visit.objects.get()
+    a.refresh_from_db()
+    assert first.status_code == 302 and a.visit_id == visit.pk
+    assert a.status == Status.IN_TREATMENT and a.episode_id == world.other_episode.pk
+    assert visit.room == "Room 1" and visit.plan_id is not None and visit.points.exists()
+    again = client.post(url)
+    assert again["Location"] == first["Location"] and Visit.objects.count() == 1
+
+
+def test_it_refuses_the_front_desk_a_visit(world: World, cal: Calendar, client_for) -> None:
+    from acuback.visits.models import Visit
+
+    screen(world.practitioner, world.other_episode)
+    a = book(world.front_desk, world.other_patient, world.practitioner, cal.follow_up,
+             at(local_day(1), 9))
+    response = client_for("front_desk").post(reverse("appointment_start_visit", args=[a.pk]))
+    assert response.status_code == 403 and not Visit.objects.exists()
