@@ -11,6 +11,7 @@ ACUBACK_HSTS_PRELOAD   true/false: ask browsers to preload HSTS for the domain (
 ACUBACK_EMAIL_URL      how mail leaves: smtp://, smtp+tls://user:pass@host:587, console:// (default)
 ACUBACK_EMAIL_FROM     the sender of invitations and reset links (acuback@localhost)
 ACUBACK_SITE_URL       the address in links mailed from the command line (http://localhost:8000)
+ACUBACK_SMS_GATEWAY    dotted path of the text-message gateway (default: write to a log)
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "acuback.visits",
     "acuback.interop",
     "acuback.scheduling",
+    "acuback.reminders",
+    "django_tasks",
+    "django_tasks_db",
     "acuback.web",
 ]
 
@@ -201,3 +205,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background work (reminders, booking confirmations) through the Django tasks backport with its
+# database backend: the queue lives in the same database (SQLite or PostgreSQL), so no extra
+# service is needed. `acuback worker` (or `acuback serve`, which starts one) runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Text messages: a class with send(to, text) -> id; the default writes to DATA_DIR/sms.log.
+SMS_GATEWAY = config.env_str("ACUBACK_SMS_GATEWAY", "acuback.reminders.sms.LogGateway")

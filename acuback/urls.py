@@ -22,5 +22,6 @@ urlpatterns = [
     path("plans/", include("acuback.plans.urls")),
     path("visits/", include("acuback.visits.urls")),
     path("calendar/", include("acuback.scheduling.urls")),
+    path("calendar/", include("acuback.reminders.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

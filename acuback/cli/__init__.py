@@ -13,6 +13,8 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("acuback.cli.serve", "migrate if needed and serve acuback over HTTP"),
+    "worker": ("acuback.cli.worker", "run background tasks: confirmations and due reminders"),
+    "reminders": ("acuback.cli.reminders", "send the reminders due now (idempotent)"),
     "demo": ("acuback.cli.demo", "load the demo clinics (idempotent) and print their logins"),
     "check": ("acuback.cli.check", "is this install ready for a clinic? (deployment checks)"),
     "audit": ("acuback.cli.audit", "verify the audit trail's hash chain"),

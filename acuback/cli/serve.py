@@ -6,14 +6,19 @@ every worker would then talk to PostgreSQL over that one socket at once, their a
 (server errors, sessions read back empty). So the master closes its connections once it has
 migrated and again before every fork (gunicorn forks anew when a worker dies), and each worker
 opens its own.
+
+It also starts one background worker (`acuback worker`: booking confirmations, reminders) as a
+child process, stopped with the server; `--no-worker` leaves that to a worker run elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import errno
 import os
 import socket
+import subprocess
 import sys
 from typing import Any
 
@@ -48,11 +53,38 @@ def _cannot_listen(host: str, port: int) -> str | None:
     return None
 
 
+_worker: list[subprocess.Popen[bytes]] = []
+
+
+def _start_worker() -> None:
+    """One `acuback worker` beside the server, in the same environment."""
+    process = subprocess.Popen([sys.executable, "-m", "acuback", "worker"])  # noqa: S603
+    _worker.append(process)
+    atexit.register(_stop_worker)
+
+
+def _stop_worker() -> None:
+    for process in _worker:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    _worker.clear()
+
+
+def _on_exit(server: Any) -> None:  # gunicorn checks a hook's arity
+    _stop_worker()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="acuback serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("ACUBACK_WORKERS", 3)))
+    parser.add_argument("--no-worker", action="store_true",
+                        help="do not start the background worker (run `acuback worker` elsewhere)")
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")
@@ -80,11 +112,14 @@ def main(argv: list[str]) -> int:
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             self.cfg.set("pre_fork", _pre_fork)
+            self.cfg.set("on_exit", _on_exit)
 
         def load(self) -> object:
             return application
 
     _close_connections()
+    if not args.no_worker:
+        _start_worker()
     print(f"acuback serving on http://{args.host}:{args.port}", flush=True)
     Server().run()
     return 0

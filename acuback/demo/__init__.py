@@ -36,6 +36,7 @@ from acuback.patients.services import (
     patient_create,
 )
 from acuback.plans.demo import bulk_plans, demo_plans
+from acuback.scheduling.demo import demo_schedule
 from acuback.screening.demo import bulk_screenings, demo_screenings
 from acuback.visits.demo import demo_visits
 
@@ -200,7 +201,7 @@ def _patient_login(ctx: DemoContext) -> None:
 
 Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments, demo_screenings,
-                     demo_plans, demo_visits]
+                     demo_plans, demo_visits, demo_schedule]
 
 
 # Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).

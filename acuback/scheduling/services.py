@@ -334,7 +334,16 @@ def _create(actor: User, clinic_id: int, r: Resolved, note: str, allow_outside_h
                  object_id=appointment.pk, outcome=Outcome.OK, clinic_id=clinic_id,
                  detail={"patient": r.patient.pk, "starts_at": r.starts_at.isoformat(),
                          "status": status, "source": source})
+    if status == Status.BOOKED:
+        confirm_after_commit(appointment.pk)
     return appointment
+
+
+def confirm_after_commit(appointment_id: int) -> None:
+    """Queue the patient's confirmation (with its .ics) once the booking is committed."""
+    from acuback.reminders.tasks import confirm_later
+
+    transaction.on_commit(lambda: confirm_later(appointment_id))
 
 
 def _check_version(appointment: Appointment, version: int) -> None:
@@ -384,6 +393,8 @@ def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.dat
         audit_record(actor=actor, action=Action.UPDATE, object_type="appointment",
                      object_id=appointment.pk, outcome=Outcome.OK, clinic_id=clinic_id,
                      detail={"moved_from": before.isoformat(), "to": r.starts_at.isoformat()})
+        if moved.status == Status.BOOKED:
+            confirm_after_commit(moved.pk)
         return moved
 
 
@@ -443,10 +454,13 @@ def appointment_set_status(*, actor: User, appointment: Appointment, status: str
             values["fee_due"] = schedule_of(clinic_id).no_show_fee
         elif appointment.status == Status.NO_SHOW:
             values["fee_due"] = None
+        was = appointment.status
         changed = _save(appointment, version, **values)
         audit_record(actor=actor, action=Action.UPDATE, object_type="appointment",
                      object_id=appointment.pk, outcome=Outcome.OK, clinic_id=clinic_id,
                      detail={"status": status})
+        if was == Status.REQUESTED and status == Status.BOOKED:
+            confirm_after_commit(changed.pk)
         return changed
 
 
@@ -611,6 +625,8 @@ def _book_series(actor: User, clinic_id: int, data: CourseInput,
                  object_id=series.pk, outcome=Outcome.OK, clinic_id=clinic_id,
                  detail={"patient": patient.pk, "plan": preview.plan.pk,
                          "ids": [a.pk for a in created]})
+    if created:  # one message for the course: its first session, each with its reminder later
+        confirm_after_commit(created[0].pk)
     return series
 
 

@@ -1,0 +1,95 @@
+"""`acuback reminders send` and `acuback worker` for real, as subprocesses on a demo clinic,
+mailing a loopback SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.reminders.conftest import Inbox
+from tests.served import Served
+from tests.test_settings import acuback, clean_env
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("demo")
+    result = acuback(data, "demo")
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+@pytest.fixture
+def fresh_demo(demo_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the demo's data, its queue untouched by other tests."""
+    copy = tmp_path / "data"
+    shutil.copytree(demo_dir, copy)
+    return copy
+
+
+def _env(inbox: Inbox) -> dict[str, str]:
+    return {"DJANGO_SETTINGS_MODULE": "tests.reminders.smtp_settings",
+            "ACUBACK_TEST_SMTP_PORT": str(inbox.port)}
+
+
+def test_it_sends_the_demo_s_due_reminders_once(fresh_demo: Path, smtp_server: Inbox) -> None:
+    demo_dir = fresh_demo
+    smtp_server.received.clear()
+    now = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    first = acuback(demo_dir, "reminders", "send", "--now", now, **_env(smtp_server))
+    assert first.returncode == 0, first.stderr
+    counts = json.loads(first.stdout)
+    assert counts["sent"] > 0 and counts["failed"] == 0
+    mailed = len(smtp_server.received)
+    assert mailed > 0 and all("Hello" in m.get_body(("plain",)).get_content()
+                              for m in smtp_server.received)
+    again = acuback(demo_dir, "reminders", "send", "--now", now, **_env(smtp_server))
+    assert json.loads(again.stdout) == {"sent": 0, "failed": 0}
+    assert len(smtp_server.received) == mailed
+    with sqlite3.connect(demo_dir / "acuback.sqlite3") as db:
+        statuses = dict(db.execute(
+            "SELECT status, count(*) FROM reminders_message GROUP BY status").fetchall())
+    assert statuses == {"sent": counts["sent"]}
+
+
+def test_it_refuses_a_time_without_its_offset(demo_dir: Path) -> None:
+    result = acuback(demo_dir, "reminders", "send", "--now", "2027-01-05T09:00")
+    assert result.returncode == 2 and "offset" in result.stderr
+
+
+def test_it_runs_the_queued_confirmations_once_with_the_worker(fresh_demo: Path,
+                                                                smtp_server: Inbox) -> None:
+    demo_dir = fresh_demo
+    smtp_server.received.clear()
+    result = acuback(demo_dir, "worker", "--once", **_env(smtp_server))
+    assert result.returncode == 0, result.stderr
+    subjects = [str(m["Subject"]) for m in smtp_server.received]
+    assert any(s.startswith("Booked:") for s in subjects)
+    with sqlite3.connect(demo_dir / "acuback.sqlite3") as db:
+        left = db.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                          "WHERE status NOT IN ('SUCCESSFUL')").fetchone()[0]
+    assert left == 0
+    booked = sum(1 for s in subjects if s.startswith("Booked:"))
+    acuback(demo_dir, "worker", "--once", **_env(smtp_server))
+    again = [str(m["Subject"]) for m in smtp_server.received]
+    assert sum(1 for s in again if s.startswith("Booked:")) == booked
+
+
+def test_it_starts_a_worker_with_the_server(fresh_demo: Path, smtp_server: Inbox) -> None:
+    smtp_server.received.clear()
+    served = Served(clean_env(fresh_demo, **_env(smtp_server)), workers=1)
+    served.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+                str(m["Subject"]).startswith("Booked:") for m in smtp_server.received):
+            time.sleep(0.5)
+    finally:
+        served.stop()
+    assert any(str(m["Subject"]).startswith("Booked:") for m in smtp_server.received)

@@ -1,0 +1,167 @@
+"""Reminders: due N hours before (per clinic), over real SMTP and the SMS gateway, nothing
+about health in any message, opt-outs per channel, every message recorded, and sending twice
+sends nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from acuback.patients.models import Patient
+from acuback.reminders import services
+from acuback.reminders.models import Message, MessageStatus
+from acuback.scheduling.models import Appointment, ClinicSchedule
+from acuback.scheduling.services import appointment_move
+from tests.personas import World
+from tests.reminders.conftest import Inbox
+from tests.scheduling.factories import Calendar as Cal
+from tests.scheduling.factories import at, book, local_day, make_calendar
+
+# What the chart knows about Ada Lovelace and her episode; none of it may be in a message.
+HEALTH_WORDS = ["pregnan", "pacemaker", "lumbar", "back pain", "M54", "Initial visit",
+                "Follow-up", "episode", "RMDQ", "ODI", "score"]
+
+
+class RejectingGateway:
+    def send(self, to: str, text: str) -> str:
+        from acuback.reminders.sms import SmsRejected
+
+        raise SmsRejected(f"{to} is not a mobile number")
+
+
+@pytest.fixture
+def cal(world: World) -> Cal:
+    c = make_calendar(world)
+    Patient.objects.filter(pk=world.patient.pk).update(email="ada@example.org",
+                                                       phone="+15550100")
+    world.patient.refresh_from_db()
+    return c
+
+
+@pytest.fixture
+def sms_log(settings: Any, tmp_path: Any) -> Any:
+    from acuback.reminders.sms import gateway
+
+    settings.DATA_DIR = tmp_path
+    settings.SMS_GATEWAY = "acuback.reminders.sms.LogGateway"
+    gateway.cache_clear()
+    yield tmp_path / "sms.log"
+    gateway.cache_clear()
+
+
+def _booked(world: World, cal: Cal, days: int = 2, hour: int = 9) -> Appointment:
+    return book(world.front_desk, world.patient, world.practitioner, cal.initial,
+                at(local_day(days), hour), cal.room1)
+
+
+def test_it_emails_and_texts_what_is_due_without_health_detail(
+        world: World, cal: Cal, inbox: Inbox, sms_log: Any) -> None:
+    a = _booked(world, cal)
+    count = services.reminders_send_due(now=a.starts_at - dt.timedelta(hours=23))
+    assert count.as_dict() == {"sent": 2, "failed": 0}
+    [mail] = inbox.to("ada@example.org")
+    body = mail.get_body(("plain",)).get_content()
+    assert "Riverside Acupuncture" in body and "Pat Lin" in body and "Hello Ada" in body
+    text = sms_log.read_text()
+    assert "+15550100" in text
+    for said in (str(mail["Subject"]), body, text):
+        assert not [w for w in HEALTH_WORDS if w.lower() in said.lower()], said
+    ics = next(p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar")
+    event = Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == a.starts_at
+    assert "Initial" not in str(event.get("summary"))
+
+
+def test_it_sends_nothing_twice(world: World, cal: Cal, inbox: Inbox, sms_log: Any) -> None:
+    a = _booked(world, cal)
+    now = a.starts_at - dt.timedelta(hours=2)
+    assert services.reminders_send_due(now=now).sent == 2
+    assert services.reminders_send_due(now=now).as_dict() == {"sent": 0, "failed": 0}
+    assert services.reminders_send_due(now=now + dt.timedelta(hours=1)).sent == 0
+    assert len(inbox.received) == 1 and Message.objects.count() == 2
+
+
+def test_it_waits_for_the_clinic_s_reminder_hours(world: World, cal: Cal, inbox: Inbox,
+                                                  sms_log: Any) -> None:
+    ClinicSchedule.objects.filter(clinic=world.clinic_a).update(reminder_hours=48)
+    a = _booked(world, cal, days=4)
+    early = a.starts_at - dt.timedelta(hours=48, seconds=1)
+    assert services.reminders_send_due(now=early).sent == 0
+    assert services.reminders_send_due(now=early + dt.timedelta(seconds=1)).sent == 2
+
+
+def test_it_never_reminds_of_a_cancelled_or_past_appointment(world: World, cal: Cal,
+                                                             inbox: Inbox, sms_log: Any) -> None:
+    from acuback.scheduling.services import appointment_cancel
+
+    a = _booked(world, cal)
+    appointment_cancel(actor=world.front_desk, appointment=a, version=1)
+    assert services.reminders_send_due(now=a.starts_at - dt.timedelta(hours=1)).sent == 0
+    b = _booked(world, cal, hour=11)
+    assert services.reminders_send_due(now=b.starts_at).sent == 0
+
+
+def test_it_respects_an_opt_out_per_channel(world: World, cal: Cal, inbox: Inbox,
+                                            sms_log: Any) -> None:
+    services.preference_set(actor=world.patient_user, patient=world.patient, channel="email",
+                            opted_out=True)
+    a = _booked(world, cal)
+    assert services.reminders_send_due(now=a.starts_at - dt.timedelta(hours=1)).sent == 1
+    assert inbox.received == [] and "+15550100" in sms_log.read_text()
+    assert list(Message.objects.values_list("channel", flat=True)) == ["sms"]
+
+
+def test_it_records_a_bounce_and_never_tries_it_again(world: World, cal: Cal, inbox: Inbox,
+                                                      settings: Any) -> None:
+    from acuback.reminders.sms import gateway
+
+    settings.SMS_GATEWAY = "tests.reminders.test_reminders.RejectingGateway"
+    gateway.cache_clear()
+    Patient.objects.filter(pk=world.patient.pk).update(email="bounce@example.org")
+    a = _booked(world, cal)
+    now = a.starts_at - dt.timedelta(hours=1)
+    assert services.reminders_send_due(now=now).as_dict() == {"sent": 0, "failed": 2}
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.BOUNCED}
+    assert inbox.refused == ["bounce@example.org"]
+    assert services.reminders_send_due(now=now).as_dict() == {"sent": 0, "failed": 0}
+    gateway.cache_clear()
+
+
+def test_it_records_a_failure_and_tries_again_later(world: World, cal: Cal, inbox: Inbox,
+                                                    settings: Any, sms_log: Any) -> None:
+    from tests.served import free_port
+
+    services.preference_set(actor=world.front_desk, patient=world.patient, channel="sms",
+                            opted_out=True)
+    a = _booked(world, cal)
+    now = a.starts_at - dt.timedelta(hours=1)
+    settings.EMAIL_PORT = free_port()  # nobody listens there
+    assert services.reminders_send_due(now=now).as_dict() == {"sent": 0, "failed": 1}
+    failed = Message.objects.get()
+    assert failed.status == MessageStatus.FAILED and failed.error
+    settings.EMAIL_PORT = inbox.port
+    assert services.reminders_send_due(now=now).as_dict() == {"sent": 1, "failed": 0}
+    failed.refresh_from_db()
+    assert failed.status == MessageStatus.SENT and failed.attempts == 2
+
+
+def test_it_reminds_again_of_a_moved_appointment(world: World, cal: Cal, inbox: Inbox,
+                                                 sms_log: Any) -> None:
+    a = _booked(world, cal)
+    services.reminders_send_due(now=a.starts_at - dt.timedelta(hours=1))
+    moved = appointment_move(actor=world.front_desk, appointment=a, version=1,
+                             starts_at=at(local_day(2), 14))
+    assert services.reminders_send_due(now=moved.starts_at - dt.timedelta(hours=1)).sent == 2
+    assert len(inbox.received) == 2
+
+
+def test_it_confirms_a_booking_with_the_ics(world: World, cal: Cal, inbox: Inbox) -> None:
+    a = _booked(world, cal)
+    assert services.confirmation_send(a.pk).sent == 1
+    assert services.confirmation_send(a.pk).sent == 0
+    [mail] = inbox.received
+    assert str(mail["Subject"]).startswith("Booked:")
+    assert any(p.get_content_type() == "text/calendar" for p in mail.iter_attachments())
