@@ -1,0 +1,95 @@
+"""The follow-up schedule: what is due at baseline, before a visit, every K visits, at
+discharge and months after it; each instrument asked once per moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acuback.clinical.questionnaire_schedule import (
+    Answered,
+    Course,
+    Item,
+    Moment,
+    add_months,
+    default_schedule,
+    due,
+)
+
+TODAY = dt.date(2027, 3, 1)
+SCHEDULE = default_schedule(every=5)
+
+
+def _due(held: int, discharged: dt.date | None = None, answered: list[Answered] | None = None,
+         today: dt.date = TODAY) -> list[tuple[str, str, int | None]]:
+    return [(d.instrument, d.time_point, d.visit_number)
+            for d in due(SCHEDULE, Course(held, discharged, today), answered or [])]
+
+
+def test_it_asks_the_baseline_set_before_the_first_visit() -> None:
+    assert _due(0) == [("rmdq", "baseline", None), ("nrs", "baseline", None),
+                       ("peg", "baseline", None)]
+
+
+def test_it_asks_each_baseline_once() -> None:
+    answered = [Answered("rmdq", "baseline", None, TODAY)]
+    assert [d[0] for d in _due(0, answered=answered)] == ["nrs", "peg"]
+
+
+def test_it_asks_nothing_between_re_assessments() -> None:
+    assert _due(1) == [] and _due(4) == [] and _due(6) == []
+
+
+def test_it_re_assesses_before_every_fifth_visit_after_the_first() -> None:
+    assert _due(5) == [("rmdq", "before_visit", 6), ("nrs", "before_visit", 6),
+                       ("peg", "before_visit", 6)]
+    assert [d[2] for d in _due(10)] == [11, 11, 11]
+
+
+def test_it_knows_an_answer_before_that_visit() -> None:
+    answered = [Answered("nrs", "before_visit", 6, TODAY), Answered("peg", "before_visit", 1,
+                                                                    TODAY)]
+    assert [d[0] for d in _due(5, answered=answered)] == ["rmdq", "peg"]
+
+
+def test_it_asks_before_a_named_visit() -> None:
+    schedule = (Item("odi", Moment.BEFORE_VISIT, 3),)
+    assert [d.label for d in due(schedule, Course(2, None, TODAY), [])] == ["before visit 3"]
+    assert due(schedule, Course(3, None, TODAY), []) == []
+
+
+def test_it_asks_the_discharge_set_once_discharged() -> None:
+    assert [d[0] for d in _due(10, TODAY)] == ["rmdq", "nrs", "peg", "pgic"]
+    answered = [Answered(i, "discharge", None, TODAY) for i in ("rmdq", "nrs", "peg", "pgic")]
+    assert _due(10, TODAY, answered) == []
+
+
+def test_it_asks_again_three_and_twelve_months_after_discharge() -> None:
+    out = dt.date(2027, 1, 31)
+    after = [Answered(i, "discharge", None, out) for i in ("rmdq", "nrs", "peg", "pgic")]
+    assert _due(10, out, after, today=dt.date(2027, 4, 29)) == []
+    three = _due(10, out, after, today=dt.date(2027, 4, 30))
+    assert three == [("rmdq", "follow_up", None), ("nrs", "follow_up", None),
+                     ("pgic", "follow_up", None)]
+    done = after + [Answered(i, "follow_up", None, dt.date(2027, 5, 2))
+                    for i in ("rmdq", "nrs", "pgic")]
+    assert _due(10, out, done, today=dt.date(2027, 6, 1)) == []
+    assert len(_due(10, out, done, today=dt.date(2028, 1, 31))) == 3
+
+
+def test_it_adds_mood_sleep_and_stress_when_tracked() -> None:
+    schedule = default_schedule(function_measure="odi", mood=True, sleep=True, stress=True)
+    first = [d.instrument for d in due(schedule, Course(0, None, TODAY), [])]
+    assert first == ["odi", "nrs", "peg", "isi", "pss10", "phq9"]
+
+
+def test_it_ends_months_on_their_last_day() -> None:
+    assert add_months(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
+
+
+@pytest.mark.parametrize("item", [(Moment.EVERY, None), (Moment.BASELINE, 2),
+                                  (Moment.BEFORE_VISIT, 0)])
+def test_it_refuses_an_item_without_its_number(item: tuple[Moment, int | None]) -> None:
+    with pytest.raises(ValueError):
+        Item("nrs", *item)
