@@ -34,8 +34,8 @@ def fresh_demo(demo_dir: Path, tmp_path: Path) -> Path:
 
 
 def _env(inbox: Inbox) -> dict[str, str]:
-    return {"DJANGO_SETTINGS_MODULE": "tests.reminders.smtp_settings",
-            "ACUBACK_TEST_SMTP_PORT": str(inbox.port)}
+    return {"ACUBACK_EMAIL_URL": f"smtp://127.0.0.1:{inbox.port}",
+            "ACUBACK_EMAIL_FROM": "clinic@riverside.example"}
 
 
 def test_it_sends_the_demo_s_due_reminders_once(fresh_demo: Path, smtp_server: Inbox) -> None:
