@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "acuback.interop",
     "acuback.scheduling",
     "acuback.reminders",
+    "acuback.portal",
     "django_tasks",
     "django_tasks_db",
     "acuback.web",

@@ -23,5 +23,6 @@ urlpatterns = [
     path("visits/", include("acuback.visits.urls")),
     path("calendar/", include("acuback.scheduling.urls")),
     path("calendar/", include("acuback.reminders.urls")),
+    path("portal/", include("acuback.portal.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

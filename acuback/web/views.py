@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("admin:index")
         return render(request, "web/no_clinic.html")
     if membership.role == Role.PATIENT:
-        return redirect("my_record")
+        return redirect("portal_home")
     # Staff: the start page, "needs your attention today" first (acuback.web.start).
     return render(request, "web/start.html", {"shown_sections": sections_for(request.user)})
 

@@ -26,9 +26,13 @@ def patient_appointments(context: template.Context, patient: Patient) -> dict[st
     if not is_staff_member(user):
         return {"shown": False}
     upcoming = selectors.appointments_of_patient(actor=user, patient=patient, upcoming_only=True)
+    from acuback.accounts.access import is_clinical
+    from acuback.portal.selectors import questionnaires_due
     from acuback.reminders.services import preferences_of
 
-    return {"shown": True, "patient": patient, "upcoming": upcoming[:5],
+    return {"shown": True,
+            "outstanding": questionnaires_due(patient) if is_clinical(user) else [],
+            "patient": patient, "upcoming": upcoming[:5],
             "opted_out": preferences_of(patient),
             "more": max(0, len(upcoming) - 5), "attendance": selectors.attendance_of(patient),
             "tz": services.schedule_of(patient.clinic_id).tz}

@@ -1,0 +1,136 @@
+"""What the portal shows a patient, read through the scoped selectors: their own record only.
+
+Questionnaires due come from the follow-up schedule (`acuback.clinical.questionnaire_schedule`)
+applied to each of the patient's episodes: the answers on record, the visits held (the visits
+app), the discharge day. Only instruments a patient can answer appear (the validated wording
+ships, or the clinic has loaded its licensed wording).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from acuback.accounts.access import Forbidden, membership_of
+from acuback.accounts.models import Role, User
+from acuback.assessments.models import Assessment, LicensedWording
+from acuback.clinical import instruments
+from acuback.clinical import questionnaire_schedule as qs
+from acuback.episodes.models import Episode, EpisodeStatus
+from acuback.patients.models import Patient
+from acuback.patients.selectors import patient_get, patient_queryset
+from acuback.plans.selectors import plan_current
+
+
+def own_patient(actor: User) -> Patient:
+    """The logged-in patient's own record (audited read); staff have no portal."""
+    membership = membership_of(actor)
+    if membership is None or membership.role != Role.PATIENT:
+        raise Forbidden("the portal is for patients")
+    own = patient_queryset(actor).values_list("pk", flat=True).first()
+    return patient_get(actor=actor, patient_id=own, what="portal")
+
+
+def episode_label(episode: Episode, siblings: Iterable[Episode] = ()) -> str:
+    """Words a patient tells their episodes apart by: where, since when (to the day when
+    another episode of the same place began the same month), when it was opened if that
+    is not enough, and its state."""
+    where = f"{episode.get_region_display()} back pain"
+    if episode.side in ("left", "right"):
+        where += f", {episode.get_side_display().lower()} side"
+    alike = [e for e in siblings if e.pk != episode.pk and e.region == episode.region
+             and e.side == episode.side]
+    same_month = [e for e in alike if (e.onset_date.year, e.onset_date.month)
+                  == (episode.onset_date.year, episode.onset_date.month)]
+    since = (f"{episode.onset_date.day} {episode.onset_date:%B %Y}" if same_month
+             else f"{episode.onset_date:%B %Y}")
+    label = f"{where}, since {since}"
+    same_day = [e for e in same_month if e.onset_date == episode.onset_date]
+    if same_day:
+        label += f", seen from {episode.opened_on.day} {episode.opened_on:%B %Y}"
+        if any(e.opened_on == episode.opened_on for e in same_day):
+            label += f" (record {episode.pk})"
+    if episode.status != EpisodeStatus.ACTIVE:
+        label += f" · {episode.get_status_display().lower()}"
+    return label
+
+
+@dataclass(frozen=True)
+class DueQuestionnaire:
+    episode: Episode
+    episode_label: str
+    due: qs.Due
+    definition: instruments.Definition
+
+
+def answerable(clinic_id: int) -> set[str]:
+    """Instruments a patient can answer at this clinic."""
+    loaded = set(LicensedWording.objects.filter(clinic_id=clinic_id)
+                 .values_list("instrument", flat=True))
+    return {d.id for d in instruments.INSTRUMENTS.values() if d.ships_wording or d.id in loaded}
+
+
+def schedule_for(episode: Episode, can_answer: set[str]) -> tuple[qs.Item, ...]:
+    """The episode's schedule: the defaults, re-assessing as its current plan says."""
+    plan = plan_current(episode)
+    every = plan.reassess_after_session if plan and plan.reassess_after_session else None
+    measure = "odi" if "odi" in can_answer else "rmdq"
+    return qs.default_schedule(function_measure=measure, every=every or qs.DEFAULT_EVERY)
+
+
+def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
+                       ) -> list[DueQuestionnaire]:
+    """Every questionnaire due now, per episode, for a patient already read through a scoped
+    selector (the portal's own patient, or a clinician's chart)."""
+    from acuback.visits.access import live_visits
+
+    today = today or timezone.localdate()
+    episodes = list(Episode.objects.filter(patient=patient).order_by("-opened_on", "-id"))
+    can_answer = answerable(patient.clinic_id)
+    answers: dict[int, list[qs.Answered]] = {}
+    for a in Assessment.objects.filter(episode__patient=patient).only(
+            "episode_id", "instrument", "time_point", "visit_number", "administered_at"):
+        answers.setdefault(a.episode_id, []).append(qs.Answered(
+            a.instrument, a.time_point, a.visit_number, a.administered_at.date()))
+    found = []
+    for episode in episodes:
+        if episode.status == EpisodeStatus.REFERRED_OUT:
+            continue
+        held = live_visits(episode.visits.all()).count()
+        discharged = episode.closed_on if episode.status == EpisodeStatus.DISCHARGED else None
+        course = qs.Course(held, discharged, today)
+        label = episode_label(episode, episodes)
+        for item in qs.due(schedule_for(episode, can_answer), course, answers.get(episode.pk, [])):
+            if item.instrument in can_answer:
+                found.append(DueQuestionnaire(episode, label, item,
+                                              instruments.get(item.instrument)))
+    return found
+
+
+def has_due_questionnaires(patient: Patient) -> bool:
+    return bool(patient.user_id) and bool(questionnaires_due(patient))
+
+
+def due_one(patient: Patient, episode_id: int, instrument: str) -> DueQuestionnaire | None:
+    return next((d for d in questionnaires_due(patient)
+                 if d.episode.pk == episode_id and d.definition.id == instrument), None)
+
+
+@dataclass(frozen=True)
+class Point:
+    id: int
+    on: dt.date
+    total: float
+    label: str
+
+
+def progress(patient: Patient, episode: Episode, instrument: str) -> list[Point]:
+    """The patient's own totals of one instrument in one episode, oldest first."""
+    rows = Assessment.objects.filter(episode=episode, episode__patient=patient,
+                                     instrument=instrument, total__isnull=False
+                                     ).order_by("administered_at", "id")
+    return [Point(a.pk, a.administered_at.date(), a.total, a.time_point_label) for a in rows
+            if a.total is not None]
