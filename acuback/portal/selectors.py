@@ -17,6 +17,8 @@ from django.utils import timezone
 from acuback.accounts.access import Forbidden, membership_of
 from acuback.accounts.models import Role, User
 from acuback.assessments.models import Assessment, LicensedWording
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
 from acuback.clinical import instruments
 from acuback.clinical import questionnaire_schedule as qs
 from acuback.episodes.models import Episode, EpisodeStatus
@@ -29,6 +31,8 @@ def own_patient(actor: User) -> Patient:
     """The logged-in patient's own record (audited read); staff have no portal."""
     membership = membership_of(actor)
     if membership is None or membership.role != Role.PATIENT:
+        audit_record(actor=actor, action=Action.READ, object_type="portal",
+                     outcome=Outcome.DENIED)
         raise Forbidden("the portal is for patients")
     own = patient_queryset(actor).values_list("pk", flat=True).first()
     return patient_get(actor=actor, patient_id=own, what="portal")

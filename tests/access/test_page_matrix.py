@@ -34,13 +34,21 @@ from tests.screening.factories import screen
 PERSONAS = ["owner", "practitioner", "front_desk", "patient_user", "outsider",
             "outsider_owner", "anonymous"]
 TARGETS = ["A-own", "A-other", "B"]
-LOGIN, LIST, ME, SAVED = "login", "list", "me", "saved"
+LOGIN, LIST, ME, SAVED, PORTAL = "login", "list", "me", "saved", "portal"
 ANON3 = (LOGIN, LOGIN, LOGIN)
 
 # (page, method) -> persona -> answer, or (A-own, A-other, B) for id-bound pages
 MATRIX: dict[tuple[str, str], dict[str, Any]] = {
     ("home", "GET"): {
-        "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": ME,
+        "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": PORTAL,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
+    ("portal_home", "GET"): {
+        "owner": 403, "practitioner": 403, "front_desk": 403, "patient_user": 200,
+        "outsider": 403, "outsider_owner": 403, "anonymous": LOGIN,
+    },
+    ("calendar", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
     },
     ("patient_list", "GET"): {
@@ -217,7 +225,8 @@ def _url(world: World, cell: Cell) -> str:
         return {"home": "/", "patient_list": "/patients/", "patient_create": "/patients/new/",
                 "my_record": "/patients/me/", "audit_list": "/audit/",
                 "visit_rooms": "/visits/rooms/", "visit_unsigned": "/visits/unsigned/",
-                "visit_lots": "/visits/lots/?lot=LOT-1"}[cell.page]
+                "visit_lots": "/visits/lots/?lot=LOT-1", "portal_home": "/portal/",
+                "calendar": "/calendar/"}[cell.page]
     if cell.page == "visit_episode":
         return f"/visits/episode/{_cleared_episode(world, cell.target).pk}/"
     if cell.page in VISIT_PAGES:
@@ -287,6 +296,8 @@ def answer(response: Any) -> Any:
         return LIST
     if location == "/patients/me/":
         return ME
+    if location == "/portal/":
+        return PORTAL
     return SAVED
 
 
@@ -305,7 +316,7 @@ def test_it_covers_every_persona_and_page() -> None:
         "home", "patient_list", "patient_create", "patient_detail", "patient_edit", "health_edit",
         "consent_create", "my_record", "episode_create", "episode_detail", "episode_edit",
         "audit_list", "visit_rooms", "visit_unsigned", "visit_lots", "visit_episode",
-        "visit_page", "visit_print", "visit_sign", "visit_amend"}
+        "visit_page", "visit_print", "visit_sign", "visit_amend", "portal_home", "calendar"}
 
 
 @pytest.mark.parametrize("cell", [_param(c) for c in CELLS])

@@ -167,9 +167,9 @@ def test_it_shows_no_alert_of_another_clinic(world: World, record: Record, clien
     assert 'data-testid="attention-empty"' in html
 
 
-def test_it_sends_a_patient_to_their_record(world: World, client_for) -> None:  # noqa: ANN001
+def test_it_sends_a_patient_to_their_portal(world: World, client_for) -> None:  # noqa: ANN001
     response = client_for("patient_user").get("/")
-    assert response["Location"] == "/patients/me/"
+    assert response["Location"] == "/portal/"
 
 
 def test_it_acknowledges_from_the_start_page_and_returns_there(

@@ -30,6 +30,8 @@ def test_it_tells_a_wrong_password_plainly(page, world) -> None:
 
 def test_it_brings_a_patient_to_their_own_record(page, world) -> None:
     login(page, "pt")
-    assert page.url.endswith("/patients/me/")
+    assert page.url.endswith("/portal/")
+    assert page.locator("h1").inner_text() == "Hello Ada"
+    page.click("a:has-text('Your record and results')")
     assert page.locator("h1").inner_text() == "Ada Lovelace"
     shot(page, "my-record")

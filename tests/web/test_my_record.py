@@ -47,6 +47,8 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client_for) -> None:
     assert client_for("anonymous").get(URL).status_code == 302
 
 
-def test_it_is_where_a_patient_lands_after_login(client_for) -> None:
-    response = client_for("patient_user").get(reverse("home"))
-    assert response["Location"] == URL
+def test_it_is_one_link_from_where_a_patient_lands(client_for) -> None:
+    client = client_for("patient_user")
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("portal_home")  # the patient portal
+    assert f'href="{URL}"' in client.get(response["Location"]).content.decode()
