@@ -1,7 +1,7 @@
 """The patient list's columns beyond the demographics. Each column is one annotation of the
 list's own query (a correlated subquery), added here in one place, so the list stays the same
-few queries whatever the page size. A new column (next visit, once appointments exist) is one
-more entry in COLUMNS and one more cell in patients/_results.html.
+few queries whatever the page size. A new column is one more entry in COLUMNS and one more
+cell in patients/_results.html.
 
 Clinical columns are added for clinicians only: front desk never sees clinical content.
 
@@ -87,9 +87,23 @@ def _last_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
         latest.order_by("-started_at").values("started_at")[:1]))
 
 
+def _next_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
+    """The start of the patient's next appointment that holds its time (booked, requested)."""
+    from django.utils import timezone
+
+    from acuback.scheduling.models import Appointment, Status
+
+    upcoming = Appointment.objects.filter(
+        patient=OuterRef("pk"), status__in=(Status.BOOKED, Status.REQUESTED),
+        starts_at__gte=timezone.now())
+    return qs.annotate(next_visit=Subquery(
+        upcoming.order_by("starts_at").values("starts_at")[:1]))
+
+
 COLUMNS: list[Column] = [
     Column("active_episode", "Active episode", clinical=True, annotate=_active_episode),
     Column("last_visit", "Last visit", clinical=False, annotate=_last_visit),
+    Column("next_visit", "Next visit", clinical=False, annotate=_next_visit),
     Column("questionnaires_due", "Questionnaires due", clinical=True,
            annotate=_questionnaires_due),
     Column("open_alerts", "Open alerts", clinical=True, annotate=annotate_open_alerts),

@@ -21,6 +21,7 @@ from django.test import Client
 
 from acuback.audit.models import AuditEntry
 from acuback.scheduling.models import Appointment
+from tests.access.test_api_matrix import Cell
 from tests.personas import World
 from tests.scheduling.factories import Calendar, at, book, local_day, make_calendar
 
@@ -61,29 +62,14 @@ MATRIX: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
-    endpoint: str
-    persona: str
-    target: str | None
-    expected: int
-
-    @property
-    def id(self) -> str:
-        return f"{self.endpoint}-{self.persona}" + (f"-{self.target}" if self.target else "")
-
-
 def _cells() -> list[Cell]:
     cells = []
     for endpoint, row in MATRIX.items():
         assert set(row) == set(PERSONAS), endpoint
-        for persona in PERSONAS:
-            expected = row[persona]
-            if isinstance(expected, tuple):
-                cells += [Cell(endpoint, persona, t, s)
-                          for t, s in zip(TARGETS, expected, strict=True)]
-            else:
-                cells.append(Cell(endpoint, persona, None, expected))
+        for persona, expected in ((p, row[p]) for p in PERSONAS):
+            targets = zip(TARGETS, expected, strict=True) if isinstance(expected, tuple) else [
+                (None, expected)]
+            cells += [Cell(endpoint, persona, t, status) for t, status in targets]
     return cells
 
 

@@ -76,6 +76,21 @@ def test_it_shows_when_the_last_visit_began(world: World) -> None:
     assert _row(world, "hopper").last_visit == visit.started_at
 
 
+def test_it_shows_the_next_booked_appointment(world: World) -> None:
+    from acuback.scheduling.services import appointment_cancel
+    from tests.scheduling.factories import at, book, local_day, make_calendar
+
+    cal = make_calendar(world)
+    assert _row(world, "hopper", actor="front_desk").next_visit is None
+    later = book(world.front_desk, world.other_patient, world.practitioner, cal.initial,
+                 at(local_day(5), 9))
+    sooner = book(world.front_desk, world.other_patient, world.practitioner, cal.initial,
+                  at(local_day(2), 9))
+    assert _row(world, "hopper", actor="front_desk").next_visit == sooner.starts_at
+    appointment_cancel(actor=world.front_desk, appointment=sooner, version=1)
+    assert _row(world, "hopper").next_visit == later.starts_at
+
+
 def test_it_gives_front_desk_no_clinical_column(world: World) -> None:
     patient = _row(world, "lovelace", actor="front_desk")
     for column in COLUMNS:
