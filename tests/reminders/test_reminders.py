@@ -165,3 +165,12 @@ def test_it_confirms_a_booking_with_the_ics(world: World, cal: Cal, inbox: Inbox
     [mail] = inbox.received
     assert str(mail["Subject"]).startswith("Booked:")
     assert any(p.get_content_type() == "text/calendar" for p in mail.iter_attachments())
+
+
+def test_it_links_the_questionnaires_due_without_naming_them(world: World, cal: Cal,
+                                                             inbox: Inbox, sms_log: Any) -> None:
+    a = _booked(world, cal)  # Ada's lumbar episode: its baseline questionnaires are due
+    services.reminders_send_due(now=a.starts_at - dt.timedelta(hours=1))
+    body = inbox.received[0].get_body(("plain",)).get_content()
+    assert "answer the short questions waiting for you: http" in body and "/portal/" in body
+    assert "Roland" not in body and "RMDQ" not in body
