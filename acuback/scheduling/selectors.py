@@ -284,6 +284,11 @@ def _entries(day: dt.date, booked: list[Appointment], shifts: list[calendar.Shif
 
 def _add_free(found: list[Appointment | Free], start: dt.datetime, end: dt.datetime,
               shortest: int, tz: calendar.ZoneInfo) -> None:
+    """A free stretch, from now on only (the past is not bookable), on a 5-minute grid."""
+    now = timezone.now()
+    if start < now:
+        start = now + dt.timedelta(minutes=-now.minute % 5, seconds=-now.second,
+                                   microseconds=-now.microsecond)
     if end - start >= dt.timedelta(minutes=shortest):
         found.append(Free(start, end, _span(start, end, tz)))
 
