@@ -299,13 +299,8 @@ def appointment_start_visit(request: HttpRequest, appointment_id: int) -> HttpRe
 
 
 def visit_url(visit: Any) -> str:
-    """The visit's chart page; the episode's page until the visits app has one."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("visit_detail", args=[visit.pk])
-    except NoReverseMatch:
-        return reverse("episode_detail", args=[visit.episode_id])
+    """The visit's chart page (the treatment-room page of the visits app)."""
+    return reverse("visit_page", args=[visit.pk])
 
 
 @login_required
