@@ -1,9 +1,9 @@
 """Medicare coverage shown while a course is booked (NCD 30.3.3, judged by the pure core in
 `acuback.clinical.coverage`).
 
-Which visits count: Medicare counts treatments of the beneficiary in a benefit year. Until the
-visits app records treatments, a completed appointment of the patient stands for a visit held;
-each planned session is judged as if the ones before it were held. The patient's payer is not
+Which visits count: Medicare counts treatments of the beneficiary in a benefit year: the
+patient's visits charted in the visits app (entered-in-error ones left out), each planned
+session judged as if the ones before it were held. The patient's payer is not
 recorded, so every sentence says "if Medicare covers this patient".
 """
 
@@ -16,7 +16,6 @@ from acuback.clinical import coverage
 from acuback.clinical.claim_lines import is_clbp_diagnosis
 from acuback.clinical.outcomes import Measurement, coverage_improvement, episode_outcome
 from acuback.episodes.models import Episode
-from acuback.scheduling.models import Appointment, Status
 
 SHOWN = 4  # sessions with a warning listed by name; the rest are counted
 
@@ -54,10 +53,12 @@ def _count(held: list[dt.date], first: dt.date) -> str:
 
 
 def _held_visits(episode: Episode, before: dt.date) -> list[dt.date]:
-    rows = Appointment.objects.filter(patient_id=episode.patient_id, status=Status.COMPLETED,
-                                      starts_at__date__lt=before).values_list("starts_at",
-                                                                              flat=True)
-    return [r.date() for r in rows]
+    from acuback.visits.access import live_visits
+    from acuback.visits.models import Visit
+
+    rows = live_visits(Visit.objects.filter(episode__patient_id=episode.patient_id,
+                                            started_at__date__lt=before))
+    return [r.date() for r in rows.values_list("started_at", flat=True)]
 
 
 def _improvement(episode: Episode) -> coverage.Improvement | None:

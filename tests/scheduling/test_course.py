@@ -115,3 +115,18 @@ def test_it_says_when_the_diagnosis_is_not_one_medicare_covers(world: World, cal
     assert preview.coverage == [
         "Medicare covers acupuncture for chronic low back pain only (NCD 30.3.3); M54.6 is "
         "not one of those diagnoses."]
+
+
+def test_it_counts_the_visits_already_held_this_benefit_year(world: World, cal: Calendar) -> None:
+    from acuback.visits.services import visit_start
+
+    screen(world.practitioner, world.episode)
+    lumbar = save(world.practitioner, world.episode, course=Course(12, 2))
+    for weeks in (3, 2):
+        visit_start(actor=world.practitioner, episode=world.episode, source="blank",
+                    started_at=dt.datetime.now(dt.UTC) - dt.timedelta(weeks=weeks))
+    preview = services.course_preview(actor=world.front_desk,
+                                      data=_input(world, cal, lumbar, _monday()))
+    assert preview.coverage[0].startswith("If Medicare covers this patient: 2 visits")
+    # Visits 13 and 14 of the benefit year are sessions 11 and 12 of this course.
+    assert [n.split(" (")[0] for n in preview.coverage[1:]] == ["Session 11", "Session 12"]
