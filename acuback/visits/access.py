@@ -12,6 +12,7 @@ from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError
+from acuback.plans.proposals import Proposal
 from acuback.plans.selectors import plan_proposal
 from acuback.plans.services import health_block_reason
 from acuback.screening.selectors import PlanningStatus, episode_planning_status
@@ -99,16 +100,17 @@ def require_draft(actor: User, visit: Visit, *, action: str = Action.UPDATE) -> 
     raise VisitLocked(why)
 
 
-def needling_status(episode: Episode) -> PlanningStatus:
+def needling_status(episode: Episode, proposal: Proposal | None = None) -> PlanningStatus:
     """Whether needles may go in for this episode now: the gates plans have. No red-flag
     screen, an urgent or emergency screen not cleared by a physician, or an episode that is not
     active: no needling. And "no history, no needling": while a health-history question that
     decides which points may be used was never asked, nothing is assumed "no" (DESIGN.md:
-    unknown is not no)."""
+    unknown is not no). `proposal` is the prescriber's view of this patient, when the caller has
+    it already (which questions are unasked does not depend on what it was asked)."""
     status = episode_planning_status(episode)
     if not status.allowed:
         return status
-    proposal = plan_proposal(episode, pattern=None, estim_requested=False)
+    proposal = proposal or plan_proposal(episode, pattern=None, estim_requested=False)
     if proposal.blocking_questions:
         return PlanningStatus(False, health_block_reason(proposal))
     return status

@@ -19,12 +19,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from acuback.clinical.acupoints import Acupoint, catalogue
-from acuback.clinical.analgesics import analgesic_list
 from acuback.clinical.pain_drawing import REGIONS
 from acuback.errors import InputError
 from acuback.patients.forms import ServiceErrorsMixin
 from acuback.plans.models import PointSide
 from acuback.plans.proposals import Proposal
+from acuback.visits import widgets
 from acuback.visits.inputs import PainkillerInput, PointInput, VisitInput
 from acuback.visits.models import (
     Adjunct,
@@ -68,34 +68,35 @@ def _tri_value(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
+@widgets.fast
 class VisitForm(ServiceErrorsMixin, forms.Form):
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput(
+    version = forms.IntegerField(min_value=1, widget=widgets.HiddenInput(
         attrs={"id": "visit-version"}))
     room = forms.CharField(required=False, max_length=40,
-                           widget=forms.TextInput(attrs={"list": "rooms"}))
-    started_at = forms.DateTimeField(label="Started", widget=LocalDateTimeInput())
-    ended_at = forms.DateTimeField(label="Ended", required=False, widget=LocalDateTimeInput(),
+                           widget=widgets.TextInput(attrs={"list": "rooms"}))
+    started_at = forms.DateTimeField(label="Started", widget=widgets.DateTimeInput())
+    ended_at = forms.DateTimeField(label="Ended", required=False, widget=widgets.DateTimeInput(),
                                    help_text="Left empty, signing sets it to now.")
     pain_before = forms.TypedChoiceField(label="Pain before (0-10)", choices=PAIN, coerce=int,
                                          empty_value=None, required=False)
     pain_after = forms.TypedChoiceField(label="Pain after (0-10)", choices=PAIN, coerce=int,
                                         empty_value=None, required=False)
     retention_minutes = forms.IntegerField(label="Retention (minutes)", required=False,
-                                           widget=forms.NumberInput(attrs=NUMBER))
+                                           widget=widgets.NumberInput(attrs=NUMBER))
     minutes_without_estim = forms.IntegerField(
         label="Face to face without e-stim (min)", initial=0, min_value=0,
-        widget=forms.NumberInput(attrs=NUMBER),
+        widget=widgets.NumberInput(attrs=NUMBER),
         help_text="Time with the patient, not the time needles are left in.")
     minutes_with_estim = forms.IntegerField(label="Face to face with e-stim (min)", initial=0,
-                                            min_value=0, widget=forms.NumberInput(attrs=NUMBER))
+                                            min_value=0, widget=widgets.NumberInput(attrs=NUMBER))
     insertions = forms.IntegerField(label="Times needles were inserted", initial=1, min_value=0,
-                                    widget=forms.NumberInput(attrs=NUMBER),
+                                    widget=widgets.NumberInput(attrs=NUMBER),
                                     help_text="2 if a second set went in (e.g. prone, then "
                                               "supine).")
     needles_in = forms.IntegerField(label="Needles in", min_value=0, initial=0,
-                                    widget=forms.NumberInput(attrs={**NUMBER, "id": "n-in"}))
+                                    widget=widgets.NumberInput(attrs={**NUMBER, "id": "n-in"}))
     needles_out = forms.IntegerField(label="Needles out", min_value=0, initial=0,
-                                     widget=forms.NumberInput(attrs={**NUMBER, "id": "n-out"}))
+                                     widget=widgets.NumberInput(attrs={**NUMBER, "id": "n-out"}))
     needle_mismatch_reason = forms.ChoiceField(
         label="Why the counts differ", required=False,
         choices=[("", "They do not differ"), *NeedleMismatch.choices])
@@ -103,26 +104,26 @@ class VisitForm(ServiceErrorsMixin, forms.Form):
                                            max_length=2000)
     adjuncts = forms.MultipleChoiceField(label="Also given", required=False,
                                          choices=Adjunct.choices,
-                                         widget=forms.CheckboxSelectMultiple)
+                                         widget=widgets.CheckboxSelectMultiple)
     adjunct_note = forms.CharField(label="About them", required=False, max_length=2000)
-    subjective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    objective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    assessment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    subjective = forms.CharField(required=False, widget=widgets.Textarea(attrs={"rows": 3}))
+    objective = forms.CharField(required=False, widget=widgets.Textarea(attrs={"rows": 3}))
+    assessment = forms.CharField(required=False, widget=widgets.Textarea(attrs={"rows": 2}))
     plan_note = forms.CharField(label="Plan", required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}))
+                                widget=widgets.Textarea(attrs={"rows": 2}))
     next_visit = forms.CharField(label="Next visit", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+                                 widget=widgets.Textarea(attrs={"rows": 2}))
     finger_floor_cm = forms.DecimalField(label="Finger to floor (cm)", required=False,
-                                         widget=forms.NumberInput(attrs=DECIMAL))
+                                         widget=widgets.NumberInput(attrs=DECIMAL))
     schober_cm = forms.DecimalField(label="Modified Schober (cm)", required=False,
-                                    widget=forms.NumberInput(attrs=DECIMAL))
+                                    widget=widgets.NumberInput(attrs=DECIMAL))
     slr_left_deg = forms.IntegerField(label="Straight-leg raise, left (°)", required=False,
-                                      widget=forms.NumberInput(attrs=NUMBER))
+                                      widget=widgets.NumberInput(attrs=NUMBER))
     slr_right_deg = forms.IntegerField(label="Straight-leg raise, right (°)", required=False,
-                                       widget=forms.NumberInput(attrs=NUMBER))
+                                       widget=widgets.NumberInput(attrs=NUMBER))
     pain_regions = forms.MultipleChoiceField(
         label="Where it hurts", required=False, choices=[(r.id, r.label) for r in REGIONS],
-        widget=forms.CheckboxSelectMultiple)
+        widget=widgets.CheckboxSelectMultiple)
     painkillers_taken = forms.ChoiceField(label="Painkillers in the last week", choices=TAKEN,
                                           required=False)
 
@@ -257,11 +258,6 @@ class PainkillerRow:
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
 
-    @staticmethod
-    def drugs() -> list[tuple[str, str, str]]:
-        listed = analgesic_list()
-        return [(d.id, d.name, listed.classes[d.drug_class]) for d in listed.drugs.values()]
-
 
 def stored_painkiller_rows(uses: list[PainkillerUse]) -> list[PainkillerRow]:
     return [PainkillerRow(new_token(), {
@@ -306,6 +302,7 @@ def show_row_errors(error: InputError, rows: list[PointRow], pk_rows: list[Paink
 # --- signing, amending, starting, adverse events -----------------------------------------
 
 
+@widgets.fast
 class SignForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput(
         attrs={"id": "sign-version"}))
@@ -314,6 +311,7 @@ class SignForm(forms.Form):
                                                                  "current-password"}))
 
 
+@widgets.fast
 class AmendForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=AmendmentKind.choices)
     section = forms.ChoiceField(label="Part corrected", required=False,
@@ -331,6 +329,7 @@ class StartForm(forms.Form):
     room = forms.CharField(required=False, max_length=40)
 
 
+@widgets.fast
 class AdverseEventForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=AdverseEventType.choices)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MILD)
@@ -355,6 +354,7 @@ class AdverseEventForm(ServiceErrorsMixin, forms.Form):
         self.fields["onset_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
+@widgets.fast
 class FollowUpForm(ServiceErrorsMixin, forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput())
     severity = forms.ChoiceField(choices=Severity.choices)
@@ -365,10 +365,12 @@ class FollowUpForm(ServiceErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(choices=AeOutcome.choices)
 
 
+@widgets.fast
 class InErrorForm(forms.Form):
     reason = forms.CharField(label="Why it was entered in error", max_length=5000)
 
 
+@widgets.fast
 class CombinationForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100)
     shared = forms.BooleanField(label="Share with the whole clinic", required=False)

@@ -45,20 +45,22 @@ def visit_etag(visit: Visit) -> str:
     return f'"{visit.version}.{len(visit.amendments.all())}"'
 
 
-def visit_full(qs: QuerySet[Visit]) -> QuerySet[Visit]:
-    return qs.select_related("episode__patient", "practitioner", "signed_by").prefetch_related(
+def visit_full(qs: QuerySet[Visit], *, events: bool = True) -> QuerySet[Visit]:
+    qs = qs.select_related("episode__patient", "practitioner", "signed_by").prefetch_related(
         "points", "painkillers", Prefetch("amendments",
-                                          queryset=Amendment.objects.select_related("author")),
-        "adverse_events")
+                                          queryset=Amendment.objects.select_related("author")))
+    return qs.prefetch_related("adverse_events") if events else qs
 
 
 def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Visit:
-    """One visit with its points, painkillers, amendments and adverse events."""
+    """One visit with its points, painkillers and amendments (its adverse events are read
+    when asked for: the visit page does not show them)."""
     membership = membership_of(actor)
     pk = _as_int(visit_id)
     visit = None
     if membership is not None and pk is not None:
-        visit = visit_full(Visit.objects.filter(pk=pk, clinic_id=membership.clinic_id)).first()
+        visit = visit_full(Visit.objects.filter(pk=pk, clinic_id=membership.clinic_id),
+                           events=False).first()
     own = visit is not None and visit.episode.patient.user_id == getattr(actor, "pk", None)
     if visit is None or membership is None or (membership.role == Role.PATIENT and not own):
         audit_record(actor=actor, action=action, object_type="visit", object_id=visit_id,
@@ -180,13 +182,6 @@ def retention_timers(*, actor: User) -> list[Timer]:
     far = now + dt.timedelta(days=1)
     return sorted((replace(t, shown=t.words(now)) for t in timers),
                   key=lambda t: (t.ends_at or far, t.room))
-
-
-def room_names(clinic_id: int) -> list[str]:
-    """Rooms the clinic has used, for the room field's suggestions."""
-    names = Visit.objects.filter(clinic_id=clinic_id).exclude(room="").values_list(
-        "room", flat=True).distinct().order_by("room")[:30]
-    return list(names)
 
 
 @dataclass(frozen=True)

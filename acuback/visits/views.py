@@ -50,6 +50,7 @@ from acuback.visits.services import (
 from acuback.visits.signing import SECTIONS, visit_amend, visit_needle_check, visit_sign
 
 FORM = require_http_methods(["GET", "POST"])
+DRAWINGS_SHOWN = 12
 
 
 def _visit(request: HttpRequest, visit_id: int, action: str = Action.READ) -> Visit:
@@ -76,8 +77,10 @@ def episode_visits(request: HttpRequest, episode_id: int) -> HttpResponse:
         "combinations": selectors.combinations_for(request.user),
         "course": selectors.painkiller_course(episode, live),
         "intake": selectors.intake_painkillers(episode),
-        "drawings": [(v, shapes(v.pain_regions)) for v in reversed(live) if v.pain_regions],
-        "viewbox": VIEWBOX, "pk_rows": [], "drugs": forms.PainkillerRow.drugs(),
+        # The latest drawings, oldest of them first: enough to see a change, at any length.
+        "drawings": [(v, shapes(v.pain_regions)) for v in reversed(
+            [v for v in live if v.pain_regions][:DRAWINGS_SHOWN])],
+        "viewbox": VIEWBOX, "pk_rows": [], "pk_blank": forms.PainkillerRow("__TOKEN__", {}),
         "events": [e for v in visits for e in v.adverse_events.all()],
     })
 
@@ -140,21 +143,20 @@ def _context(request: HttpRequest, visit: Visit, **extra: Any) -> dict[str, Any]
         "form": form, "rows": rows or [], "proposal": proposal,
         "pk_rows": extra.pop("pk_rows", None) or forms.stored_painkiller_rows(
             list(visit.painkillers.all())),
-        "drugs": forms.PainkillerRow.drugs(),
         "sign_form": extra.pop("sign_form", None) or forms.SignForm(
             initial={"version": visit.version}),
-        "amend_form": extra.pop("amend_form", None) or forms.AmendForm(),
-        "combination_form": forms.CombinationForm(),
+        "amend_form": extra.pop("amend_form", None) or (
+            forms.AmendForm() if visit.is_signed else None),
         "integrity": visit_integrity(visit), "needles": visit_needle_check(visit),
         "in_error": next((a for a in amendments if a.kind == AmendmentKind.ENTERED_IN_ERROR),
                          None),
         "corrections": _corrections(amendments),
         "notes": [a for a in amendments if a.kind != AmendmentKind.CORRECTION],
         "sections": SECTIONS, "mine": visit.practitioner_id == request.user.pk,
-        "needling": needling_status(visit.episode) if not visit.is_signed else None,
+        "needling": needling_status(visit.episode, proposal) if proposal else None,
         "shapes": shapes(visit.pain_regions), "viewbox": VIEWBOX,
         "cpt_codes": cpt_table().codes, "rooms": _rooms(request.user),
-        "room_names": selectors.room_names(visit.clinic_id), "soap": SOAP,
+        "soap": SOAP,
         "ashi_row": forms.PointRow("__TOKEN__", {"code": ""}, None),
         "pk_blank": forms.PainkillerRow("__TOKEN__", {}),
         "row_errors": any(r.errors for r in rows or []),

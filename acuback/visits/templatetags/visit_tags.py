@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import template
+from django.utils.html import format_html_join
 
 from acuback.accounts.models import CLINICAL_ROLES
+from acuback.clinical.analgesics import analgesic_list
 from acuback.episodes.models import Episode
 from acuback.visits.access import live_visits
 from acuback.visits.models import Adjunct
@@ -62,3 +65,33 @@ def episode_visits_panel(context: template.Context, episode: Episode) -> dict[st
     visits = live_visits(episode.visits.all())
     return {"show": True, "episode": episode, "count": visits.count(),
             "last": visits.order_by("-started_at").first()}
+
+
+@register.simple_tag
+def options(choices: Any, selected: Any) -> str:
+    """<option>s of (value, label) pairs, the selected one marked: written directly, for the
+    rows the treatment-room page repeats (a template loop per select was most of its time)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+        (value, " selected" if str(value) == chosen else "", label) for value, label in choices))
+
+
+@register.simple_tag
+def drug_options(selected: Any) -> str:
+    """The analgesic list as <option>s, by name with its class."""
+    return options(DRUG_CHOICES(), selected)
+
+
+@cache
+def DRUG_CHOICES() -> tuple[tuple[str, str], ...]:  # noqa: N802 - a constant, computed once
+    listed = analgesic_list()
+    return (("", "Choose…"), *((d.id, f"{d.name} ({listed.classes[d.drug_class].lower()})")
+                              for d in listed.drugs.values()))
+
+
+@register.simple_tag
+def point_row(row: Any) -> str:
+    """One point row of the treatment-room page (acuback.visits.rows)."""
+    from acuback.visits.rows import point_row_html
+
+    return point_row_html(row)
