@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.models import User
+from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.cpt import cpt_table
@@ -191,15 +192,18 @@ def _rooms(actor: User) -> list[Any]:
 @FORM
 def visit_page(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
-    if request.method == "GET" or visit.is_signed:
+    # The POST, or on a GET the chart as typed when a save arrived after the session ended
+    # (shown again, not saved, until the practitioner saves it).
+    posted = form_data(request)
+    if posted is None or visit.is_signed:
         return render(request, "visits/visit.html", _context(request, visit))
-    form = forms.VisitForm(request.POST)
+    form = forms.VisitForm(posted)
     proposal = visit_proposal(visit)
-    rows, points = forms.posted_rows(request.POST, proposal)
-    pk_rows, painkillers = forms.posted_painkillers(request.POST)
+    rows, points = forms.posted_rows(posted, proposal)
+    pk_rows, painkillers = forms.posted_painkillers(posted)
     extra = {"form": form, "rows": rows, "pk_rows": pk_rows}
     row_problems = any(r.errors for r in rows) or any(r.errors for r in pk_rows)
-    if not form.is_valid() or row_problems:
+    if request.method == "GET" or not form.is_valid() or row_problems:
         return render(request, "visits/visit.html", _context(request, visit, **extra))
     try:
         visit_update(actor=request.user, visit=visit, version=form.cleaned_data["version"],
@@ -413,7 +417,7 @@ def _safe(lot: str) -> str:
 @FORM
 def adverse_new(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id, Action.CREATE if request.method == "POST" else Action.READ)
-    form = forms.AdverseEventForm(request.POST or None, visit=visit)
+    form = forms.AdverseEventForm(form_data(request), visit=visit)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "lots": []}
         try:
@@ -435,6 +439,12 @@ def adverse_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     initial["serious"] = "yes" if event.serious else "no"
     form = forms.FollowUpForm(initial=initial)
     error_form = forms.InErrorForm()
+    restored = form_data(request) if request.method == "GET" else None
+    if restored is not None:  # posted after the session ended: shown again, not saved
+        if "reason" in restored:
+            error_form = forms.InErrorForm(restored)
+        else:
+            form = forms.FollowUpForm(restored)
     if request.method == "POST":
         form, error_form, done = _adverse_post(request, event, form, error_form)
         if done:

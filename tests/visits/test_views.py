@@ -286,3 +286,45 @@ def test_it_opens_the_episodes_visits_in_queries_that_do_not_grow(
         signed(world)
     with django_assert_max_num_queries(30):
         assert prac.get(f"/visits/episode/{episode.pk}/").status_code == 200
+
+
+def _post_after_the_session_ended(client: Client, url: str, data: dict[str, Any]) -> None:
+    """Post `data` once the idle limit has passed, then log in again (as the same person)."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    client.get(url)
+    later = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = client.post(url, data)
+    assert response["Location"] == f"/login/?next={url}"
+    login = client.post(f"/login/?next={url}", {"username": "prac", "password": PASSWORD})
+    assert login["Location"] == url
+
+
+def test_it_gives_back_an_adverse_event_posted_after_the_session_ended(
+        prac: Client, world: World, episode) -> None:  # noqa: ANN001
+    visit = signed(world)
+    url = f"/visits/{visit.pk}/adverse/"
+    _post_after_the_session_ended(prac, url, {
+        "kind": "dizziness", "severity": "moderate", "serious": "no", "causality": "probable",
+        "onset_at": visit.ended_at.strftime("%Y-%m-%dT%H:%M"), "reporter": "practitioner",
+        "action": "Lay flat, legs raised", "outcome": "resolved"})
+    page = html(prac.get(url))
+    assert "Nothing was saved yet" in page and "Lay flat, legs raised" in page
+    assert '<option value="dizziness" selected>' in page
+    assert not AdverseEvent.objects.exists()
+
+
+def test_it_gives_back_a_chart_posted_after_the_session_ended(prac: Client, world: World,
+                                                              episode) -> None:  # noqa: ANN001
+    visit = fill(world, start(world))
+    url = f"/visits/{visit.pk}/"
+    _post_after_the_session_ended(prac, url, form_of(visit, subjective="Slept through"))
+    page = html(prac.get(url))
+    assert "Nothing was saved yet" in page and "Slept through</textarea>" in page
+    assert Visit.objects.get(pk=visit.pk).subjective != "Slept through"
+    assert "Slept through" not in html(prac.get(url))  # given back once
