@@ -241,3 +241,29 @@ def test_it_saves_and_lists_combinations(prac: Client, world: World) -> None:
         "name": "Sciatica", "points": [{"code": "GB30"}, {"code": "bl40"}]})
     assert response.status_code == 201 and body(response)["points"][1]["code"] == "BL40"
     assert [c["name"] for c in body(prac.get("/api/visits/combinations/"))] == ["Sciatica"]
+
+
+@pytest.mark.parametrize(("method", "path", "data"), [
+    ("put", "", {"subjective": "rewritten", "needles_in": 0, "needles_out": 0}),
+    ("put", "/points", {"points": [{"code": "BL60"}]}),
+    ("put", "/painkillers", {"painkillers_taken": True, "painkillers": [
+        {"drug": "tramadol", "dose": 50, "times_a_day": 2, "days_last_week": 7}]}),
+    ("post", "/needles", {"which": "out"}),
+    ("post", "/sign", {"password": PASSWORD}),
+])
+def test_it_locks_a_signed_visit_on_every_api_write(prac: Client, world: World, episode,  # noqa: ANN001
+                                                    method: str, path: str,
+                                                    data: dict[str, Any]) -> None:
+    """The lock's API path: each write answers 409 with the current ETag, and the record and
+    its hash stay as signed."""
+    visit = signed(world)
+    etag = prac.get(f"/api/visits/{visit.pk}")["ETag"]
+    send = getattr(prac, method)
+    response = send(f"/api/visits/{visit.pk}{path}", data, content_type=JSON,
+                    HTTP_IF_MATCH=etag)
+    assert "locked" in problem(response, 409)["detail"]
+    fresh = Visit.objects.get(pk=visit.pk)
+    assert (fresh.version, fresh.content_hash, fresh.subjective) == (
+        visit.version, visit.content_hash, visit.subjective)
+    assert [p.code for p in fresh.points.all()] == [p.code for p in visit.points.all()]
+    assert not body(prac.get(f"/api/visits/{visit.pk}"))["tampered"]

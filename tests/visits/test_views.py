@@ -159,13 +159,22 @@ def test_it_signs_and_then_shows_the_record_without_a_form(prac: Client, world: 
     assert 'data-testid="record"' in page and 'data-testid="visit-form"' not in page
 
 
-def test_it_refuses_a_page_write_to_a_signed_visit(prac: Client, world: World, episode) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(("path", "data"), [
+    ("", {"subjective": "rewritten"}),
+    ("count/", {"which": "out", "delta": "1"}),
+    ("timer/", {"retention_minutes": "10"}),
+    ("sign/", {"password": PASSWORD}),
+])
+def test_it_refuses_a_page_write_to_a_signed_visit(prac: Client, world: World, episode,  # noqa: ANN001
+                                                   path: str, data: dict[str, str]) -> None:
+    """The lock's page path: every form of the visit page leaves a signed visit as signed."""
     visit = signed(world)
-    prac.post(f"/visits/{visit.pk}/", form_of(visit, subjective="rewritten"))
-    prac.post(f"/visits/{visit.pk}/count/", {"which": "out", "delta": "1",
-                                             "version": visit.version})
+    response = prac.post(f"/visits/{visit.pk}/{path}", form_of(visit, **data))
+    assert response.status_code in (200, 302, 409, 422)
     fresh = Visit.objects.get()
-    assert (fresh.subjective, fresh.version) == (visit.subjective, visit.version)
+    assert (fresh.subjective, fresh.version, fresh.content_hash, fresh.needles_out) == (
+        visit.subjective, visit.version, visit.content_hash, visit.needles_out)
+    assert fresh.retention_started_at == visit.retention_started_at
 
 
 def test_it_shows_a_correction_beside_the_section_it_corrects(prac: Client, world: World,
