@@ -79,7 +79,12 @@ def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Vi
 def visits_of_episode(*, actor: User, episode: Episode) -> list[Visit]:
     """The episode's visits, newest first, for an actor who holds the episode from
     `clinical_episode_get` (clinicians only)."""
-    visits = list(visit_full(episode.visits.all()))
+    # What the list shows: not each visit's points (a long history has thousands), nor who
+    # signed it; the episode and its patient are the caller's already.
+    visits = list(episode.visits.select_related("practitioner").prefetch_related(
+        "painkillers", "amendments", "adverse_events"))
+    for visit in visits:
+        visit.episode = episode
     audit_record(actor=actor, action=Action.LIST, object_type="visit", outcome=Outcome.OK,
                  clinic_id=episode.clinic_id,
                  detail={"episode": episode.pk, "ids": [v.pk for v in visits]})
