@@ -337,3 +337,41 @@ def test_it_gives_back_a_chart_posted_after_the_session_ended(prac: Client, worl
     assert "Nothing was saved yet" in page and "Slept through</textarea>" in page
     assert Visit.objects.get(pk=visit.pk).subjective != "Slept through"
     assert "Slept through" not in html(prac.get(url))  # given back once
+
+
+# Each visit page's queries: a pin, and the same count once the clinic has more visits.
+PAGE_PINS = {"unsigned": 10, "rooms": 6, "lots": 10, "adverse": 13, "print": 17, "draft": 16,
+             "signed": 15, "episode": 26}
+
+
+def _page_queries(client_for, world: World, first: Visit, draft: Visit) -> dict[str, int]:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    prac, owner = client_for("practitioner"), client_for("owner")
+    pages = {"unsigned": (prac, "/visits/unsigned/"), "rooms": (prac, "/visits/rooms/"),
+             "lots": (owner, f"/visits/lots/?lot={LOT}"),
+             "adverse": (prac, f"/visits/{first.pk}/adverse/"),
+             "print": (prac, f"/visits/{first.pk}/print/"),
+             "draft": (prac, f"/visits/{draft.pk}/"), "signed": (prac, f"/visits/{first.pk}/"),
+             "episode": (prac, f"/visits/episode/{first.episode_id}/")}
+    counts = {}
+    for name, (client, url) in pages.items():
+        client.get(url)  # the session's first-request writes are not the page's
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        counts[name] = len(queries)
+    return counts
+
+
+def test_it_opens_every_visit_page_in_pinned_queries_that_do_not_grow(
+        client_for, world: World, episode) -> None:  # noqa: ANN001
+    first = signed(world)
+    draft = fill(world, start(world), needles_out=0)
+    few = _page_queries(client_for, world, first, draft)
+    for _ in range(3):
+        visit_amend(actor=world.practitioner, visit=signed(world), kind="addendum",
+                    reason="called", text="Fine the next day.")
+    many = _page_queries(client_for, world, first, draft)
+    assert many == few
+    assert {name: n for name, n in many.items() if n > PAGE_PINS[name]} == {}
