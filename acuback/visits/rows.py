@@ -14,16 +14,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from acuback.visits.forms import PointRow
+from acuback.visits.widgets import options_html
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def _options(choices: Any, selected: Any) -> SafeString:
-    chosen = _text(selected)
-    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-        (value, " selected" if str(value) == chosen else "", label) for value, label in choices))
 
 
 def _input(t: str, key: str, label: str, value: Any, extra: str = "") -> SafeString:
@@ -62,7 +57,7 @@ def _needle(row: PointRow) -> SafeString:
                ' inputmode="numeric" data-needle="length"'),
         _input(t, "maker", "Maker", v.get("manufacturer"), ' maxlength="80" data-needle="maker"'),
         _input(t, "lot", "Lot", v.get("lot"), ' maxlength="60" data-needle="lot"'),
-        _select(t, "stim", "Stimulation", _options(row.stimulations, v.get("stimulation"))),
+        _select(t, "stim", "Stimulation", options_html(row.stimulations, v.get("stimulation"))),
         _input(t, "hz", "E-stim Hz", v.get("estim_hz"), ' inputmode="decimal"'),
         _input(t, "ma", "E-stim mA", v.get("estim_ma"), ' inputmode="decimal"'),
         _input(t, "pair", "Lead pair", v.get("electrode_pair"), ' inputmode="numeric"'),
@@ -91,11 +86,12 @@ def point_row_html(row: PointRow) -> SafeString:
     choose = SafeString("<option value=\"\">Choose…</option>") if row.is_ashi else ""
     main = [
         format_html("<div class=\"vpoint-name\">{}</div>", _name(row)),
-        _select(t, "side", "Side", format_html("{}{}", choose, _options(row.sides, v.get("side")))),
+        _select(t, "side", "Side",
+                format_html("{}{}", choose, options_html(row.sides, v.get("side")))),
         _input(t, "depth", "Depth (mm)", v.get("depth_mm"), ' inputmode="decimal" class="short"'),
         _select(t, "angle", "Angle", format_html("<option value=\"\">—</option>{}",
-                                                 _options(row.angles, v.get("angle")))),
-        _select(t, "deqi", "De qi", _options(row.de_qi_choices, v.get("de_qi"))),
+                                                 options_html(row.angles, v.get("angle")))),
+        _select(t, "deqi", "De qi", options_html(row.de_qi_choices, v.get("de_qi"))),
         format_html("<button type=\"button\" class=\"link remove\" data-remove-row "
                     "aria-label=\"Remove {}\">Remove</button>", row.label),
     ]

@@ -14,6 +14,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 
+def options_html(choices: Any, selected: Any) -> SafeString:
+    """<option>s of (value, label) pairs, those whose value is in `selected` (one value or a
+    set of them) marked."""
+    chosen = {str(v) for v in selected} if isinstance(selected, (set, list, tuple)) else {
+        "" if selected is None else str(selected)}
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+        (value, " selected" if str(value) in chosen else "", label) for value, label in choices))
+
+
 def _attrs(widget: forms.Widget, name: str, attrs: dict[str, Any] | None,
            **extra: Any) -> dict[str, Any]:
     built = widget.build_attrs(widget.attrs, attrs)
@@ -47,10 +56,7 @@ class Textarea(forms.Textarea):
 class Select(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
-        chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
-            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices))
+        options = options_html(self.choices, set(self.format_value(value)))
         return format_html("<select{}>{}</select>", flatatt(_attrs(self, name, attrs)), options)
 
 

@@ -9,13 +9,13 @@ from functools import cache
 from typing import Any
 
 from django import template
-from django.utils.html import format_html_join
 
 from acuback.accounts.models import CLINICAL_ROLES
 from acuback.clinical.analgesics import analgesic_list
 from acuback.episodes.models import Episode
 from acuback.visits.access import live_visits
 from acuback.visits.models import Adjunct
+from acuback.visits.widgets import options_html
 
 register = template.Library()
 
@@ -71,9 +71,7 @@ def episode_visits_panel(context: template.Context, episode: Episode) -> dict[st
 def options(choices: Any, selected: Any) -> str:
     """<option>s of (value, label) pairs, the selected one marked: written directly, for the
     rows the treatment-room page repeats (a template loop per select was most of its time)."""
-    chosen = "" if selected is None else str(selected)
-    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-        (value, " selected" if str(value) == chosen else "", label) for value, label in choices))
+    return options_html(choices, selected)
 
 
 @register.simple_tag
