@@ -339,8 +339,9 @@ def test_it_gives_back_a_chart_posted_after_the_session_ended(prac: Client, worl
     assert "Slept through" not in html(prac.get(url))  # given back once
 
 
-# Each visit page's queries: a pin, and the same count once the clinic has more visits.
-PAGE_PINS = {"unsigned": 10, "rooms": 6, "lots": 10, "adverse": 13, "print": 17, "draft": 16,
+# Each visit page's queries (PostgreSQL's count, one more than SQLite's on some pages): a pin,
+# and the same count once the clinic has more visits.
+PAGE_PINS = {"unsigned": 10, "rooms": 6, "lots": 10, "adverse": 13, "print": 18, "draft": 17,
              "signed": 15, "episode": 26}
 
 
