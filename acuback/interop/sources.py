@@ -19,9 +19,10 @@ from django.db.models import Model, QuerySet
 from acuback.accounts.models import User
 from acuback.assessments.selectors import assessment_queryset
 from acuback.episodes.selectors import episode_queryset
-from acuback.interop.resources import assessments, episodes, people, visits
+from acuback.interop.resources import appointments, assessments, episodes, people, visits
 from acuback.interop.resources.common import Identities, Json, Kind
 from acuback.patients.selectors import patient_queryset
+from acuback.scheduling.selectors import appointment_queryset
 from acuback.visits.selectors import (
     adverse_event_queryset,
     amendment_queryset,
@@ -111,6 +112,10 @@ _ALL = (
            painkiller_queryset, "episode__patient_id", {"date": ("recorded_at", True),
                                                         "effective": ("recorded_at", True)},
            "recorded_at", visits.medication_statement, ("episode",)),
+    # Not clinical: the front desk books them (an appointment's note is never clinical).
+    Source("Appointment", "appointment", appointments.KIND_APPOINTMENT, "appointment", False,
+           appointment_queryset, "patient_id", {"date": ("starts_at", True)}, "updated_at",
+           appointments.appointment, ("room", "appointment_type")),
 )
 
 RESOURCE_TYPES = tuple(dict.fromkeys(s.resource_type for s in _ALL))

@@ -18,7 +18,7 @@ from tests.interop.conftest import Json, entries, exported_resources
 TODAY = dt.date(2026, 11, 21)
 EXPORTED_TYPES = {"Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse",
                   "Observation", "Organization", "Practitioner", "PractitionerRole",
-                  "Questionnaire"}
+                  "Questionnaire", "Appointment"}
 
 
 @pytest.fixture(scope="module")
