@@ -1,26 +1,25 @@
 """Bulk export jobs: kicked off by `$export`, run outside the request, polled, downloaded.
 
-Until acuback has its background task library (DESIGN.md, "Work in the background"), a job
-runs in a thread of the process that accepted it. The job row is the record: a job whose
-runner died (its heartbeat went quiet) is started again when it is polled, and running a job
-twice only rewrites its files.
+A job is a background task (acuback.interop.tasks.run_export), queued once the kick-off is
+committed and run by `acuback worker` (which `acuback serve` starts). The job row is the record:
+a job whose runner died or never came (its heartbeat went quiet) is queued again when it is
+polled, and running a job twice only rewrites its files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from acuback.accounts.access import NotFound
 from acuback.accounts.models import User
-from acuback.audit.context import audit_context, current
+from acuback.audit.context import current
 from acuback.interop.export import ExportRequest, export_write, require_exporter
 from acuback.interop.models import ExportJob, ExportStatus
 
@@ -47,19 +46,10 @@ def _start(job: ExportJob) -> None:
     if not settings.EXPORT_IN_BACKGROUND:
         export_job_run(job.pk)
         return
-    channel = current().channel
-    transaction.on_commit(lambda: threading.Thread(
-        target=_run_in_thread, args=(job.pk, channel), daemon=True,
-        name=f"export-{job.pk}").start())
+    from acuback.interop.tasks import run_export
 
-
-def _run_in_thread(job_id: object, channel: str) -> None:
-    close_old_connections()  # a thread starts with no connection; leave none behind
-    try:
-        with audit_context(channel):
-            export_job_run(job_id)
-    finally:
-        connection.close()
+    job_id, channel = str(job.pk), current().channel
+    transaction.on_commit(lambda: run_export.enqueue(job_id, channel))
 
 
 def export_job_run(job_id: object) -> None:

@@ -137,3 +137,24 @@ def test_it_audits_the_export_and_the_download(client_for: ClientFor, charted: W
     export = AuditEntry.objects.get(object_type="bulk_export", outcome="ok")
     assert export.detail["counts"] == {"Patient": 2}
     assert AuditEntry.objects.filter(object_type="bulk_export_file").count() == 1
+
+
+def test_it_queues_the_export_for_the_worker(client_for: ClientFor, charted: World,
+                                             settings, django_capture_on_commit_callbacks,  # noqa: ANN001
+                                             ) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from acuback.cli.worker import drain
+
+    settings.EXPORT_IN_BACKGROUND = True
+    client = client_for("owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        status_url = _kick_off(client, "/fhir/$export")
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "acuback.interop.tasks.run_export"
+    assert client.get(status_url).status_code == 202  # nothing runs it but the worker
+    drain()
+    assert {o["type"] for o in _manifest(client, status_url)["output"]} >= {"Patient"}
+    stale = ExportJob.objects.get()
+    drain()  # the queue is empty: the job ran once
+    assert ExportJob.objects.get().finished_at == stale.finished_at
