@@ -73,6 +73,10 @@ class CoverageInput:
     episode: Episode
     visits: tuple[dt.date, ...]  # earlier covered visits, sorted
     improvement: Improvement | None  # None: not documented (unknown is not "no")
+    # When `visits` holds the beneficiary's covered visits of every episode (Medicare counts
+    # treatments per person), the first covered visit of *this* episode, from which its 12
+    # weeks are measured; None: the first of `visits` (or `as_of`), as the CLI reads it.
+    episode_first_visit: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +191,7 @@ def judge_next_visit(
 
 
 def evaluate(data: CoverageInput) -> Coverage:
-    first_covered = data.visits[0] if data.visits else data.as_of
+    first_covered = data.episode_first_visit or (data.visits[0] if data.visits else data.as_of)
     reasons = eligibility(data.episode, first_covered)
     start, used = benefit_year(data.visits, data.as_of)
     next_year = next_benefit_year_start(start)

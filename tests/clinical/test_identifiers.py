@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acuback.clinical.identifiers import npi_is_valid
+from acuback.clinical.identifiers import mbi_is_valid, mbi_normalise, npi_is_valid
 
 CMS_EXAMPLE = "1234567893"  # the worked example in the CMS check-digit paper
 
@@ -67,3 +67,26 @@ def test_it_refuses_any_single_digit_change(nine: str, position: int, shift: int
     changed = valid[:position] + str((int(valid[position]) + shift) % 10) + valid[position + 1:]
     assert changed != valid
     assert not npi_is_valid(changed)
+
+
+# --- the Medicare Beneficiary Identifier --------------------------------------------------------
+
+
+def test_it_accepts_cms_example_mbi_with_or_without_dashes_in_any_case() -> None:
+    assert mbi_is_valid("1EG4-TE5-MK73")
+    assert mbi_is_valid("1eg4te5mk73")
+    assert mbi_normalise(" 1eg4-te5-mk73 ") == "1EG4TE5MK73"
+
+
+@pytest.mark.parametrize("bad", [
+    "0EG4TE5MK73",  # position 1 is 1-9
+    "1SG4TE5MK73",  # S is never used
+    "1EG4TE5MZ73",  # Z is never used
+    "1EGATE5MK73",  # position 4 is a digit
+    "1EG4TE5MK7",  # ten characters
+    "1EG4TE5MK733",  # twelve
+    "1EG4TE5M173",  # position 9 is a letter
+    "1EG4TE5MK7\uff13",  # a fullwidth digit
+])
+def test_it_refuses_an_mbi_that_breaks_the_format(bad: str) -> None:
+    assert not mbi_is_valid(bad)
