@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "acuback.screening",
     "acuback.plans",
     "acuback.visits",
+    "acuback.billing",
     "acuback.interop",
     "acuback.scheduling",
     "acuback.reminders",

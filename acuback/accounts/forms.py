@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from acuback.accounts.models import PractitionerProfile, Role
+from acuback.accounts.models import PractitionerProfile, ProviderKind, Role, SupervisorKind
 from acuback.accounts.staff import Invitee
 from acuback.patients.forms import ServiceErrorsMixin
 
@@ -49,6 +49,20 @@ class CredentialsForm(ServiceErrorsMixin, forms.Form):
         label="Degree from an ACAOM-accredited programme", choices=TRI_STATE, required=False,
         widget=forms.RadioSelect, help_text="A master's or doctorate in acupuncture or Oriental "
         "medicine; Medicare requires it of acupuncturists.")
+    provider_kind = forms.ChoiceField(
+        label="Bills Medicare as", required=False, widget=forms.RadioSelect,
+        choices=[("", "Not recorded yet"), *ProviderKind.choices],
+        help_text="An acupuncturist's Medicare visits are billed incident to the supervising "
+        "physician, under the physician's NPI.")
+    licence_expires = forms.DateField(
+        label="Licence valid until", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Medicare needs a current licence on the day of each visit.")
+    supervisor_kind = forms.ChoiceField(
+        label="The supervisor is a", required=False,
+        choices=[("", "Not recorded yet"), *SupervisorKind.choices])
+    supervisor_npi = forms.CharField(label="Supervising physician's NPI", max_length=10,
+                                     required=False)
 
     @staticmethod
     def initial_from(profile: PractitionerProfile | None) -> dict[str, object]:
@@ -57,7 +71,11 @@ class CredentialsForm(ServiceErrorsMixin, forms.Form):
         degree = {True: "yes", False: "no", None: ""}[profile.acaom_degree]
         return {"credentials": profile.credentials, "licence_number": profile.licence_number,
                 "licence_state": profile.licence_state, "npi": profile.npi,
-                "supervising_physician": profile.supervising_physician, "acaom_degree": degree}
+                "supervising_physician": profile.supervising_physician, "acaom_degree": degree,
+                "provider_kind": profile.provider_kind,
+                "licence_expires": profile.licence_expires,
+                "supervisor_kind": profile.supervisor_kind,
+                "supervisor_npi": profile.supervisor_npi}
 
     def values(self) -> dict[str, object]:
         data = dict(self.cleaned_data)

@@ -74,6 +74,20 @@ class Membership(models.Model):
         return self.role in STAFF_ROLES
 
 
+class ProviderKind(models.TextChoices):
+    # Values are those of acuback.clinical.medicare_provider.ProviderKind (a test keeps them so).
+    PHYSICIAN = "physician", "Physician (MD or DO)"
+    PHYSICIAN_ASSISTANT = "physician_assistant", "Physician assistant"
+    NURSE_PRACTITIONER = "nurse_practitioner", "Nurse practitioner or clinical nurse specialist"
+    AUXILIARY = "auxiliary", "Acupuncturist (auxiliary personnel, billed incident to a physician)"
+
+
+class SupervisorKind(models.TextChoices):
+    PHYSICIAN = "physician", "Physician (MD or DO)"
+    PHYSICIAN_ASSISTANT = "physician_assistant", "Physician assistant"
+    NURSE_PRACTITIONER = "nurse_practitioner", "Nurse practitioner or clinical nurse specialist"
+
+
 class PractitionerProfile(models.Model):
     """What a payer and a patient need to know about who treats: licence, NPI, supervision.
 
@@ -91,6 +105,13 @@ class PractitionerProfile(models.Model):
     supervising_physician = models.CharField(max_length=200, blank=True)
     acaom_degree = models.BooleanField(
         "degree from an ACAOM-accredited programme", null=True, blank=True)
+    # What billing checks before a Medicare claim line (acuback.clinical.medicare_provider):
+    # blank / null = not recorded, which never passes for "yes".
+    provider_kind = models.CharField(max_length=30, choices=ProviderKind.choices, blank=True)
+    licence_expires = models.DateField("licence valid until", null=True, blank=True)
+    supervisor_kind = models.CharField(max_length=30, choices=SupervisorKind.choices,
+                                       blank=True)
+    supervisor_npi = models.CharField("supervising physician's NPI", max_length=10, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.username}, {self.credentials}".strip(", ")

@@ -27,7 +27,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from acuback.accounts.links import LinkKind, link_send
-from acuback.accounts.models import Clinic, Membership, PractitionerProfile, Role, User
+from acuback.accounts.models import (
+    Clinic,
+    Membership,
+    PractitionerProfile,
+    ProviderKind,
+    Role,
+    SupervisorKind,
+    User,
+)
 from acuback.accounts.tokens import api_token_create, api_token_user  # noqa: F401 (moved)
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
@@ -162,29 +170,46 @@ def member_create(
 
 
 CREDENTIAL_FIELDS = ("licence_number", "credentials", "licence_state", "npi",
-                     "supervising_physician", "acaom_degree")
+                     "supervising_physician", "acaom_degree", "provider_kind",
+                     "licence_expires", "supervisor_kind", "supervisor_npi")
+
+
+def _npi_error(npi: str) -> list[str]:
+    # isascii(): npi_is_valid trusts str.isdigit(), which also accepts fullwidth digits and
+    # crashes on superscripts; an NPI goes on claims, so only ASCII digits may be stored.
+    if npi and not (npi.isascii() and npi_is_valid(npi)):
+        return ["NPI must be 10 digits with a valid check digit."]
+    return []
 
 
 @transaction.atomic
 def practitioner_profile_set(
     *, user: User, licence_number: str, credentials: str = "", licence_state: str = "",
     npi: str = "", supervising_physician: str = "", acaom_degree: bool | None = None,
-    actor: User | None = None,
+    provider_kind: str = "", licence_expires: dt.date | None = None,
+    supervisor_kind: str = "", supervisor_npi: str = "", actor: User | None = None,
 ) -> PractitionerProfile:
-    """Set a practitioner's credentials; the audit entry names the fields that changed."""
+    """Set a practitioner's credentials; the audit entry names the fields that changed.
+    `provider_kind`, `licence_expires`, `supervisor_kind` and `supervisor_npi` are what
+    Medicare billing checks (acuback.clinical.medicare_provider); empty = not recorded."""
     errors: dict[str, list[str]] = {}
     if not licence_number.strip():
         errors["licence_number"] = ["Give the licence number."]
-    # isascii(): npi_is_valid trusts str.isdigit(), which also accepts fullwidth digits and
-    # crashes on superscripts; an NPI goes on claims, so only ASCII digits may be stored.
-    if npi and not (npi.isascii() and npi_is_valid(npi)):
-        errors["npi"] = ["NPI must be 10 digits with a valid check digit."]
+    for field, value in (("npi", npi), ("supervisor_npi", supervisor_npi)):
+        if _npi_error(value):
+            errors[field] = _npi_error(value)
+    if provider_kind and provider_kind not in ProviderKind.values:
+        errors["provider_kind"] = [f"Choose one of: {', '.join(ProviderKind.values)}."]
+    if supervisor_kind and supervisor_kind not in SupervisorKind.values:
+        errors["supervisor_kind"] = [f"Choose one of: {', '.join(SupervisorKind.values)}."]
     if errors:
         raise InputError(errors)
     values = {"licence_number": licence_number.strip(), "credentials": credentials.strip(),
               "licence_state": licence_state.strip(), "npi": npi,
               "supervising_physician": supervising_physician.strip(),
-              "acaom_degree": acaom_degree}
+              "acaom_degree": acaom_degree, "provider_kind": provider_kind,
+              "licence_expires": licence_expires, "supervisor_kind": supervisor_kind,
+              "supervisor_npi": supervisor_npi}
     before = PractitionerProfile.objects.filter(user=user).values(*CREDENTIAL_FIELDS).first()
     profile, _ = PractitionerProfile.objects.update_or_create(user=user, defaults=values)
     changed = sorted(k for k, v in values.items() if before is None or before[k] != v)

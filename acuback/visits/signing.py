@@ -24,6 +24,7 @@ from acuback.accounts.models import User
 from acuback.accounts.services import reauthenticate
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.billing.claims import claim_lines_on_amendment, claim_lines_on_sign
 from acuback.clinical.needles import REASONS, NeedleCheck, needle_check
 from acuback.errors import ConflictError, InputError
 from acuback.visits.access import is_in_error, require_author, require_clinician, require_draft
@@ -107,6 +108,7 @@ def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck,
                  detail={"sign": "signed", "hash": content_hash, "cpt": cpt.to_dict()["lines"],
                          "needles": [check.inserted, check.removed], "attested": attested})
     signed.status, signed.content_hash = VisitStatus.SIGNED, content_hash  # as just stored
+    claim_lines_on_sign(signed, actor)  # billing: the lines of the signed content, same transaction
     return signed  # its points, painkillers and amendments are read when asked for
 
 
@@ -144,6 +146,7 @@ def visit_amend(
             refers_to=refers_to, author=actor, at=timezone.now())
         amendment.content_hash = amendment_hash(amendment, locked.content_hash)
         amendment.save()
+        claim_lines_on_amendment(amendment, actor)  # a correction re-derives, in error withdraws
         audit_record(actor=actor, action=Action.CREATE, object_type="amendment",
                      object_id=amendment.pk, outcome=Outcome.OK, clinic_id=visit.clinic_id,
                      detail={"visit": visit.pk, "kind": kind, "section": section})
