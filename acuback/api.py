@@ -212,6 +212,7 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
 def register_routers() -> None:
     from acuback.assessments.api import instruments_router
     from acuback.assessments.api import router as assessments
+    from acuback.billing.api import router as billing
     from acuback.episodes.api import router as episodes
     from acuback.patients.api import router as patients
     from acuback.plans.api import router as plans
@@ -229,6 +230,7 @@ def register_routers() -> None:
     api.add_router("/visits", visits)
     api.add_router("/appointments", appointments)
     api.add_router("/availability", availability_router)
+    api.add_router("/billing", billing)
 
 
 register_routers()

@@ -24,5 +24,6 @@ urlpatterns = [
     path("calendar/", include("acuback.scheduling.urls")),
     path("calendar/", include("acuback.reminders.urls")),
     path("portal/", include("acuback.portal.urls")),
+    path("billing/", include("acuback.billing.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]
