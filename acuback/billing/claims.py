@@ -32,7 +32,7 @@ from acuback.clinical import coverage
 from acuback.clinical.claim_lines import covered_diagnoses
 from acuback.clinical.coverage_course import COURSE_RULES_VERSION
 from acuback.clinical.cpt import cpt_table
-from acuback.clinical.icd10 import code_list
+from acuback.clinical.icd10 import Icd10Error, code_list, validate
 from acuback.clinical.identifiers import mbi_is_valid
 from acuback.clinical.medicare_provider import (
     PROVIDER_RULES_VERSION,
@@ -127,6 +127,18 @@ def _billing(visit: Visit, judged: CoverageWarning) -> Billing:
     return Billing(payer, True, modifier.modifier or "", modifier.why, holds, provider)
 
 
+def diagnosis_holds(code: str) -> list[str]:
+    """Why the episode's ICD-10-CM code cannot go on a claim line (empty when it can): a code
+    the shipped code set does not hold, or one deleted from ICD-10-CM, named with its
+    replacements (an episode recorded or imported under an earlier release keeps its code; the
+    claim is judged against the release in force now, whatever payer)."""
+    try:
+        validate(code)
+    except Icd10Error as exc:
+        return [f"the episode's diagnosis cannot be billed: {exc} Correct the episode's code."]
+    return []
+
+
 def _versions(visit: Visit) -> dict[str, object]:
     return {
         "icd10cm": code_list().version, "ncd_diagnoses": covered_diagnoses().version,
@@ -143,10 +155,11 @@ def _lines(visit: Visit, derivation: int, actor: User | None, trace: str,
     judged = visit_judgement(visit)
     billing = _billing(visit, judged)
     day = judged.on
+    diagnosis = diagnosis_holds(visit.episode.icd10_code)
     lines = []
     for position, line in enumerate(visit.cpt.get("lines", []), start=1):
         fee = fee_on(visit.clinic_id, line["code"], day)
-        holds = list(billing.holds)
+        holds = [*diagnosis, *billing.holds]
         if fee is None:
             holds.append(f"no fee is set for {line['code']} on {day.isoformat()} (the owner "
                          "sets fees on the fee schedule page)")

@@ -69,6 +69,36 @@ def test_it_bills_an_acupuncturist_incident_to_the_supervising_physician(billed:
         True, SUPERVISOR_NPI, "Dr Ruth Osler")
 
 
+# --- 83 and 84 days of pain; the benefit year -------------------------------------------------
+
+
+@pytest.mark.parametrize(("days", "expected"), [(83, ("GY", False)), (84, ("", True))])
+def test_it_bills_a_first_visit_after_83_days_of_pain_gy_and_after_84_as_covered(
+        billed: World, days: int, expected: tuple[str, bool]) -> None:
+    episode = medicare_episode(billed, onset=FIRST - dt.timedelta(days=days))
+    [line] = current(visit_on(billed, episode, FIRST))
+    assert (line.modifier, line.covered) == expected
+    assert ("12 weeks" in line.modifier_why) is (days == 83)
+
+
+def test_it_opens_a_new_benefit_year_after_eleven_full_months(billed: World) -> None:
+    """First visit 1 Sep 2025: eleven full months (October to August) must pass, so the next
+    benefit year opens on 1 Sep 2026 (DOMAIN.md Part 1: 21 March 2020 -> 1 March 2021). A visit
+    on 31 Aug 2026 is visit 3 of the first year, past its 90 days (not covered without
+    improvement); one on 1 Sep 2026 is visit 1 of a new year, covered."""
+    episode = medicare_episode(billed)
+    first = dt.date(2025, 9, 1)
+    visits = [visit_on(billed, episode, day) for day in (
+        first, dt.date(2025, 9, 4), dt.date(2026, 8, 31), dt.date(2026, 9, 1))]
+    lines = [current(v)[0] for v in visits]
+    assert [(x.modifier, x.covered) for x in lines] == [
+        ("", True), ("", True), ("GZ", False), ("", True)]
+    late, renewed = (x.coverage["coverage"] for x in lines[2:])
+    assert (late["benefit_year_start"], late["visits_in_benefit_year"]) == ("2025-09-01", 2)
+    assert (renewed["benefit_year_start"], renewed["visits_in_benefit_year"]) == (
+        "2026-09-01", 0)
+
+
 # --- visits 12, 13, 20 and 21 ---------------------------------------------------------------
 
 
@@ -145,6 +175,28 @@ def test_it_holds_a_line_whose_payer_is_not_recorded(billed: World) -> None:
     line = current(visit_on(billed, medicare_episode(billed, payer=""), FIRST))[0]
     assert not line.billable
     assert "payer is not recorded" in line.hold_reasons[0]
+
+
+def test_it_holds_a_line_whose_diagnosis_was_deleted_naming_its_replacements(
+        billed: World) -> None:
+    """An episode recorded under ICD-10-CM before FY2022 (or imported) may still carry M54.5,
+    which the episode form refuses today; no claim line goes out with it."""
+    episode = medicare_episode(billed)
+    type(episode).objects.filter(pk=episode.pk).update(icd10_code="M54.5")
+    [line] = current(visit_on(billed, episode, FIRST))
+    assert not line.billable
+    assert "M54.5 was deleted from ICD-10-CM" in line.hold_reasons[0]
+    assert all(code in line.hold_reasons[0] for code in ("M54.50", "M54.51", "M54.59"))
+    assert line.versions["icd10cm"]
+
+
+def test_it_holds_a_self_paying_patients_line_with_a_code_outside_the_code_set(
+        billed: World) -> None:
+    episode = medicare_episode(billed, payer=Payer.SELF_PAY, member_id="")
+    type(episode).objects.filter(pk=episode.pk).update(icd10_code="Z99.99")
+    [line] = current(visit_on(billed, episode, FIRST))
+    assert (line.to_medicare, line.billable) == (False, False)
+    assert "not a back-pain code" in line.hold_reasons[0]
 
 
 def test_it_holds_a_line_without_a_fee_for_its_code_on_its_day(world: World) -> None:
