@@ -33,6 +33,18 @@ class _Kept(models.Model):
         raise KeptRecordError(f"a {self._meta.verbose_name} is never deleted; void it instead")
 
 
+class _Voidable(_Kept):
+    """A record entered by mistake is voided, with who, when and why; never deleted."""
+
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Payer(models.TextChoices):
     MEDICARE = "medicare", "Medicare"
     OTHER = "other", "Other insurance"
@@ -103,7 +115,7 @@ class AbnOption(models.TextChoices):
     DECLINED = "declined", "Option 3: do not treat"
 
 
-class Abn(_Kept):
+class Abn(_Voidable):
     """An Advance Beneficiary Notice the patient signed (form CMS-R-131), for a course of
     acupuncture of one episode that Medicare is expected not to pay for."""
 
@@ -118,10 +130,6 @@ class Abn(_Kept):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField()
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
-    void_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -220,7 +228,7 @@ class PaymentMethod(models.TextChoices):
     INSURER = "insurer", "Paid by the insurer"
 
 
-class Payment(_Kept):
+class Payment(_Voidable):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="payments")
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True,
@@ -232,10 +240,6 @@ class Payment(_Kept):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField()
-    voided_at = models.DateTimeField(null=True, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
-    void_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["received_on", "id"]
