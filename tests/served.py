@@ -137,7 +137,12 @@ class Browser:
                              "Referer": self.base + "/login/"})
 
 
-def run_acuback(env: dict[str, str], *args: str, timeout: float = 180
+# What a command that builds the whole demo may take before a test calls it hung: generous,
+# since the suite runs in two processes on two cores (speed is measured in bench/, not here).
+COMMAND_TIMEOUT = 900
+
+
+def run_acuback(env: dict[str, str], *args: str, timeout: float = COMMAND_TIMEOUT
                 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "acuback", *args], env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=timeout, check=False)
