@@ -91,7 +91,7 @@ class AuditedReadsAdmin(ClinicScopedAdmin):
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_path = "pk"
     superusers_may_write = True
-    list_display = ("name", "slug", "created_at")
+    list_display = ("name", "slug", "region", "created_at")
     search_fields = ("name", "slug")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -20,9 +21,22 @@ CLINICAL_ROLES = frozenset({Role.OWNER, Role.PRACTITIONER})
 STAFF_ROLES = frozenset({Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK})
 
 
+def validate_region(value: str) -> None:
+    """A country libphonenumber knows (ISO 3166 alpha-2), so phone numbers can be read."""
+    import phonenumbers
+
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(f"{value!r} is not a country code (ISO 3166, e.g. US, GB, DE).")
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    region = models.CharField(
+        "country", max_length=2, default="US", validators=[validate_region],
+        help_text="ISO 3166 country code: a phone number given without a country code is "
+        "read as this country's, and shown in its national format",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -141,7 +141,7 @@ def _one_patient(ctx: DemoContext, clinic: Clinic, clinician: User,
         family_name=FAMILY[(i * 11 + clinic.pk * 3) % len(FAMILY)],
         date_of_birth=born, sex=sex,
         email=f"patient{i + 1}@{clinic.slug}.example",
-        phone=f"555-01{i:02d}",
+        phone=f"(202) 555-01{i:02d}",  # the numbers kept for fiction
         practitioner_id=practitioners[i % len(practitioners)].pk,
     ))
     pregnant = sex == Sex.FEMALE and 25 < (ctx.today - born).days / 365 < 40 and i % 9 == 0

@@ -32,10 +32,13 @@ class EpisodeInput:
     status: str = EpisodeStatus.ACTIVE
 
 
-def _validate(data: EpisodeInput) -> icd10.Icd10Code:
+def _validate(data: EpisodeInput, patient: Patient) -> icd10.Icd10Code:
     errors: dict[str, list[str]] = {}
     if data.onset_date > timezone.localdate():
         errors["onset_date"] = ["Onset cannot be after today."]
+    elif data.onset_date < patient.date_of_birth:
+        errors["onset_date"] = [f"Onset cannot be before the patient's date of birth "
+                                f"({patient.date_of_birth:%-d %b %Y})."]
     for name, choices in (("region", Region), ("side", Side), ("radiation", Radiation),
                           ("status", EpisodeStatus)):
         if getattr(data, name) not in choices.values:
@@ -113,7 +116,7 @@ def _check_period(data: EpisodeInput, opened_on: dt.date | None, closed_on: dt.d
 
 def _episode_create(actor: User, patient: Patient, data: EpisodeInput, clinic_id: int,
                     opened_on: dt.date | None, closed_on: dt.date | None) -> Episode:
-    code = _validate(data)
+    code = _validate(data, patient)
     period = _check_period(data, opened_on, closed_on)
     episode = Episode.objects.create(
         clinic_id=clinic_id, patient=patient, created_by=actor, **_values(data, code), **period
@@ -135,7 +138,7 @@ def episode_update(*, actor: User, episode: Episode, data: EpisodeInput, version
 def _episode_update(
     actor: User, episode: Episode, data: EpisodeInput, version: int, clinic_id: int
 ) -> Episode:
-    code = _validate(data)
+    code = _validate(data, episode.patient)
     values = _values(data, code)
     if data.status != EpisodeStatus.ACTIVE and episode.closed_on is None:
         values["closed_on"] = timezone.localdate()

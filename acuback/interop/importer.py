@@ -2,7 +2,9 @@
 through the same services as every other write path (so access, audit and locks apply).
 
 - Idempotent by identifier: a record whose identifier the clinic already knows is not
-  created again (its identifiers are kept in `ExternalIdentifier`).
+  created again (its identifiers are kept in `ExternalIdentifier`). A patient who shares no
+  identifier but is a likely duplicate (same names and date of birth, phone or e-mail) is
+  imported, with a warning naming the existing record.
 - References are resolved inside the Bundle (fullUrl or Type/id), or to the clinic's records.
 - Scores are never taken from the file: acuback scores the answers, and an Observation whose
   value differs from that score is reported (a warning; the import still happens).
@@ -41,7 +43,7 @@ from acuback.interop.resources.outcome import Issue
 from acuback.interop.resources.visits import KIND_PAINKILLER
 from acuback.patients.models import Patient
 from acuback.patients.selectors import patient_get
-from acuback.patients.services import PatientInput, patient_create
+from acuback.patients.services import LikelyDuplicate, PatientInput, patient_create
 from acuback.visits.inputs import PainkillerInput
 from acuback.visits.painkillers import painkillers_record_intake
 
@@ -308,8 +310,18 @@ def _import_patient(state: Bundle, entry: Entry, problems: Problems) -> None:
         return
     fields = patient_fields(entry.resource, entry.where, problems)
     fields["practitioner_id"] = _practitioner(state, entry, problems)
-    _remember(state, entry, Kind.PATIENT,
-              patient_create(actor=state.actor, data=PatientInput(**fields)))
+    data = PatientInput(**fields)
+    try:
+        patient = patient_create(actor=state.actor, data=data)
+    except LikelyDuplicate as exc:
+        # An import is one deliberate act over many records: a likely duplicate (no
+        # identifier in common) is registered and named, for a person to check, rather than
+        # refusing the whole Bundle. Importing the same Bundle again creates nothing new.
+        problems.warn(entry.where, "likely the same person as " + ", ".join(
+            f"Patient/{c.patient.pk} ({c.words})" for c in exc.candidates)
+            + ": imported as a new patient; check, and merge by hand if it is the same person.")
+        patient = patient_create(actor=state.actor, data=data, confirm_duplicate=True)
+    _remember(state, entry, Kind.PATIENT, patient)
 
 
 def _practitioner(state: Bundle, entry: Entry, problems: Problems) -> int | None:

@@ -25,18 +25,27 @@ from acuback.schemas import InputSchema
 router = Router(tags=["patients"])
 
 
-class PatientIn(InputSchema):
+class PatientFieldsIn(InputSchema):
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     date_of_birth: dt.date
     sex: Sex
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254, description="checked for syntax; stored with the "
+                       "domain in lower case")
+    phone: str = Field("", max_length=40, description="any formatting; without a country code "
+                       "it is read as the clinic's country's. Stored and answered in E.164")
     address: str = Field("", max_length=1000)
     practitioner_id: int | None = None
 
 
-class PatientUpdateIn(PatientIn):
+class PatientIn(PatientFieldsIn):
+    confirm_duplicate: bool = Field(
+        False, description="register even though a likely duplicate exists (same names and "
+        "date of birth, same phone or same e-mail); without it such a registration answers "
+        "409 with the `candidates`")
+
+
+class PatientUpdateIn(PatientFieldsIn):
     version: int = Field(ge=1, description="the version you read; a stale one answers 409")
 
 
@@ -181,8 +190,8 @@ class HealthVersionOut(Schema):
         return version.recorded_by.username if version.recorded_by else None
 
 
-def _input(payload: PatientIn) -> services.PatientInput:
-    return services.PatientInput(**payload.model_dump(exclude={"version"}))
+def _input(payload: PatientFieldsIn) -> services.PatientInput:
+    return services.PatientInput(**payload.model_dump(exclude={"version", "confirm_duplicate"}))
 
 
 @router.get("/", response=PatientPageOut, summary="Search the clinic's patients")
@@ -195,9 +204,13 @@ def patient_list(request: HttpRequest, filters: Query[PatientSearchIn]) -> dict[
             "results": page.rows}
 
 
-@router.post("/", response={201: PatientOut}, summary="Register a patient")
+@router.post("/", response={201: PatientOut}, summary="Register a patient",
+             description="A likely duplicate of a patient of the clinic answers 409 with "
+             "`candidates` (id, names, date of birth, `matches`); send `confirm_duplicate: true` "
+             "to register a different person anyway.")
 def patient_create(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
-    return Status(201, services.patient_create(actor=request.user, data=_input(payload)))
+    return Status(201, services.patient_create(actor=request.user, data=_input(payload),
+                                               confirm_duplicate=payload.confirm_duplicate))
 
 
 @router.get("/{patient_id}", response=PatientOut, summary="A patient's demographics")

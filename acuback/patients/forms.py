@@ -12,6 +12,7 @@ from django.utils import timezone
 from acuback.accounts.models import Role, User
 from acuback.clinical.regions import BODY_REGIONS
 from acuback.errors import InputError
+from acuback.patients.contact import phone_shown
 from acuback.patients.models import AnswerSource, ImplantedDevice, Sex
 from acuback.patients.selectors import PatientSearch
 from acuback.patients.services import PatientInput
@@ -77,10 +78,12 @@ class PatientForm(ServiceErrorsMixin, forms.Form):
         attrs={"autocomplete": "off", "autocapitalize": "words"}))
     date_of_birth = forms.DateField(widget=DateInput())
     sex = forms.ChoiceField(choices=[("", "Choose…"), *Sex.choices])
-    email = forms.EmailField(required=False, widget=forms.EmailInput(
+    # Checked by the service (acuback.patients.contact), the one rule for every interface.
+    email = forms.CharField(required=False, max_length=254, widget=forms.EmailInput(
         attrs={"autocomplete": "off"}))
     phone = forms.CharField(required=False, max_length=40, widget=forms.TextInput(
-        attrs={"type": "tel", "autocomplete": "off"}))
+        attrs={"type": "tel", "autocomplete": "off"}), help_text=(
+        "With the country code (+44 ...) for a number abroad."))
     address = forms.CharField(required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 3}))
     practitioner_id = forms.TypedChoiceField(
@@ -101,15 +104,33 @@ class PatientForm(ServiceErrorsMixin, forms.Form):
         )
 
 
+class SeenIds(forms.CharField):
+    """The ids of the likely duplicates the page showed, as "12 40": a confirmation covers
+    those only (a change of name or phone since may match someone else)."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value: Any) -> frozenset[int]:
+        return frozenset(int(v) for v in str(value or "").split() if v.isdigit())
+
+
+class PatientCreateForm(PatientForm):
+    # Pressed only on the warning about likely duplicates: "a different person, register".
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput())
+    seen_duplicates = SeenIds(required=False)
+
+
 class PatientEditForm(PatientForm):
     # The version the editor read: a stale one is refused instead of overwriting someone's work.
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput())
 
 
 def patient_initial(patient: Any) -> dict[str, Any]:
-    names = ("given_name", "family_name", "date_of_birth", "sex", "email", "phone", "address",
+    names = ("given_name", "family_name", "date_of_birth", "sex", "email", "address",
              "practitioner_id", "version")
-    return {name: getattr(patient, name) for name in names}
+    initial = {name: getattr(patient, name) for name in names}
+    initial["phone"] = phone_shown(patient.phone, patient.clinic.region) if patient.phone else ""
+    return initial
 
 
 YES, NO, NOT_ASKED = "yes", "no", ""

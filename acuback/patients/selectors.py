@@ -45,7 +45,8 @@ def patient_get(*, actor: User, patient_id: object, what: str = "patient") -> Pa
     except ValueError:
         pk = None
     patient = (
-        patient_queryset(actor).select_related("practitioner", "user").filter(pk=pk).first()
+        patient_queryset(actor).select_related("practitioner", "user", "clinic").filter(pk=pk)
+        .first()
         if pk is not None
         else None
     )

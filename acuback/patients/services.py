@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -12,13 +13,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from acuback.accounts.access import AccessError, Forbidden, NotFound, membership_of
-from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Clinic, Role, User
 from acuback.accounts.staff import Invitee, account_invite, link_resend, staff_active_set
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.errors import ConflictError, InputError
-from acuback.patients import search
+from acuback.patients import contact, search
 from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
+from acuback.patients.duplicates import Candidate, likely_duplicates
 from acuback.patients.models import (
     HEALTH_KEYS,
     HEALTH_QUESTIONS,
@@ -86,7 +88,10 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _validate_patient(data: PatientInput, clinic_id: int) -> None:
+def _validate_patient(data: PatientInput, clinic: Clinic, patient: Patient | None = None
+                      ) -> PatientInput:
+    """The input checked, with the phone number in E.164 and the e-mail address normalised
+    (`acuback.patients.contact`); every error at once."""
     errors: dict[str, list[str]] = {}
     if not data.given_name.strip():
         errors["given_name"] = ["Enter the patient's given name."]
@@ -96,16 +101,34 @@ def _validate_patient(data: PatientInput, clinic_id: int) -> None:
         errors["date_of_birth"] = ["Date of birth cannot be in the future."]
     elif data.date_of_birth < dt.date(1900, 1, 1):
         errors["date_of_birth"] = ["Date of birth must be after 1900."]
+    elif patient is not None and (first := _first_onset(patient)) is not None \
+            and first < data.date_of_birth:
+        errors["date_of_birth"] = [f"An episode of this patient's back pain began on "
+                                   f"{first:%-d %b %Y}, before this date of birth."]
     if data.sex not in Sex.values:
         errors["sex"] = [f"Choose one of: {', '.join(Sex.values)}."]
     if data.practitioner_id is not None and not User.objects.filter(
         pk=data.practitioner_id,
-        membership__clinic_id=clinic_id,
+        membership__clinic_id=clinic.pk,
         membership__role__in=[Role.PRACTITIONER, Role.OWNER],
     ).exists():
         errors["practitioner_id"] = ["Choose a practitioner of this clinic."]
+    phone, email = data.phone, data.email
+    try:
+        phone = contact.phone_normalised(data.phone, clinic.region)
+    except ValueError as exc:
+        errors["phone"] = [str(exc)]
+    try:
+        email = contact.email_normalised(data.email)
+    except ValueError as exc:
+        errors["email"] = [str(exc)]
     if errors:
         raise InputError(errors)
+    return dataclasses.replace(data, phone=phone, email=email)
+
+
+def _first_onset(patient: Patient) -> dt.date | None:
+    return patient.episodes.order_by("onset_date").values_list("onset_date", flat=True).first()
 
 
 _TEXT_LIMITS = {"skin_conditions": 300, "medications": 4000}
@@ -181,22 +204,61 @@ def _require_role(
     raise refusal
 
 
-def patient_create(*, actor: User, data: PatientInput) -> Patient:
+class LikelyDuplicate(ConflictError):
+    """The patient may be registered already: the candidates go back to the person, who may
+    register a new patient anyway, deliberately (`confirm_duplicate`)."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.candidates = candidates
+        who = "; ".join(f"{c.patient.full_name}, born {c.patient.date_of_birth:%-d %b %Y} "
+                        f"({c.words})" for c in candidates)
+        super().__init__(
+            f"This may be a patient already registered: {who}. Open the existing record "
+            "instead; if this is a different person, confirm that you mean to register them "
+            "(confirm_duplicate).",
+            candidates=[c.as_json() for c in candidates],
+        )
+
+
+def patient_create(*, actor: User, data: PatientInput, confirm_duplicate: bool = False,
+                   seen_duplicates: Collection[int] | None = None) -> Patient:
+    """Register a patient. A likely duplicate of someone of the clinic (same names and date
+    of birth, same phone or same e-mail: `acuback.patients.duplicates`) raises
+    LikelyDuplicate, unless `confirm_duplicate`: then, if `seen_duplicates` is given, only
+    those candidates are confirmed (a page confirms what it showed), and the confirmation is
+    audited with the candidates' ids."""
     clinic_id = _require_role(actor, STAFF_ROLES, action=Action.CREATE, object_type="patient")
     with transaction.atomic():
-        return _patient_create(actor, data, clinic_id)
+        return _patient_create(actor, data, clinic_id, confirm_duplicate, seen_duplicates)
 
 
-def _patient_create(actor: User, data: PatientInput, clinic_id: int) -> Patient:
-    _validate_patient(data, clinic_id)
-    patient = Patient.objects.create(clinic_id=clinic_id, **_patient_fields(data))
+def _patient_create(actor: User, data: PatientInput, clinic_id: int, confirm_duplicate: bool,
+                    seen_duplicates: Collection[int] | None) -> Patient:
+    clean = _validate_patient(data, _clinic(actor, clinic_id))
+    values = _patient_fields(clean)
+    candidates = likely_duplicates(clinic_id=clinic_id, **{
+        k: values[k] for k in ("given_name", "family_name", "date_of_birth", "phone", "email")})
+    unseen = [c for c in candidates
+              if seen_duplicates is not None and c.patient.pk not in seen_duplicates]
+    if candidates and (not confirm_duplicate or unseen):
+        raise LikelyDuplicate(candidates)
+    patient = Patient.objects.create(clinic_id=clinic_id, **values)
     _health_history_open(patient, actor)  # open, nothing asked yet
     _index(patient)
     audit_record(
         actor=actor, action=Action.CREATE, object_type="patient", object_id=patient.pk,
         outcome=Outcome.OK, clinic_id=clinic_id,
+        detail={"confirmed_duplicate_of": [c.patient.pk for c in candidates]}
+        if candidates else None,
     )
     return patient
+
+
+def _clinic(actor: User, clinic_id: int) -> Clinic:
+    membership = membership_of(actor)
+    if membership is not None and membership.clinic_id == clinic_id:
+        return membership.clinic
+    return Clinic.objects.get(pk=clinic_id)
 
 
 def _patient_fields(data: PatientInput) -> dict[str, Any]:
@@ -217,8 +279,8 @@ def patient_update(*, actor: User, patient: Patient, data: PatientInput, version
 def _patient_update(
     actor: User, patient: Patient, data: PatientInput, version: int, clinic_id: int
 ) -> Patient:
-    _validate_patient(data, clinic_id)
-    values = _patient_fields(data)
+    clean = _validate_patient(data, _clinic(actor, clinic_id), patient)
+    values = _patient_fields(clean)
     changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)
     updated = Patient.objects.filter(pk=patient.pk, version=version).update(
         version=F("version") + 1, updated_at=timezone.now(), **values

@@ -27,11 +27,12 @@ from acuback.episodes.selectors import episodes_of_patient
 from acuback.errors import ConflictError, InputError
 from acuback.patients import selectors, services
 from acuback.patients.consent import CURRENT_VERSION, consent_text
+from acuback.patients.duplicates import Candidate
 from acuback.patients.forms import (
     ConsentForm,
     HealthForm,
+    PatientCreateForm,
     PatientEditForm,
-    PatientForm,
     PatientSearchForm,
     PortalInviteForm,
     health_initial,
@@ -74,16 +75,23 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @FORM_METHODS
 def patient_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, STAFF_ROLES, what="patient", action=Action.CREATE)
-    form = PatientForm(_posted(request), clinic_id=request.user.membership.clinic_id)
+    form = PatientCreateForm(_posted(request), clinic_id=request.user.membership.clinic_id)
+    duplicates: list[Candidate] = []
     if request.method == "POST" and form.is_valid():
         try:
-            patient = services.patient_create(actor=request.user, data=form.to_input())
+            patient = services.patient_create(
+                actor=request.user, data=form.to_input(),
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                seen_duplicates=form.cleaned_data["seen_duplicates"])
         except InputError as exc:
             form.show_service_errors(exc)
+        except services.LikelyDuplicate as exc:
+            duplicates = exc.candidates
         else:
             messages.success(request, f"{patient.full_name} is registered.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return render(request, "patients/form.html", {"form": form, "patient": None})
+    return render(request, "patients/form.html",
+                  {"form": form, "patient": None, "duplicates": duplicates})
 
 
 @login_required

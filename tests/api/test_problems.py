@@ -89,13 +89,15 @@ def test_it_answers_403_when_the_role_may_not(world: World, client_for) -> None:
 def test_it_answers_409_to_a_stale_patient_version(world: World, client_for) -> None:  # noqa: ANN001
     client = client_for("practitioner")
     url = f"/api/patients/{world.patient.pk}"
-    first = client.put(url, payloads.patient_update(world.patient.version, phone="555-0001"),
+    first = client.put(url, payloads.patient_update(world.patient.version,
+                                                    phone="(202) 555-0101"),
                        content_type="application/json")
     assert first.status_code == 200
-    stale = client.put(url, payloads.patient_update(world.patient.version, phone="555-0002"),
+    stale = client.put(url, payloads.patient_update(world.patient.version,
+                                                    phone="(202) 555-0102"),
                        content_type="application/json")
     problem(stale, 409)
-    assert Patient.objects.get(pk=world.patient.pk).phone == "555-0001"
+    assert Patient.objects.get(pk=world.patient.pk).phone == "+12025550101"
 
 
 def test_it_answers_409_to_a_stale_episode_version(world: World, client_for) -> None:  # noqa: ANN001

@@ -22,7 +22,7 @@ def test_it_registers_a_patient_after_a_future_birth_date_is_fixed(page, world) 
     page.fill("#id_family_name", "Curie")
     page.fill("#id_date_of_birth", FUTURE)
     page.select_option("#id_sex", "female")
-    page.fill("#id_phone", "555-0100")
+    page.fill("#id_phone", "(202) 555-0100")
     page.fill("#id_address", "1 Rue Pierre")
     page.select_option("#id_practitioner_id", label="Pat Lin")
     page.get_by_role("button", name="Register patient").click()
@@ -34,7 +34,7 @@ def test_it_registers_a_patient_after_a_future_birth_date_is_fixed(page, world) 
     assert page.input_value("#id_family_name") == "Curie"
     assert page.input_value("#id_date_of_birth") == FUTURE
     assert page.input_value("#id_sex") == "female"
-    assert page.input_value("#id_phone") == "555-0100"
+    assert page.input_value("#id_phone") == "(202) 555-0100"
     assert page.input_value("#id_address") == "1 Rue Pierre"
     assert page.input_value("#id_practitioner_id") == str(world.practitioner.pk)
 
@@ -89,3 +89,25 @@ def test_it_moves_the_focus_to_an_error_summary_that_links_to_each_field(page, w
     summary.get_by_role("link", name=re.compile("Family name")).click()
     expect(page.locator("#id_family_name")).to_be_focused()
     shot(page, "patient-create-error-summary")
+
+
+def test_it_warns_of_a_likely_duplicate_and_registers_only_on_purpose(page, world) -> None:
+    login(page, "desk")
+    page.goto("/patients/new/")
+    page.fill("#id_given_name", "ada")
+    page.fill("#id_family_name", "LOVELACE")
+    page.fill("#id_date_of_birth", world.patient.date_of_birth.isoformat())
+    page.select_option("#id_sex", "female")
+    page.get_by_role("button", name="Register patient").click()
+
+    warning = page.get_by_test_id("duplicates")
+    expect(warning).to_be_focused()  # forms.js moves focus to the warning
+    expect(warning.get_by_role("link", name=re.compile("Lovelace, Ada"))).to_have_attribute(
+        "href", f"/patients/{world.patient.pk}/")
+    shot(page, "patient-create-duplicate")
+    assert page.input_value("#id_family_name") == "LOVELACE"
+
+    page.get_by_test_id("confirm-duplicate").click()
+    page.wait_for_url(re.compile(r"/patients/\d+/$"))
+    assert page.url.rstrip("/").split("/")[-1] != str(world.patient.pk)
+    expect(page.locator(".messages")).to_contain_text("is registered.")

@@ -79,3 +79,31 @@ def test_it_audits_the_fields_an_update_changed(world: World, client_for) -> Non
     _put(client_for("practitioner"), world.episode, payloads.episode_update(1))
     entry = AuditEntry.objects.get(action="update", object_type="episode")
     assert entry.detail == {"fields": ["icd10_code", "side"]}
+
+
+def test_it_refuses_an_onset_before_the_date_of_birth(world: World, client_for) -> None:  # noqa: ANN001
+    # Issue 7 finding 6: pain cannot begin before the patient was born.
+    before = world.patient.date_of_birth - dt.timedelta(days=1)
+    response = _post(client_for("practitioner"),
+                     payloads.new_episode(world.patient.pk, onset_date=before.isoformat()))
+    assert response.status_code == 422
+    assert "date of birth" in response.json()["errors"]["onset_date"][0]
+    assert not Episode.objects.filter(patient=world.patient, onset_date=before).exists()
+
+
+def test_it_accepts_an_onset_on_the_date_of_birth(world: World, client_for) -> None:  # noqa: ANN001
+    born = world.patient.date_of_birth.isoformat()
+    response = _post(client_for("practitioner"),
+                     payloads.new_episode(world.patient.pk, onset_date=born))
+    assert response.status_code == 201
+
+
+def test_it_refuses_to_move_a_birth_date_after_an_episodes_onset(world: World, client_for) -> None:  # noqa: ANN001
+    client = client_for("practitioner")
+    assert _post(client, payloads.new_episode(world.patient.pk, onset_date="2000-03-01")
+                 ).status_code == 201
+    response = client.put(f"/api/patients/{world.patient.pk}",
+                          payloads.patient_update(1, date_of_birth="2001-01-01"),
+                          content_type="application/json")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["date_of_birth"]

@@ -28,7 +28,7 @@ records = st.fixed_dictionaries({
     "given": names, "family": names,
     "born": st.dates(dt.date(1900, 1, 1), dt.date(2025, 12, 31)),
     "sex": st.sampled_from(["female", "male", "other", "unknown"]),
-    "phone": st.sampled_from(["", "555-0100", "+44 20 7946 0000"]),
+    "phone": st.sampled_from(["", "+1 202 555 0100", "+44 20 7946 0000"]),
     "email": st.sampled_from(["", "someone@example.org"]),
     "address": st.sampled_from(["", "1 High Street\nRiverside"]),
     "region": st.sampled_from(Region.values), "side": st.sampled_from(Side.values),
@@ -52,7 +52,10 @@ def _chart(world: World, record: dict[str, Any]) -> None:
         given_name=record["given"], family_name=record["family"],
         date_of_birth=record["born"], sex=record["sex"], phone=record["phone"],
         email=record["email"], address=record["address"], practitioner_id=actor.pk))
-    data = EpisodeInput(onset_date=dt.date.today() - dt.timedelta(days=record["onset_days"]),
+    # Pain begins after birth (an onset before it is refused), up to ~55 years ago.
+    lived = (dt.date.today() - record["born"]).days
+    data = EpisodeInput(onset_date=dt.date.today() - dt.timedelta(
+                            days=min(record["onset_days"], lived)),
                         region=record["region"], side=record["side"],
                         icd10_code=record["code"], radiation=record["radiation"],
                         suspected_cause=record["cause"])

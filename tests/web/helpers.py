@@ -22,7 +22,7 @@ def between(text: str, start: str, end: str) -> str:
 def patient_form(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "given_name": "Marie", "family_name": "Curie", "date_of_birth": "1967-11-07",
-        "sex": "female", "email": "marie@example.org", "phone": "555-0100",
+        "sex": "female", "email": "marie@example.org", "phone": "(202) 555-0100",
         "address": "1 Rue Pierre", "practitioner_id": "",
     }
     data.update(overrides)

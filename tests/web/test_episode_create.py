@@ -73,6 +73,14 @@ def test_it_shows_an_onset_after_today_beside_the_field(client_for, world) -> No
                                                       'id="id_icd10_code"')
 
 
+def test_it_shows_an_onset_before_birth_beside_the_field(client_for, world) -> None:
+    page = html(client_for("practitioner").post(url(world), episode_form(onset_date="1960-01-01")))
+    assert "date of birth (17 May 1970)" in between(
+        page, 'id="id_onset_date"', 'id="id_icd10_code"')
+    assert 'value="1960-01-01"' in page
+    assert not Episode.objects.filter(patient=world.patient, onset_date="1960-01-01").exists()
+
+
 def test_it_refuses_a_patient_who_posts_anyway(client_for, world) -> None:
     response = client_for("patient_user").post(url(world), episode_form())
     assert response.status_code == 403 and not Episode.objects.filter(icd10_code="M54.16").exists()

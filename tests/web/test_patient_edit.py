@@ -32,9 +32,9 @@ def test_it_fills_in_the_current_details_and_version(client_for, world) -> None:
 
 
 def test_it_saves_a_change(client_for, world) -> None:
-    response = client_for("front_desk").post(edit(world), ada(phone="555-0199"))
+    response = client_for("front_desk").post(edit(world), ada(phone="(202) 555-0199"))
     world.patient.refresh_from_db()
-    assert response.status_code == 302 and world.patient.phone == "555-0199"
+    assert response.status_code == 302 and world.patient.phone == "+12025550199"
     assert world.patient.version == 2
 
 
@@ -49,9 +49,9 @@ def test_it_refuses_a_stale_version_and_keeps_the_input(client_for, world) -> No
 
 def test_it_shows_a_future_birth_date_beside_the_field(client_for, world) -> None:
     page = html(client_for("front_desk").post(edit(world), ada(date_of_birth=tomorrow(),
-                                                               phone="555-0123")))
+                                                               phone="(202) 555-0123")))
     assert "cannot be in the future" in between(page, 'id="id_date_of_birth"', 'id="id_sex"')
-    assert 'value="555-0123"' in page
+    assert 'value="(202) 555-0123"' in page
 
 
 def test_it_refuses_the_patient_their_own_edit_form(client_for, world) -> None:
