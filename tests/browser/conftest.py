@@ -5,7 +5,9 @@ its own data from `build_world()`. Skips without /usr/bin/chromium, fails under 
 
 Every browser test fails if Chromium reports a Content-Security-Policy violation on any page
 it visited (inline script, style= attribute, eval, a resource from elsewhere): the console of
-every context any test opens is watched (`CSP_VIOLATIONS`).
+every context any test opens is watched (`CSP_VIOLATIONS`). Each also fails on a serious or
+critical accessibility violation axe-core finds in a state it looked at: every `shot()` and the
+page as the test leaves it (`tests.browser.axe`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import axe
 from tests.conftest import require_service
 from tests.personas import PASSWORD, World, build_world
 
@@ -64,6 +67,16 @@ def no_csp_violations() -> Iterator[None]:
     assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
+@pytest.fixture(autouse=True)
+def no_serious_axe_violations() -> Iterator[None]:
+    """Torn down after the page fixture checked the last state."""
+    axe.VIOLATIONS.clear()
+    yield
+    found = list(axe.VIOLATIONS)
+    axe.VIOLATIONS.clear()
+    assert not found, "serious accessibility violations (axe-core):\n" + "\n".join(found)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """One Chromium per test module (a launch takes well under a second). Not session-scoped:
@@ -87,13 +100,15 @@ def world(transactional_db: None, live_server: object) -> World:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001 - Playwright types
+def page(browser, live_server, request: pytest.FixtureRequest  # noqa: ANN001 - Playwright
+         ) -> Iterator[object]:
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     # Generous: two test processes share CI's two cores with Chromium and the live server; a
     # real failure still fails, only later.
     context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
+    axe.check(page, f"{request.node.name}: last state")
     context.close()
 
 
@@ -107,8 +122,10 @@ def login(page, username: str) -> None:  # noqa: ANN001
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
+    """A screenshot to look at, and an accessibility check of this state."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    axe.check(page, name)
 
 
 def overflows(page) -> bool:  # noqa: ANN001
