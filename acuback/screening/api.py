@@ -40,6 +40,7 @@ class ScreeningOut(Schema):
     action: str
     nonspecific: bool
     rules_version: str
+    rest_marked_no: list[str] = Field(description="the flags answered no by `rest_no`")
     recorded_by: str = Field(alias="recorded_by.username")
     recorded_at: dt.datetime
     referrals: list[ReferralOut] = Field(alias="referrals.all")
@@ -54,7 +55,11 @@ class StatusOut(Schema):
 
 
 class ScreeningIn(InputSchema):
-    flags: dict[str, bool] = Field(description="every red flag id -> true (yes) / false (no)")
+    flags: dict[str, bool | None] = Field(
+        description="every red flag id -> true (yes) / false (no); null or left out means not "
+        "answered, refused unless `rest_no`")
+    rest_no: bool = Field(False, description="answer no to every flag not answered, on purpose "
+                          "(the clinician asked each): stored in `rest_marked_no`")
     screened_on: dt.date | None = Field(None, description="default today; never after today")
 
 
@@ -82,7 +87,8 @@ def screening_create(
     episode = selectors.clinical_episode_get(actor=request.user, episode_id=episode_id,
                                              what="screening", action="create")
     screening = services.screening_record(actor=request.user, episode=episode,
-                                          flags=payload.flags, screened_on=payload.screened_on)
+                                          flags=payload.flags, screened_on=payload.screened_on,
+                                          rest_no=payload.rest_no)
     return Status(201, screening)
 
 

@@ -62,7 +62,8 @@ def _screen(index: int, episode: Episode, ctx: DemoContext) -> None:
 
 BULK_ROUTINE_SHARE = 0.03  # screens with a routine flag; the rest are clear
 SCREENING_COLUMNS = ("clinic", "episode", "screened_on", "age", "answers", "decision", "fired",
-                     "action", "nonspecific", "rules_version", "recorded_by", "recorded_at")
+                     "action", "nonspecific", "rules_version", "rest_marked_no", "recorded_by",
+                     "recorded_at")
 
 
 def bulk_screenings(ctx: BulkContext) -> None:
@@ -83,7 +84,7 @@ def bulk_screenings(ctx: BulkContext) -> None:
         ctx.decisions[episode.id] = decision
         rows.append((ctx.clinic.pk, episode.id, db_date(episode.opened), age,
                      db_json(_flags(yes)), decision, fired, action, nonspecific,
-                     rules_version(), ctx.clinician.pk, ctx.at(episode.opened, 9)))
+                     rules_version(), db_json([]), ctx.clinician.pk, ctx.at(episode.opened, 9)))
     with ctx.progress("red-flag screens", len(rows)) as advance:
         advance(insert_rows(Screening, SCREENING_COLUMNS, rows))
     reset_sequences(Screening)

@@ -25,18 +25,23 @@ GROUP_TITLES: dict[Category, str] = {
 
 
 class ScreeningForm(ServiceErrorsMixin, forms.Form):
-    """One yes/no question per red flag, none pre-answered: each must be asked."""
+    """One yes/no question per red flag, none pre-answered: each must be asked. A blank answer
+    reaches the service as None, which refuses it unless the person pressed "no to every
+    question still blank" (`rest_no`)."""
+
+    rest_no = forms.BooleanField(required=False, widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for flag, question in FLAG_QUESTIONS.items():
             self.fields[str(flag)] = forms.ChoiceField(
                 label=question, choices=[(YES, "Yes"), (NO, "No")], widget=forms.RadioSelect,
-                error_messages={"required": "Answer yes or no."},
+                required=False,
             )
 
-    def flags(self) -> dict[str, bool]:
-        return {name: value == YES for name, value in self.cleaned_data.items()}
+    def flags(self) -> dict[str, bool | None]:
+        return {str(flag): {YES: True, NO: False}.get(self.cleaned_data[str(flag)])
+                for flag in FLAG_QUESTIONS}
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The questions under their headings, for the template."""

@@ -59,6 +59,10 @@ class Screening(models.Model):
         help_text="false when a flag pointing to a specific cause fired (coverage reads this)"
     )
     rules_version = models.CharField(max_length=40)
+    rest_marked_no = models.JSONField(
+        default=list, blank=True, help_text="the flags answered no by the one control \"no to "
+        "every question still blank\", not one by one (issue 7)",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

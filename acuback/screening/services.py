@@ -67,21 +67,29 @@ def require_clinician(actor: User, episode: Episode, what: str) -> None:
     raise refusal
 
 
-def _answers(flags: Mapping[str, object]) -> dict[str, bool]:
+def _answers(flags: Mapping[str, object], rest_no: bool) -> tuple[dict[str, bool], list[str]]:
     """Every question must be answered yes or no: a question left blank is more likely not
     asked than answered no, and "clear" must never come from a half-filled form (our choice,
-    stricter than the core, which counts a missing flag as no)."""
+    stricter than the core, which counts a missing flag as no).
+
+    `rest_no` is the one deliberate act that answers no to every question still blank (the
+    clinician asked them all and heard no to each): those questions are returned too, so the
+    screen records which answers came from it rather than passing them off as ticked one by
+    one. An answer that is neither yes, no nor blank is still refused."""
     unknown = sorted(set(flags) - set(rules.FLAG_QUESTIONS))
     if unknown:
         raise InputError({"flags": [f"Unknown red flag(s): {', '.join(unknown)}."]})
+    marked = [str(flag) for flag in rules.FLAG_QUESTIONS if flags.get(flag) is None] \
+        if rest_no else []
+    given = {**flags, **dict.fromkeys(marked, False)}
     errors = {
         str(flag): ["Answer yes or no."]
         for flag in rules.FLAG_QUESTIONS
-        if not isinstance(flags.get(flag), bool)
+        if not isinstance(given.get(flag), bool)
     }
     if errors:
         raise InputError(errors)
-    return {str(flag): bool(flags[flag]) for flag in rules.FLAG_QUESTIONS}
+    return {str(flag): bool(given[flag]) for flag in rules.FLAG_QUESTIONS}, marked
 
 
 def _screen(age: int, answers: dict[str, bool]) -> rules.ScreeningResult:
@@ -93,22 +101,24 @@ def _screen(age: int, answers: dict[str, bool]) -> rules.ScreeningResult:
 
 def screening_record(
     *, actor: User, episode: Episode, flags: Mapping[str, object],
-    screened_on: dt.date | None = None,
+    screened_on: dt.date | None = None, rest_no: bool = False,
 ) -> Screening:
-    """Run the red-flag screen on the answers and store answers, decision and why."""
+    """Run the red-flag screen on the answers and store answers, decision and why.
+    `rest_no`: answer no to every question left blank (None or missing), recorded as such."""
     # Checked outside the transaction, so that the audit entry of a refusal is kept.
     require_clinician(actor, episode, "screening")
     with transaction.atomic():
-        return _screening_write(actor, episode, flags, screened_on)
+        return _screening_write(actor, episode, flags, screened_on, rest_no)
 
 
 def _screening_write(
-    actor: User, episode: Episode, flags: Mapping[str, object], screened_on: dt.date | None
+    actor: User, episode: Episode, flags: Mapping[str, object], screened_on: dt.date | None,
+    rest_no: bool,
 ) -> Screening:
     day = screened_on or timezone.localdate()
     if day > timezone.localdate():
         raise InputError({"screened_on": ["The screening date cannot be after today."]})
-    answers = _answers(flags)
+    answers, marked_no = _answers(flags, rest_no)
     age = age_on(episode.patient.date_of_birth, day)
     result = _screen(age, answers)
     screening = Screening.objects.create(
@@ -116,13 +126,14 @@ def _screening_write(
         decision=result.decision.value,
         fired=[{**f.to_dict(), "level": f.level.value} for f in result.fired],
         action=result.action, nonspecific=result.nonspecific, rules_version=rules_version(),
-        recorded_by=actor,
+        rest_marked_no=marked_no, recorded_by=actor,
     )
     audit_record(
         actor=actor, action=Action.CREATE, object_type="screening", object_id=screening.pk,
         outcome=Outcome.OK, clinic_id=episode.clinic_id,
         detail={"episode": episode.pk, "decision": screening.decision,
-                "fired": screening.fired_flags},
+                "fired": screening.fired_flags,
+                **({"rest_marked_no": marked_no} if rest_no else {})},
     )
     if screening.blocks_treatment:
         # Urgent and emergency screens need a referral before any needling: the patient's

@@ -32,7 +32,8 @@ def screening_new(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = ScreeningForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.screening_record(actor=request.user, episode=episode, flags=form.flags())
+            services.screening_record(actor=request.user, episode=episode, flags=form.flags(),
+                                      rest_no=form.cleaned_data["rest_no"])
         except InputError as exc:
             form.show_service_errors(exc)
         else:
