@@ -29,7 +29,7 @@ def phones_to_e164(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_clinic_region'),
+        ('accounts', '0005_clinic_region'),
         ('patients', '0004_health_unknown_is_not_no'),
     ]
 
