@@ -214,6 +214,7 @@ def register_routers() -> None:
     from acuback.assessments.api import router as assessments
     from acuback.billing.api import router as billing
     from acuback.episodes.api import router as episodes
+    from acuback.outcomes.api import router as outcomes
     from acuback.patients.api import router as patients
     from acuback.plans.api import router as plans
     from acuback.scheduling.api import availability_router
@@ -231,6 +232,7 @@ def register_routers() -> None:
     api.add_router("/appointments", appointments)
     api.add_router("/availability", availability_router)
     api.add_router("/billing", billing)
+    api.add_router("/outcomes", outcomes)
 
 
 register_routers()

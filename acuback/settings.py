@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "acuback.portal",
     "django_tasks",
     "django_tasks_db",
+    "acuback.outcomes",
     "acuback.web",
 ]
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("calendar/", include("acuback.reminders.urls")),
     path("portal/", include("acuback.portal.urls")),
     path("billing/", include("acuback.billing.urls")),
+    path("outcomes/", include("acuback.outcomes.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

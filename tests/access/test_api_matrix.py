@@ -143,6 +143,17 @@ MATRIX: dict[str, dict[str, Any]] = {
         "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
         "anonymous": (401, 401, 401),
     },
+    # Outcomes: derived clinical content, for practitioners and owners of the clinic.
+    "outcome_episode": {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
+        "anonymous": (401, 401, 401),
+    },
+    "claims_ledger": {
+        "owner": 200, "practitioner": 200, "front_desk": 403, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": 401,
+    },
 }
 VISIT_ENDPOINTS = {"visit_create", "visit_detail", "visit_update", "visit_sign",
                    "amendment_create", "adverse_event_create", "episode_painkillers"}
@@ -223,6 +234,10 @@ def request(client: Client, world: World, cell: Cell) -> Any:
         case "adverse_event_create":
             return client.post(f"/api/visits/{v}/adverse-events", payloads.adverse_event(),
                                content_type=json)
+        case "outcome_episode":
+            return client.get(f"/api/outcomes/episodes/{e}")
+        case "claims_ledger":
+            return client.get("/api/outcomes/claims")
         case "episode_painkillers":
             return client.get(f"/api/visits/episode/{e}/painkillers")
         case "patient_list":
@@ -250,7 +265,7 @@ def request(client: Client, world: World, cell: Cell) -> Any:
 
 def test_it_covers_every_persona_and_endpoint() -> None:
     assert {c.persona for c in CELLS} == set(PERSONAS)
-    assert len(CELLS) == 7 * (3 + 16 * 3)
+    assert len(CELLS) == 7 * (4 + 17 * 3)
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=lambda c: c.id)

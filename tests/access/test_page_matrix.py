@@ -175,8 +175,23 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
         "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
         "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, SAVED), "anonymous": ANON3,
     },
+    # Outcomes are clinical: practitioners and owners; the patient's portal has its own view.
+    ("outcome_episode", "GET"): {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200), "anonymous": ANON3,
+    },
+    ("outcome_report", "GET"): {
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200), "anonymous": ANON3,
+    },
+    ("claims_ledger", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 403, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
 }
-EPISODE_PAGES = {"episode_detail", "episode_edit"}
+EPISODE_PAGES = {"episode_detail", "episode_edit", "outcome_episode", "outcome_report"}
 VISIT_PAGES = {"visit_page", "visit_print", "visit_sign", "visit_amend"}
 # Pages still being built are marked here, row by row: xfail(strict=True) so that the
 # mark has to go the moment the page lands.
@@ -226,7 +241,7 @@ def _url(world: World, cell: Cell) -> str:
                 "my_record": "/patients/me/", "audit_list": "/audit/",
                 "visit_rooms": "/visits/rooms/", "visit_unsigned": "/visits/unsigned/",
                 "visit_lots": "/visits/lots/?lot=LOT-1", "portal_home": "/portal/",
-                "calendar": "/calendar/"}[cell.page]
+                "calendar": "/calendar/", "claims_ledger": "/outcomes/claims/"}[cell.page]
     if cell.page == "visit_episode":
         return f"/visits/episode/{_cleared_episode(world, cell.target).pk}/"
     if cell.page in VISIT_PAGES:
@@ -239,6 +254,10 @@ def _url(world: World, cell: Cell) -> str:
     if cell.page in EPISODE_PAGES:
         episode = {"A-own": world.episode, "A-other": world.other_episode,
                    "B": world.episode_b}[cell.target]
+        if cell.page == "outcome_episode":
+            return f"/outcomes/episodes/{episode.pk}/"
+        if cell.page == "outcome_report":
+            return f"/outcomes/episodes/{episode.pk}/progress.pdf?for=physician"
         return f"/episodes/{episode.pk}/" + ("edit/" if cell.page == "episode_edit" else "")
     patient = {"A-own": world.patient, "A-other": world.other_patient,
                "B": world.patient_b}[cell.target]
@@ -316,7 +335,8 @@ def test_it_covers_every_persona_and_page() -> None:
         "home", "patient_list", "patient_create", "patient_detail", "patient_edit", "health_edit",
         "consent_create", "my_record", "episode_create", "episode_detail", "episode_edit",
         "audit_list", "visit_rooms", "visit_unsigned", "visit_lots", "visit_episode",
-        "visit_page", "visit_print", "visit_sign", "visit_amend", "portal_home", "calendar"}
+        "visit_page", "visit_print", "visit_sign", "visit_amend", "portal_home", "calendar",
+        "outcome_episode", "outcome_report", "claims_ledger"}
 
 
 @pytest.mark.parametrize("cell", [_param(c) for c in CELLS])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from acuback.clinical.coverage import Improvement
+from acuback.clinical.instruments import Verdict, get
 from acuback.clinical.outcomes import ImprovementEvidence
 from acuback.clinical.progress.goals import GoalProgress, GoalStatus
 
@@ -40,16 +41,24 @@ class Advice:
                 else self.recommendation.value, "why": self.why}
 
 
+def _names(improvement: ImprovementEvidence, verdict: Verdict | None = None) -> str:
+    return ", ".join(get(o.instrument).short_name for o in improvement.evidence
+                     if verdict is None or o.verdict is verdict)
+
+
 def recommend(improvement: ImprovementEvidence, goals: tuple[GoalProgress, ...]) -> Advice:
     targets = [g for g in goals if g.status is not GoalStatus.IN_WORDS]
     if improvement.status is Improvement.REGRESSING:
-        return Advice(Recommendation.STOP, f"Stop and review: {improvement.why}.")
+        return Advice(Recommendation.STOP, "Stop and review: worse than baseline on "
+                      f"{_names(improvement, Verdict.WORSE)}.")
     if targets and all(g.status is GoalStatus.MET for g in targets):
         return Advice(Recommendation.STOP, "Stop: every measured goal is met; ask again 3 and "
                       "12 months after discharge.")
     if improvement.status is Improvement.NOT_IMPROVING:
-        return Advice(Recommendation.CHANGE, f"Change the plan: {improvement.why}. Medicare "
-                      "(NCD 30.3.3) stops covering treatment that is not improving.")
+        return Advice(Recommendation.CHANGE, "Change the plan: no minimal important change on "
+                      f"{_names(improvement)}. Medicare (NCD 30.3.3) stops covering treatment "
+                      "that is not improving.")
     if improvement.status is Improvement.IMPROVING:
-        return Advice(Recommendation.CONTINUE, f"Continue: {improvement.why}.")
+        return Advice(Recommendation.CONTINUE, "Continue: better by at least the minimal "
+                      f"important change on {_names(improvement, Verdict.IMPROVED)}.")
     return Advice(None, "No recommendation yet: measure pain and function again first.")
