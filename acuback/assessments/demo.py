@@ -1,9 +1,13 @@
 """Demo step: every demo episode gets a baseline set of questionnaires and most get a follow-up,
-some showing a clinically important improvement and some not.
+with outcomes as varied as a real clinic's: clear responders, some who improve, some with no
+change, a few who get worse, and some still waiting for their follow-up.
 
-Synthetic answers only, drawn from the demo's seeded random generator, and recorded through
-`assessment_record` like any other response. Idempotent: episodes that already have an
-assessment are left alone.
+Synthetic answers only, recorded through `assessment_record` like any other response.
+Deterministic: each episode's outcome profile and question set follow from its place among
+the episodes being filled (never from its database id, which differs between databases and
+runs), and its answers come from its own generator, seeded from the demo's, so one episode's
+draws never shift another's. Idempotent: episodes that already have an assessment are left
+alone.
 """
 
 from __future__ import annotations
@@ -29,16 +33,35 @@ if TYPE_CHECKING:
     from acuback.demo.bulk import BulkContext, BulkEpisode
 
 # A realistic mix: function (ODI), pain (NRS or PEG), risk (STarT Back), mood (PHQ-4 or PHQ-9),
-# sleep or stress (ISI or PSS-10).
+# sleep or stress (ISI or PSS-10), morning stiffness, energy (PROMIS Fatigue 4a).
 BASELINE_SETS = (
-    ("odi", "nrs", "startback", "phq9", "isi"),
+    ("odi", "nrs", "startback", "phq9", "isi", "stiffness"),
     ("odi", "peg", "startback", "phq4", "pss10"),
-    ("odi", "nrs", "peg", "startback", "phq4", "isi"),
-    ("odi", "nrs", "startback", "phq9", "pss10"),
+    ("odi", "nrs", "peg", "startback", "phq4", "isi", "fatigue4a"),
+    ("odi", "nrs", "startback", "phq9", "pss10", "stiffness"),
 )
-REPEATED = ("odi", "nrs", "peg", "phq9", "phq4", "isi")  # asked again at follow-up
-FOLLOW_UP_SHARE = 0.75
-RESPONDER_SHARE = 0.6
+REPEATED = ("odi", "nrs", "peg", "phq9", "phq4", "isi", "stiffness", "fatigue4a")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How an episode's measures move from baseline to follow-up: the follow-up's level is the
+    baseline's times a factor drawn from ``factor`` (None: no follow-up yet)."""
+
+    name: str
+    factor: tuple[float, float] | None
+    severity: tuple[float, float]  # the baseline level, 0..1: room to get better or worse
+    pgic: tuple[int, ...]  # the patient's global impression, drawn from these
+
+
+STRONG = Profile("strong responder", (0.2, 0.4), (0.45, 0.75), (1, 1, 2))
+RESPONDER = Profile("responder", (0.45, 0.65), (0.35, 0.75), (2, 2, 3))
+NO_CHANGE = Profile("no change", (0.92, 1.08), (0.3, 0.7), (3, 4, 4, 5))
+WORSE = Profile("worse", (1.35, 1.6), (0.35, 0.55), (5, 6, 6))
+WAITING = Profile("waiting for the follow-up", None, (0.2, 0.75), ())
+# In this order, over and over: 6 of 8 have a follow-up; of those half improve by the minimal
+# important change (trials report 45-60 % responders), a third show no change, one in six worse.
+PROFILES = (STRONG, NO_CHANGE, RESPONDER, WAITING, WORSE, RESPONDER, NO_CHANGE, WAITING)
 
 
 def demo_assessments(ctx: DemoContext) -> None:
@@ -47,32 +70,34 @@ def demo_assessments(ctx: DemoContext) -> None:
         .select_related("patient__user__membership", "created_by__membership")
         .order_by("id")
     )
-    for episode in episodes:
-        _episode(ctx.rng, ctx.today, episode)
+    for place, episode in enumerate(episodes):
+        # One draw of the demo's generator per episode, whatever the episode then draws.
+        rng = random.Random(ctx.rng.getrandbits(64))  # noqa: S311 - synthetic data
+        _episode(rng, ctx.today, episode, place)
 
 
-def _episode(rng: random.Random, today: dt.date, episode: Episode) -> None:
-    severity = rng.uniform(0.2, 0.75)  # how much the back pain limits this patient, 0..1
+def _episode(rng: random.Random, today: dt.date, episode: Episode, place: int) -> None:
+    profile = PROFILES[place % len(PROFILES)]
+    severity = rng.uniform(*profile.severity)  # how much the back pain limits this patient
     mood = rng.uniform(0.0, 0.55)
-    given = BASELINE_SETS[episode.pk % len(BASELINE_SETS)]
+    given = BASELINE_SETS[place % len(BASELINE_SETS)]
     baseline_days = rng.randint(45, 90)
     clinician = episode.created_by
     for instrument in given:
         _record(rng, episode, clinician, instrument, severity, mood,
                 TimePoint.BASELINE, _at(today, baseline_days))
-    if rng.random() > FOLLOW_UP_SHARE:
+    if profile.factor is None:
         return
-    responder = rng.random() < RESPONDER_SHARE
-    factor = rng.uniform(0.3, 0.6) if responder else rng.uniform(0.85, 1.1)
+    factor = rng.uniform(*profile.factor)
     # The demo patient with a portal login answers their own follow-up.
     who = episode.patient.user if episode.patient.user_id else clinician
     when = _at(today, baseline_days - rng.randint(28, 42))
     for instrument in (i for i in given if i in REPEATED):
-        _record(rng, episode, who, instrument, severity * factor,
-                mood * (factor + 0.2 if responder else 1.0), TimePoint.FOLLOW_UP, when)
-    pgic = [rng.choice([1, 2, 2]) if responder else rng.choice([3, 4, 4, 5])]
-    assessment_record(actor=who, episode=episode, instrument="pgic", answers=pgic,
-                      time_point=TimePoint.FOLLOW_UP, administered_at=when)
+        _record(rng, episode, who, instrument, min(severity * factor, 1.0),
+                min(mood * (0.5 + factor / 2), 1.0), TimePoint.FOLLOW_UP, when)
+    assessment_record(actor=who, episode=episode, instrument="pgic",
+                      answers=[rng.choice(profile.pgic)], time_point=TimePoint.FOLLOW_UP,
+                      administered_at=when)
 
 
 def _record(rng: random.Random, episode: Episode, actor: User, instrument: str,
@@ -110,6 +135,7 @@ def _at(today: dt.date, days_ago: int) -> dt.datetime:
 BULK_BASELINES = (("odi", "nrs", "startback"), ("odi", "nrs", "phq4"), ("odi", "peg", "phq9"),
                   ("odi", "nrs", "phq4"))
 BULK_FOLLOW_UP = ("odi", "nrs", "peg")
+BULK_RESPONDER_SHARE = 0.6
 # Active episodes whose baseline questionnaires are still to be taken, so that the patient list
 # has outstanding questionnaires to show.
 BULK_OUTSTANDING_SHARE = 0.1
@@ -186,7 +212,7 @@ def _visits(ctx: BulkContext, episode: BulkEpisode) -> list[_Visit]:
     given = BULK_BASELINES[episode.id % len(BULK_BASELINES)]
     opened = min(episode.opened + dt.timedelta(days=rng.randint(0, 3)), ctx.today)
     visits = [_Visit(TimePoint.BASELINE, ctx.at(opened), given, 1.0)]
-    responder = rng.random() < RESPONDER_SHARE
+    responder = rng.random() < BULK_RESPONDER_SHARE
     change = rng.uniform(0.3, 0.6) if responder else rng.uniform(0.85, 1.1)
     again = tuple(i for i in given if i in BULK_FOLLOW_UP)
     if episode.closed is not None:

@@ -143,3 +143,13 @@ def test_it_counts_a_clinic_and_gives_the_share_improved_with_its_interval() -> 
     # Wilson 95 % for 2 of 3: 0.2077 to 0.9385.
     assert pain.improved.ci == pytest.approx((0.2077, 0.9385), abs=1e-4)
     assert clinic.adverse_events is None  # no treatments at all
+
+
+def test_it_calls_a_baseline_alone_not_measured_but_shows_it() -> None:
+    result = ledger(measurements=(m("odi", 1, 40), m("pss10", 1, 20)))
+    got = {r.claim.id: r for r in result.results}
+    assert got["function"].verdict is ClaimVerdict.NOT_MEASURED
+    assert got["function"].evidence[0].words == "ODI 40 at baseline only (1 Mar 2026)"
+    assert got["stress"].verdict is ClaimVerdict.NOT_MEASURED
+    followed = ledger(measurements=(m("pss10", 1, 20), m("pss10", 29, 14)))
+    assert verdicts(followed)["stress"] == "no_threshold"

@@ -86,10 +86,12 @@ class Evidence:
     measure: str
     words: str  # "ODI 46 -> 30 (16 better, 35 %), 2 Mar -> 14 Apr 2026"
     verdict: Verdict | None = None  # the measure's own verdict; None: reported only
+    changed: bool = True  # a change was measured (False: a baseline only, nothing to judge)
 
     def as_dict(self) -> dict[str, object]:
         return {"measure": self.measure, "words": self.words,
-                "verdict": None if self.verdict is None else self.verdict.value}
+                "verdict": None if self.verdict is None else self.verdict.value,
+                "changed": self.changed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,7 @@ def instrument_evidence(outcome: InstrumentOutcome, label: str | None = None) ->
                         outcome.verdict)
     if change is None or change.improvement is None:
         return Evidence(outcome.instrument, f"{name} {number(outcome.baseline.total)} at "
-                        f"baseline only ({_day(outcome)})")
+                        f"baseline only ({_day(outcome)})", changed=False)
     better = "better" if change.improvement >= 0 else "worse"
     percent = "" if change.percent is None else f", {number(abs(change.percent))} %"
     words = (f"{name} {number(outcome.baseline.total)} -> {number(outcome.latest.total)} "
@@ -155,15 +157,19 @@ def instrument_evidence(outcome: InstrumentOutcome, label: str | None = None) ->
     return Evidence(outcome.instrument, words, outcome.verdict)
 
 
-def _combine(verdicts: Sequence[Verdict | None], measured: bool) -> ClaimVerdict:
-    judged = [v for v in verdicts if v is not None]
+def _combine(evidence: Sequence[Evidence]) -> ClaimVerdict:
+    """Any worse -> worse, else any improved -> improved, else no change; a change measured
+    only on measures without a threshold -> no threshold; only baselines -> not measured."""
+    judged = [e.verdict for e in evidence if e.verdict is not None]
     if Verdict.WORSE in judged:
         return ClaimVerdict.WORSE
     if Verdict.IMPROVED in judged:
         return ClaimVerdict.IMPROVED
     if judged:
         return ClaimVerdict.NO_CHANGE
-    return ClaimVerdict.NO_THRESHOLD if measured else ClaimVerdict.NOT_MEASURED
+    if any(e.changed for e in evidence):
+        return ClaimVerdict.NO_THRESHOLD
+    return ClaimVerdict.NOT_MEASURED
 
 
 def _change_evidence(progress: EpisodeProgress, measure: str) -> list[Evidence]:
@@ -175,6 +181,10 @@ def _change_evidence(progress: EpisodeProgress, measure: str) -> list[Evidence]:
         pk = progress.painkillers
         if not pk.points:
             return []
+        if len(pk.points) == 1:
+            only = pk.points[0]
+            return [Evidence("painkillers", f"{only.label} {only.days_per_week} d/wk only",
+                             changed=False)]
         steps = ", ".join(f"{p.label} {p.days_per_week} d/wk"
                           + (f" {number(p.opioid_mme_per_day)} MME" if p.opioid_mme_per_day
                              else "") for p in pk.points)
@@ -185,7 +195,7 @@ def _change_evidence(progress: EpisodeProgress, measure: str) -> list[Evidence]:
 
 def _change(claim: Claim, progress: EpisodeProgress) -> ClaimResult:
     evidence = [e for m in claim.measures for e in _change_evidence(progress, m)]
-    verdict = _combine([e.verdict for e in evidence], bool(evidence))
+    verdict = _combine(evidence)
     if claim.id == "function":  # range of motion beside, reported without a verdict
         evidence += [Evidence(m.measure.id, f"{m.measure.label} {number(m.baseline)} -> "
                               f"{number(m.latest)} {m.measure.unit}")
