@@ -41,6 +41,15 @@ def _fast_password_hashing() -> None:
     get_hashers_by_algorithm.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: records' ids repeat from one test's database to
+    the next, so a result cached by what it was computed from could outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def require_service(available: bool, what: str) -> None:
     """Skip a test whose service is missing, except in CI where that is a failure."""
     if available:

@@ -8,22 +8,30 @@ clinical core (`acuback.clinical.progress`, `acuback.clinical.claims`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, Role, User
+from acuback.assessments.models import Assessment
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-from acuback.clinical.claims import ClinicLedger, Ledger, clinic_ledger, episode_ledger
+from acuback.clinical.claims import ClinicLedger, Ledger, claims, clinic_ledger, episode_ledger
 from acuback.clinical.progress import EpisodeProgress, EpisodeRows, episode_progress
 from acuback.episodes.models import Episode
 from acuback.outcomes.rows import episode_rows
+from acuback.plans.models import Plan
 from acuback.screening.selectors import clinical_episode_get
+from acuback.visits.models import AdverseEvent, Amendment, PainkillerUse, Visit
 
 # The clinic ledger covers episodes opened in this many days up to today, unless told.
 LEDGER_DEFAULT_DAYS = 365
+# A computed clinic ledger is kept this long, keyed by what it was computed from.
+LEDGER_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -86,15 +94,38 @@ def clinic_claims(*, actor: User, since: dt.date | None = None, until: dt.date |
     today = today or timezone.localdate()
     until = until or today
     since = since or until - dt.timedelta(days=LEDGER_DEFAULT_DAYS)
-    episodes = list(Episode.objects.filter(clinic_id=membership.clinic_id,
-                                           opened_on__gte=since, opened_on__lte=until))
-    rows = episode_rows(episodes)
-    ledgers = [compute(e, rows[e.pk], today).ledger for e in episodes]
+    clinic_id = membership.clinic_id
+    key = (f"claims-ledger:{clinic_id}:{since}:{until}:{today}:{claims().version}:"
+           f"{clinic_fingerprint(clinic_id)}")
+    ledger = cache.get(key)
+    if ledger is None:
+        episodes = list(Episode.objects.filter(clinic_id=clinic_id, opened_on__gte=since,
+                                               opened_on__lte=until))
+        rows = episode_rows(episodes)
+        ledger = clinic_ledger(compute(e, rows[e.pk], today).ledger for e in episodes)
+        cache.set(key, ledger, LEDGER_CACHE_SECONDS)
     audit_record(actor=actor, action=Action.LIST, object_type="claims_ledger",
-                 outcome=Outcome.OK, clinic_id=membership.clinic_id,
+                 outcome=Outcome.OK, clinic_id=clinic_id,
                  detail={"since": since.isoformat(), "until": until.isoformat(),
-                         "episodes": len(episodes)})
-    return ClinicClaims(since, until, clinic_ledger(ledgers))
+                         "episodes": ledger.episodes})
+    return ClinicClaims(since, until, ledger)
+
+
+def clinic_fingerprint(clinic_id: int) -> str:
+    """Changes whenever a record the ledger reads is added or changed (ids only grow; edits
+    bump a version or set an in-error time), so a cached ledger is never stale."""
+    parts = [
+        Episode.objects.filter(clinic_id=clinic_id).aggregate(n=Count("id"), v=Sum("version")),
+        Assessment.objects.filter(clinic_id=clinic_id).aggregate(m=Max("id")),
+        Visit.objects.filter(clinic_id=clinic_id).aggregate(m=Max("id"), v=Sum("version")),
+        Amendment.objects.filter(visit__clinic_id=clinic_id).aggregate(m=Max("id")),
+        PainkillerUse.objects.filter(clinic_id=clinic_id).aggregate(
+            m=Max("id"), e=Max("in_error_at")),
+        AdverseEvent.objects.filter(clinic_id=clinic_id).aggregate(m=Max("id"),
+                                                                   v=Sum("version")),
+        Plan.objects.filter(clinic_id=clinic_id).aggregate(m=Max("id")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
 def own_episode_outcome(*, actor: User, episode_id: object) -> EpisodeOutcome:

@@ -133,3 +133,14 @@ def test_it_never_counts_another_clinics_episodes(world: World, client_for) -> N
     assert "Hillview" in html and "to " in html
     pain = re.search(r'data-claim="pain_relief">(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
     assert re.findall(r'<td class="count[^"]*">(\d+)</td>', pain) == ["0", "0", "0", "0", "1"]
+
+
+def test_it_recounts_the_ledger_when_a_record_changes(world: World, client_for) -> None:  # noqa: ANN001
+    client = client_for("owner")
+    measure(world, world.other_episode, "nrs", 6, 30, "baseline")
+    before = page(client, "/outcomes/claims/")
+    measure(world, world.other_episode, "nrs", 2, 2)
+    after = page(client, "/outcomes/claims/")
+    pattern = r'data-claim="pain_relief">.*?<td class="count">(\d+)</td>'
+    assert re.search(pattern, before, re.S).group(1) == "0"  # type: ignore[union-attr]
+    assert re.search(pattern, after, re.S).group(1) == "1"  # type: ignore[union-attr]
