@@ -14,6 +14,7 @@ from acuback.outcomes.presenting import (
     GOAL_WORDS,
     TONES,
     change_words,
+    measure_name,
     method_words,
     verdict_words,
 )
@@ -117,8 +118,7 @@ def measure_rows(outcome: EpisodeOutcome) -> list[MeasureRow]:
 
 
 def worse_names(outcome: EpisodeOutcome) -> list[str]:
-    special = {"visit_pain": "pain before needling", "painkillers": "painkiller use"}
-    return [special.get(w) or get(w).short_name for w in outcome.progress.worse_than_baseline]
+    return [measure_name(w) for w in outcome.progress.worse_than_baseline]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,12 @@ TONES = {Verdict.IMPROVED: "ok", Verdict.NO_CHANGE: "neutral", Verdict.WORSE: "d
          GoalStatus.NOT_MEASURED: "muted", GoalStatus.IN_WORDS: "muted"}
 
 
+def measure_name(measure: str) -> str:
+    """What `EpisodeProgress.worse_than_baseline` names, in words."""
+    special = {"visit_pain": "pain before needling", "painkillers": "painkiller use"}
+    return special.get(measure) or get(measure).short_name
+
+
 def verdict_words(outcome: InstrumentOutcome) -> str:
     if outcome.verdict is not None:
         return VERDICT_WORDS[outcome.verdict]

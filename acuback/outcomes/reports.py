@@ -45,6 +45,7 @@ from acuback.outcomes.presenting import (
     RECOMMENDATION_WORDS,
     describe_change,
     improvement_words,
+    measure_name,
 )
 from acuback.outcomes.selectors import EpisodeOutcome
 from acuback.outcomes.words import patient_progress
@@ -162,14 +163,9 @@ def _summary(data: ReportData, plain: bool = False) -> list[object]:
     parts = [_p("Summary", "h2"), _p(f"{progress.visits_held} treatment(s) so far.{said}")]
     worse = progress.worse_than_baseline
     if worse:
-        parts.append(_p("Worse than at baseline: " + ", ".join(_measure_name(w) for w in worse)
+        parts.append(_p("Worse than at baseline: " + ", ".join(measure_name(w) for w in worse)
                         + ".", "flag"))
     return parts
-
-
-def _measure_name(measure: str) -> str:
-    special = {"visit_pain": "pain before needling", "painkillers": "painkiller use"}
-    return special.get(measure) or get(measure).short_name
 
 
 def _measures(data: ReportData) -> list[object]:
