@@ -196,7 +196,7 @@ def _bars(a: Any, panel: Panel) -> None:
 def _legend(a: Any, found: tuple[list[Any], list[str]]) -> None:
     """Below the plot, where it hides no point."""
     handles, names = found
-    a.legend(handles, names, fontsize=FONT_PT - 2, frameon=False, loc="upper left",
+    a.legend(handles, names, fontsize=FONT_PT - 1, frameon=False, loc="upper left",
              bbox_to_anchor=(0, -0.14), ncols=2, borderaxespad=0)
 
 

@@ -42,7 +42,8 @@ def test_it_shows_progress_charts_and_claims(page: Any, world: World) -> None:
     assert flag.is_visible() and "Pain NRS" in flag.inner_text()
     shot(page, "02-worse-flag")
 
-    page.goto(f"/outcomes/episodes/{episode.pk}/")
+    import matplotlib.figure  # noqa: F401 - the live server's first chart imports it: seconds
+    page.goto(f"/outcomes/episodes/{episode.pk}/", timeout=30000)
     chart = page.locator("[data-testid=chart-progress]")
     chart.wait_for()
     # The chart is drawn (an SVG image that loaded, not a broken one).
