@@ -84,7 +84,7 @@ def _episode(rng: random.Random, today: dt.date, episode: Episode, place: int) -
     baseline_days = rng.randint(45, 90)
     clinician = episode.created_by
     for instrument in given:
-        _record(rng, episode, clinician, instrument, severity, mood,
+        record_at_level(rng, episode, clinician, instrument, severity, mood,
                 TimePoint.BASELINE, _at(today, baseline_days))
     if profile.factor is None:
         return
@@ -93,14 +93,14 @@ def _episode(rng: random.Random, today: dt.date, episode: Episode, place: int) -
     who = episode.patient.user if episode.patient.user_id else clinician
     when = _at(today, baseline_days - rng.randint(28, 42))
     for instrument in (i for i in given if i in REPEATED):
-        _record(rng, episode, who, instrument, min(severity * factor, 1.0),
+        record_at_level(rng, episode, who, instrument, min(severity * factor, 1.0),
                 min(mood * (0.5 + factor / 2), 1.0), TimePoint.FOLLOW_UP, when)
     assessment_record(actor=who, episode=episode, instrument="pgic",
                       answers=[rng.choice(profile.pgic)], time_point=TimePoint.FOLLOW_UP,
                       administered_at=when)
 
 
-def _record(rng: random.Random, episode: Episode, actor: User, instrument: str,
+def record_at_level(rng: random.Random, episode: Episode, actor: User, instrument: str,
             severity: float, mood: float, time_point: str, when: dt.datetime) -> None:
     definition = instruments.get(instrument)
     level = mood if instrument in ("phq9", "phq4") else severity

@@ -27,6 +27,7 @@ from acuback.demo.bulk import BulkStep, Progress, demo_bulk_load, no_progress
 from acuback.demo.population import bulk_episodes, bulk_patients
 from acuback.episodes.models import Episode, Radiation, Region, Side
 from acuback.episodes.services import EpisodeInput, episode_create
+from acuback.outcomes.demo import demo_history
 from acuback.patients.models import AnswerSource, Patient, Sex
 from acuback.patients.services import (
     HealthInput,
@@ -200,8 +201,8 @@ def _patient_login(ctx: DemoContext) -> None:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [_staff, _patients, _patient_login, demo_assessments, demo_screenings,
-                     demo_plans, demo_visits, demo_schedule]
+STEPS: list[Step] = [_staff, _patients, _patient_login, demo_history, demo_assessments,
+                     demo_screenings, demo_plans, demo_visits, demo_schedule]
 
 
 # Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).
