@@ -144,3 +144,14 @@ def test_it_recounts_the_ledger_when_a_record_changes(world: World, client_for) 
     pattern = r'data-claim="pain_relief">.*?<td class="count">(\d+)</td>'
     assert re.search(pattern, before, re.S).group(1) == "0"  # type: ignore[union-attr]
     assert re.search(pattern, after, re.S).group(1) == "1"  # type: ignore[union-attr]
+
+
+def test_it_keeps_the_ledger_page_to_a_fixed_number_of_queries(
+        world: World, client_for, django_assert_max_num_queries) -> None:  # noqa: ANN001
+    responder(world)
+    client = client_for("owner")
+    client.get("/outcomes/claims/")
+    for _ in range(3):
+        measure(world, make_episode(world.practitioner, world.patient), "nrs", 6, 30, "baseline")
+    with django_assert_max_num_queries(24):  # six rows queries, seven for the fingerprint
+        client.get("/outcomes/claims/")
