@@ -178,9 +178,9 @@ def bulk_assessments(ctx: BulkContext) -> None:
     discharged and for half the active ones treated for a month; scored by the core."""
     first = next_pk = next_id(Assessment)
     rows, alerts = [], []
-    for episode in ctx.episodes:
+    for place, episode in enumerate(ctx.episodes):
         severity, mood = ctx.rng.uniform(0.2, 0.75), ctx.rng.uniform(0.0, 0.55)
-        for visit in _visits(ctx, episode):
+        for visit in _visits(ctx, episode, place):
             for instrument in visit.instruments:
                 level = mood if instrument in ("phq9", "phq4") else severity * visit.change
                 response = _pick(ctx.rng, instrument, level, visit.change)
@@ -205,11 +205,12 @@ def bulk_assessments(ctx: BulkContext) -> None:
     ctx.audit("safety_alert", first_alert, len(alerts))
 
 
-def _visits(ctx: BulkContext, episode: BulkEpisode) -> list[_Visit]:
+def _visits(ctx: BulkContext, episode: BulkEpisode, place: int) -> list[_Visit]:
     rng = ctx.rng
     if episode.status == EpisodeStatus.ACTIVE and rng.random() < BULK_OUTSTANDING_SHARE:
         return []
-    given = BULK_BASELINES[episode.id % len(BULK_BASELINES)]
+    # By the episode's place in this load, never its id (ids differ between databases).
+    given = BULK_BASELINES[place % len(BULK_BASELINES)]
     opened = min(episode.opened + dt.timedelta(days=rng.randint(0, 3)), ctx.today)
     visits = [_Visit(TimePoint.BASELINE, ctx.at(opened), given, 1.0)]
     responder = rng.random() < BULK_RESPONDER_SHARE

@@ -199,12 +199,13 @@ def bulk_episodes(ctx: BulkContext) -> None:
         ctx.episodes.extend(made)
         next_pk += len(made)
     version, now = icd10.code_list().version, db_time(ctx.now)
+    # Codes by the episode's place in this load, never its id (ids differ between databases).
     rows = (
         (e.id, ctx.clinic.pk, e.patient.id, db_date(e.onset), e.region, e.side, e.radiation,
-         "", CODES[Region(e.region)][e.id % len(CODES[Region(e.region)])], version, False,
+         "", CODES[Region(e.region)][place % len(CODES[Region(e.region)])], version, False,
          e.patient.pregnant, e.status, db_date(e.opened),
          db_date(e.closed) if e.closed else None, ctx.clinician.pk, 1, now, now)
-        for e in ctx.episodes
+        for place, e in enumerate(ctx.episodes)
     )
     with ctx.progress("episodes of care", len(ctx.episodes)) as advance:
         advance(insert_rows(Episode, EPISODE_COLUMNS, rows))
