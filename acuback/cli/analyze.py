@@ -14,6 +14,8 @@ import sys
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("acuback.cli.analyze_compare",
                 "compare two groups in a CSV: ANCOVA and responder rates (JSON)"),
+    "cohort": ("acuback.cli.analyze_cohort",
+               "the clinic's cohort report, or two groups of it compared (JSON)"),
 }
 
 

@@ -14,7 +14,7 @@ an independent library:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist, fmean, stdev
 
@@ -101,10 +101,32 @@ def mean_with_ci(values: Sequence[float], confidence: float = CONFIDENCE) -> Mea
     mean = fmean(values)
     if len(values) == 1:
         return Mean(1, mean, None, None)
-    sd = stdev(values)
-    t = float(_special.stdtrit(len(values) - 1, 1 - (1 - confidence) / 2))
-    half = t * sd / math.sqrt(len(values))
-    return Mean(len(values), mean, sd, (mean - half, mean + half))
+    return _t_mean(len(values), mean, stdev(values), confidence)
+
+
+def mean_of_counts(counts: Mapping[float, int], confidence: float = CONFIDENCE) -> Mean:
+    """`mean_with_ci` of a sample given as {value: how many times it occurs}: the same figures
+    for a cohort of 100,000 without a list of 100,000 values."""
+    _check_confidence(confidence)
+    if any(not math.isfinite(v) for v in counts):
+        raise StatsInputError("values must be finite numbers")
+    for count in counts.values():
+        _check_count(count, "a count")
+    n = sum(counts.values())
+    if n == 0:
+        raise StatsInputError("a mean needs at least one value")
+    mean = math.fsum(v * c for v, c in counts.items()) / n
+    if n == 1:
+        return Mean(1, mean, None, None)
+    # Two passes (deviations from the mean), as statistics.stdev, not sum-of-squares algebra.
+    variance = math.fsum(c * (v - mean) ** 2 for v, c in counts.items()) / (n - 1)
+    return _t_mean(n, mean, math.sqrt(variance), confidence)
+
+
+def _t_mean(n: int, mean: float, sd: float, confidence: float) -> Mean:
+    t = float(_special.stdtrit(n - 1, 1 - (1 - confidence) / 2))
+    half = t * sd / math.sqrt(n)
+    return Mean(n, mean, sd, (mean - half, mean + half))
 
 
 def poisson_interval(events: int, confidence: float = CONFIDENCE) -> tuple[float, float]:

@@ -1,0 +1,243 @@
+"""The cohort report's queries: set-based SQL that groups, the clinical core that judges.
+
+Not scoped and not audited: `acuback.cohort.selectors` scopes the episodes to the actor and
+audits, then calls these.
+
+Why SQL on the clinic's own database (measured at registry size, 230,000 patients and 2.3
+million visits; `python -m bench registry` prints the figures, docs/cohort.md records them):
+the report needs only a few set-wide counts, and with the assessment index on (episode,
+instrument, administered_at) both SQLite and PostgreSQL answer them in well under a second,
+fresh after every write. An extract for DuckDB or Polars would be faster to scan but stale
+the moment a questionnaire is entered, and copying it costs more than the query it saves.
+
+The outcome query returns, per instrument, one row per distinct (baseline total, latest
+total, followed up or not) with how many episodes share it: a few hundred rows whatever the
+cohort's size. `acuback.clinical.cohort` judges each row with the same function that judges
+one episode, so the figures cannot drift from what an episode's page says.
+
+Baseline and latest follow `acuback.clinical.outcomes`: an instrument's earliest and last
+scored measurement of the episode, ties broken by entry order (id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from acuback.assessments.models import Assessment
+from acuback.clinical.chronicity import CHRONIC_FROM_DAYS, SUBACUTE_FROM_DAYS, Chronicity
+from acuback.clinical.cohort import OutcomePair, SafetyCounts
+from acuback.cohort.filters import CohortFilter, Protocol, StartBackGroup
+from acuback.episodes.models import Episode
+from acuback.plans.models import Plan
+from acuback.visits.models import AdverseEvent, Amendment, AmendmentKind, Visit
+
+
+def _days_open() -> ExpressionWrapper:
+    """How long the pain had lasted when the episode opened (onset to opening)."""
+    return ExpressionWrapper(F("opened_on") - F("onset_date"), output_field=DurationField())
+
+
+def _startback_group() -> Subquery:
+    """The band of the episode's first scored STarT Back (its baseline risk group)."""
+    return Subquery(
+        Assessment.objects.filter(episode=OuterRef("pk"), instrument="startback",
+                                  total__isnull=False)
+        .order_by("administered_at", "id").values("band")[:1])
+
+
+def _plan_estim() -> Subquery:
+    """E-stim in the episode's current plan (the highest number); NULL without a plan."""
+    return Subquery(Plan.objects.filter(episode=OuterRef("pk")).order_by("-number")
+                    .values("estim")[:1])
+
+
+def with_dimensions(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    """The episodes annotated with what the filters and comparisons split by: `days_open`,
+    `startback_band` ("" or NULL: not screened) and `plan_estim` (NULL: no plan)."""
+    return episodes.annotate(
+        days_open=_days_open(), startback_band=_startback_group(), plan_estim=_plan_estim())
+
+
+CHRONICITY_DAYS: dict[str, tuple[int | None, int | None]] = {
+    # days from onset at opening: [from, below) (acuback.clinical.chronicity)
+    Chronicity.ACUTE: (None, SUBACUTE_FROM_DAYS),
+    Chronicity.SUBACUTE: (SUBACUTE_FROM_DAYS, CHRONIC_FROM_DAYS),
+    Chronicity.CHRONIC: (CHRONIC_FROM_DAYS, None),
+}
+
+
+def chronicity_q(value: str) -> Q:
+    low, high = CHRONICITY_DAYS[value]
+    q = Q()
+    if low is not None:
+        q &= Q(days_open__gte=dt.timedelta(days=low))
+    if high is not None:
+        q &= Q(days_open__lt=dt.timedelta(days=high))
+    return q
+
+
+def protocol_q(value: str) -> Q:
+    if value == Protocol.NO_PLAN:
+        return Q(plan_estim__isnull=True)
+    return Q(plan_estim=value == Protocol.ELECTRO)
+
+
+def startback_q(value: str) -> Q:
+    if value == StartBackGroup.NOT_SCREENED:
+        return Q(startback_band__isnull=True) | Q(startback_band="")
+    return Q(startback_band=value)
+
+
+def cohort_episodes(clinic_id: int, f: CohortFilter) -> QuerySet[Episode]:
+    """The clinic's episodes the filter keeps (annotated only with what it filters by, so an
+    unfiltered cohort costs no subquery)."""
+    qs = Episode.objects.filter(clinic_id=clinic_id)
+    if f.opened_from is not None:
+        qs = qs.filter(opened_on__gte=f.opened_from)
+    if f.opened_to is not None:
+        qs = qs.filter(opened_on__lte=f.opened_to)
+    if f.practitioner is not None:
+        qs = qs.filter(patient__practitioner_id=f.practitioner)
+    if f.chronicity is not None:
+        qs = qs.annotate(days_open=_days_open())
+        qs = qs.filter(chronicity_q(f.chronicity))
+    if f.protocol is not None:
+        qs = qs.annotate(plan_estim=_plan_estim()).filter(protocol_q(f.protocol))
+    if f.startback is not None:
+        qs = qs.annotate(startback_band=_startback_group()).filter(startback_q(f.startback))
+    return qs
+
+
+def _ids_sql(episodes: QuerySet[Episode]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = episodes.values("id").query.sql_with_params()
+    return sql, tuple(params)
+
+
+# One row per episode and instrument: its baseline (first) and latest (last) scored total and
+# whether it has more than one. Table names come from the models; values are bound.
+_PER_EPISODE_SQL = """
+WITH ranked AS (
+  SELECT a.episode_id, a.instrument, a.total,
+         ROW_NUMBER() OVER (PARTITION BY a.episode_id, a.instrument
+                            ORDER BY a.administered_at, a.id) AS from_first,
+         ROW_NUMBER() OVER (PARTITION BY a.episode_id, a.instrument
+                            ORDER BY a.administered_at DESC, a.id DESC) AS from_last
+  FROM {assessment} a
+  WHERE a.clinic_id = %s AND a.total IS NOT NULL AND a.episode_id IN ({cohort})
+)
+SELECT episode_id, instrument,
+       MAX(CASE WHEN from_first = 1 THEN total END) AS baseline,
+       MAX(CASE WHEN from_last = 1 THEN total END) AS latest,
+       CASE WHEN COUNT(*) > 1 THEN 1 ELSE 0 END AS followed
+FROM ranked GROUP BY episode_id, instrument
+"""
+# The same, grouped by what decides the outcome: a few hundred rows whatever the cohort's size.
+_PAIRS_SQL = """
+SELECT instrument, baseline, latest, followed, COUNT(*) FROM ({per_episode}) per_episode
+GROUP BY instrument, baseline, latest, followed
+"""
+
+
+def _per_episode_sql(episodes: QuerySet[Episode]) -> tuple[str, tuple[Any, ...]]:
+    cohort, params = _ids_sql(episodes)
+    sql = _PER_EPISODE_SQL.format(
+        assessment=connection.ops.quote_name(Assessment._meta.db_table), cohort=cohort)
+    return sql, params
+
+
+def outcome_pairs(clinic_id: int, episodes: QuerySet[Episode]) -> list[OutcomePair]:
+    per_episode, params = _per_episode_sql(episodes)
+    with connection.cursor() as cursor:
+        cursor.execute(_PAIRS_SQL.format(per_episode=per_episode), (clinic_id, *params))
+        return [OutcomePair(instrument, float(baseline), float(latest), bool(followed), count)
+                for instrument, baseline, latest, followed, count in cursor.fetchall()]
+
+
+def episode_measures(clinic_id: int, episodes: QuerySet[Episode]
+                     ) -> dict[int, dict[str, OutcomePair]]:
+    """Each episode's pair per instrument (episodes = 1), for the export."""
+    per_episode, params = _per_episode_sql(episodes)
+    found: dict[int, dict[str, OutcomePair]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(per_episode, (clinic_id, *params))
+        for episode_id, instrument, baseline, latest, followed in cursor.fetchall():
+            found.setdefault(episode_id, {})[instrument] = OutcomePair(
+                instrument, float(baseline), float(latest), bool(followed), 1)
+    return found
+
+
+def episode_safety(clinic_id: int, episodes: QuerySet[Episode]
+                   ) -> dict[int, tuple[int, int, int]]:
+    """Each episode's (live visits, adverse events, serious ones), for the export."""
+    cohort = episodes.values("id")
+    in_error = _in_error_visits().filter(visit__episode__in=cohort).values("visit_id")
+    found: dict[int, list[int]] = {}
+    live = (Visit.objects.filter(clinic_id=clinic_id, episode__in=cohort)
+            .exclude(pk__in=in_error).values("episode_id").annotate(n=Count("id")))
+    for row in live:
+        found.setdefault(row["episode_id"], [0, 0, 0])[0] = row["n"]
+    events = (AdverseEvent.objects.filter(clinic_id=clinic_id, episode__in=cohort,
+                                          in_error_at__isnull=True)
+              .exclude(visit__in=in_error).values("episode_id")
+              .annotate(n=Count("id"), serious=Count("id", filter=Q(serious=True))))
+    for row in events:
+        counts = found.setdefault(row["episode_id"], [0, 0, 0])
+        counts[1], counts[2] = row["n"], row["serious"]
+    return {k: (v[0], v[1], v[2]) for k, v in found.items()}
+
+
+def _in_error_visits() -> QuerySet[Amendment]:
+    return Amendment.objects.filter(kind=AmendmentKind.ENTERED_IN_ERROR)
+
+
+def safety_counts(clinic_id: int, episodes: QuerySet[Episode]) -> SafetyCounts:
+    """Live visits and adverse events of the cohort (entered in error left out), the treated
+    patients and those with at least one event."""
+    cohort = episodes.values("id")
+    in_error = _in_error_visits().filter(visit__episode__in=cohort).values("visit_id")
+    # Visits entered in error are a handful: counting all, then those, reads the visit index
+    # once instead of probing the amendments for each of millions of visits.
+    visits = Visit.objects.filter(clinic_id=clinic_id, episode__in=cohort)
+    treatments = visits.count() - in_error.distinct().count()
+    treated = (episodes.filter(Exists(visits.filter(episode=OuterRef("pk"))
+                                      .exclude(pk__in=in_error)))
+               .values("patient_id").distinct().count())
+    events = AdverseEvent.objects.filter(clinic_id=clinic_id, episode__in=cohort,
+                                         in_error_at__isnull=True).exclude(visit__in=in_error)
+    counted = events.aggregate(n=_count(), serious=_count(Q(serious=True)))
+    with_event = events.values("episode__patient_id").distinct().count()
+    return SafetyCounts(treatments=treatments, events=counted["n"] or 0,
+                        serious=counted["serious"] or 0, treated_patients=treated,
+                        patients_with_event=with_event)
+
+
+def _count(condition: Q | None = None) -> Count:
+    return Count("id", filter=condition)
+
+
+def episode_patient_count(episodes: QuerySet[Episode]) -> tuple[int, int]:
+    """How many episodes, and of how many patients."""
+    counted = episodes.aggregate(n=Count("id"), patients=Count("patient_id", distinct=True))
+    return counted["n"], counted["patients"]
+
+
+def date_range(episodes: QuerySet[Episode]) -> tuple[dt.date | None, dt.date | None]:
+    found = episodes.aggregate(first=Min("opened_on"), last=Max("opened_on"))
+    return found["first"], found["last"]
+
