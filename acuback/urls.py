@@ -25,6 +25,7 @@ urlpatterns = [
     path("calendar/", include("acuback.reminders.urls")),
     path("portal/", include("acuback.portal.urls")),
     path("billing/", include("acuback.billing.urls")),
+    path("outcomes/cohort/", include("acuback.cohort.urls")),
     path("outcomes/", include("acuback.outcomes.urls")),
     path("audit/", include("acuback.audit.urls")),
 ]

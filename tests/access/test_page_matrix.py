@@ -190,6 +190,15 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
         "owner": 200, "practitioner": 200, "front_desk": 403, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
     },
+    # The cohort: owners their clinic, practitioners their own patients (docs/cohort.md).
+    ("cohort_dashboard", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 403, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
+    ("cohort_download", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 403, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
 }
 EPISODE_PAGES = {"episode_detail", "episode_edit", "outcome_episode", "outcome_report"}
 VISIT_PAGES = {"visit_page", "visit_print", "visit_sign", "visit_amend"}
@@ -241,7 +250,9 @@ def _url(world: World, cell: Cell) -> str:
                 "my_record": "/patients/me/", "audit_list": "/audit/",
                 "visit_rooms": "/visits/rooms/", "visit_unsigned": "/visits/unsigned/",
                 "visit_lots": "/visits/lots/?lot=LOT-1", "portal_home": "/portal/",
-                "calendar": "/calendar/", "claims_ledger": "/outcomes/claims/"}[cell.page]
+                "calendar": "/calendar/", "claims_ledger": "/outcomes/claims/",
+                "cohort_dashboard": "/outcomes/cohort/",
+                "cohort_download": "/outcomes/cohort/export.csv"}[cell.page]
     if cell.page == "visit_episode":
         return f"/visits/episode/{_cleared_episode(world, cell.target).pk}/"
     if cell.page in VISIT_PAGES:
@@ -336,7 +347,8 @@ def test_it_covers_every_persona_and_page() -> None:
         "consent_create", "my_record", "episode_create", "episode_detail", "episode_edit",
         "audit_list", "visit_rooms", "visit_unsigned", "visit_lots", "visit_episode",
         "visit_page", "visit_print", "visit_sign", "visit_amend", "portal_home", "calendar",
-        "outcome_episode", "outcome_report", "claims_ledger"}
+        "outcome_episode", "outcome_report", "claims_ledger", "cohort_dashboard",
+        "cohort_download"}
 
 
 @pytest.mark.parametrize("cell", [_param(c) for c in CELLS])
