@@ -66,11 +66,11 @@ def _draw(rows: list[tuple[str, float, tuple[float, float] | None, bool]]) -> by
                 hatch="//" if external else None, height=0.6)
         if ci is not None:
             ax.errorbar(value, place, xerr=[[value - ci[0]], [ci[1] - value]], fmt="none",
-                        ecolor="#000000" if not external else INK, capsize=4, linewidth=1.2)
+                        ecolor="#b5542b" if not external else INK, capsize=4, linewidth=1.2)
     ax.set_yticks(places, [textwrap.fill(r[0], 30) for r in rows], fontsize=FONT_PT - 2)
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of patients (95 % interval)", fontsize=FONT_PT)
-    ax.set_title("Responders: this clinic, and published trials", loc="left",
+    ax.set_title("Responders, beside published trials", loc="left",
                  fontsize=FONT_PT + 1, color=INK)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     for side in ("top", "right"):

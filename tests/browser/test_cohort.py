@@ -23,6 +23,7 @@ def test_it_shows_the_clinics_outcomes_beside_the_trials(page: Any, world: World
     worse = world.episode
     measure(world, worse, "nrs", 5, 30, "baseline")
     measure(world, worse, "nrs", 8, 2)
+    page.set_default_timeout(30000)  # a shared, busy machine: the first page can take seconds
     login(page, world.owner.username)
 
     import matplotlib.figure  # noqa: F401 - the live server's first chart imports it: seconds
