@@ -199,7 +199,7 @@ def assessment_summary_of_patient(*, actor: User, patient: Patient) -> list[Epis
     patient themself; anyone else gets nothing (the chart decides what else they see)."""
     if not can_see_clinical(actor, patient):
         return []
-    episodes = list(Episode.objects.filter(patient=patient).order_by("-opened_on", "-id"))
+    episodes = list(patient.episodes.all())  # newest first; the chart has them loaded already
     newest: dict[int, Assessment] = {}
     counts: dict[int, int] = {}
     for assessment in Assessment.objects.filter(episode__patient=patient):

@@ -2,6 +2,11 @@
 
 Set once per request by AuditContextMiddleware (web or API) and by the CLI; read by
 `audit_record`, so services need not pass the client address around.
+
+Within one request, a read of a record is audited once: a page that reads the same patient
+twice (the chart and a panel on it) leaves one entry, not two. `audit_record` asks
+`earlier_read` first and calls `remember_read` after writing. Writes and refusals are always
+recorded; outside a request (CLI, tests calling services) every read is.
 """
 
 from __future__ import annotations
@@ -10,14 +15,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
-from acuback.audit.models import Channel
+from acuback.audit.models import Action, Channel, Outcome
+
+# Only successful reads repeat harmlessly within a request; anything else is always recorded.
+_ONCE_PER_REQUEST = frozenset({Action.READ, Action.LIST})
 
 
 @dataclass(frozen=True)
 class AuditContext:
     channel: str = Channel.SYSTEM
     client_addr: str = ""
+    # The request's reads already recorded -> their entry; None outside a request.
+    reads: dict[tuple[Any, ...], Any] | None = None
 
 
 _DEFAULT = AuditContext()  # frozen, so sharing it is safe
@@ -29,9 +40,31 @@ def current() -> AuditContext:
 
 
 @contextmanager
-def audit_context(channel: str, client_addr: str = "") -> Iterator[None]:
-    token = _current.set(AuditContext(channel=channel, client_addr=client_addr))
+def audit_context(channel: str, client_addr: str = "", *, request: bool = False
+                  ) -> Iterator[None]:
+    """`request=True` for one web or API request: its repeated reads are audited once."""
+    token = _current.set(AuditContext(channel=channel, client_addr=client_addr,
+                                      reads={} if request else None))
     try:
         yield
     finally:
         _current.reset(token)
+
+
+def read_key(action: str, outcome: str, *parts: object) -> tuple[Any, ...] | None:
+    """What makes two reads the same read (None: not a read audited once per request)."""
+    if action not in _ONCE_PER_REQUEST or outcome != Outcome.OK or current().reads is None:
+        return None
+    return (action, *(repr(p) for p in parts))
+
+
+def earlier_read(key: tuple[Any, ...] | None) -> Any:
+    """The entry of the same read earlier in this request, if there was one."""
+    reads = current().reads
+    return reads.get(key) if key is not None and reads is not None else None
+
+
+def remember_read(key: tuple[Any, ...] | None, entry: Any) -> None:
+    reads = current().reads
+    if key is not None and reads is not None:
+        reads[key] = entry

@@ -25,5 +25,5 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = (Channel.API if request.path.startswith(("/api/", "/fhir/"))
                    else Channel.WEB)
-        with audit_context(channel, client_address(request)):
+        with audit_context(channel, client_address(request), request=True):
             return self.get_response(request)

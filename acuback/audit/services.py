@@ -56,9 +56,13 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction when there is one, so a write
-    and its audit entry commit or roll back together."""
+    and its audit entry commit or roll back together. A read repeated within one request
+    returns the entry of the first (`acuback.audit.context`)."""
     ctx = context.current()
     user_id = getattr(actor, "pk", None) if actor is not None else None
+    once = context.read_key(action, outcome, user_id, object_type, object_id, clinic_id, detail)
+    if (earlier := context.earlier_read(once)) is not None:
+        return earlier  # type: ignore[no-any-return]
     if clinic_id is None and actor is not None:
         membership = getattr(actor, "membership", None) if user_id else None
         clinic_id = membership.clinic_id if membership else None
@@ -86,6 +90,7 @@ def audit_record(
         )
         entry.hash = entry_hash(entry)
         entry.save()
+    context.remember_read(once, entry)
     return entry
 
 

@@ -193,6 +193,19 @@ def health_history_versions(*, actor: User, patient_id: object) -> list[HealthHi
                 .select_related("recorded_by"))
 
 
+def health_history_of(*, actor: User, patient: Patient) -> HealthHistory:
+    """The health history of a patient the actor already holds from `patient_get` (the chart),
+    without reading the patient again; audited like `health_history_get`."""
+    if not can_see_clinical(actor, patient):
+        audit_record(actor=actor, action=Action.READ, object_type="health_history",
+                     object_id=patient.pk, outcome=Outcome.DENIED)
+        raise Forbidden("this role may not see the health history")
+    audit_record(actor=actor, action=Action.READ, object_type="health_history",
+                 object_id=patient.pk, outcome=Outcome.OK, clinic_id=patient.clinic_id)
+    health = HealthHistory.objects.filter(patient=patient).first()
+    return health if health is not None else HealthHistory(patient=patient)
+
+
 RECENT_LIMIT = 5
 
 

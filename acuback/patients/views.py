@@ -46,6 +46,7 @@ from acuback.patients.models import (
     ImplantedDevice,
     Patient,
 )
+from acuback.plans.selectors import prefetch_care
 from acuback.web.errors import require_role
 
 FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -121,9 +122,12 @@ def _chart(request: HttpRequest, patient: Patient,
             initial={"email": patient.email, "username": patient.email}),
     }
     if context["clinical"]:
-        health = selectors.health_history_get(actor=request.user, patient_id=patient.pk)
+        health = selectors.health_history_of(actor=request.user, patient=patient)
+        episodes = episodes_of_patient(actor=request.user, patient=patient)
+        if is_clinical(request.user):  # the care badges are for clinicians
+            prefetch_care(episodes)
         context.update(health=health, safety=safety_of(health), health_rows=health_rows(health),
-                       episodes=episodes_of_patient(actor=request.user, patient=patient))
+                       episodes=episodes)
     return render(request, "patients/chart.html", context)
 
 
@@ -165,7 +169,7 @@ def health_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = selectors.patient_get_clinical(
         actor=request.user, patient_id=patient_id, what="health_history")
     require_role(request.user, CLINICAL_ROLES, what="health_history", object_id=patient.pk)
-    health = selectors.health_history_get(actor=request.user, patient_id=patient.pk)
+    health = selectors.health_history_of(actor=request.user, patient=patient)
     form = HealthForm(_posted(request), initial=health_initial(health))
     theirs: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():

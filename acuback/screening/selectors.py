@@ -16,6 +16,7 @@ from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.episodes.selectors import episode_get
 from acuback.errors import InputError
+from acuback.prefetch import prefetched
 from acuback.screening.models import BLOCKING_DECISIONS, Decision, Referral, Screening
 
 
@@ -67,7 +68,17 @@ class ScreeningStatus:
 
 def screening_current(episode: Episode) -> Screening | None:
     """The episode's latest screen (a new screen replaces the old one for decisions)."""
+    loaded = prefetched(episode, "screenings")  # a page listing episodes: see prefetch_care
+    if loaded is not None:
+        return loaded[0] if loaded else None
     return episode.screenings.select_related("recorded_by").first()
+
+
+def _latest_referral(screening: Screening) -> Referral | None:
+    loaded = prefetched(screening, "referrals")
+    if loaded is not None:
+        return loaded[0] if loaded else None
+    return screening.referrals.select_related("recorded_by").first()
 
 
 def screening_require(episode: Episode) -> Screening:
@@ -95,9 +106,7 @@ def screening_history(*, actor: User, episode: Episode) -> list[Screening]:
 
 def screening_status(episode: Episode) -> ScreeningStatus:
     screening = screening_current(episode)
-    referral = (
-        screening.referrals.select_related("recorded_by").first() if screening else None
-    )
+    referral = _latest_referral(screening) if screening else None
     planning = _planning(episode, screening, referral)
     blocked = screening is not None and screening.blocks_treatment
     cleared = referral is not None and referral.clears

@@ -120,10 +120,10 @@ def test_it_lists_a_full_page_in_a_bounded_number_of_queries(
 ) -> None:
     client = client_for(persona)
     client.get(URL)  # the session's first request stores when it began
-    # Session, user, membership and clinic; count and rows (every column is a subquery of the
+    # Session; user with membership and clinic; count and rows (every column is a subquery of the
     # rows' query); the search's audit entry (4 with its savepoint, 5 on PostgreSQL with the
     # chain's lock); the session's write (3).
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         page = html(client.get(URL))
     assert page.count('class="row-link"') == PAGE_SIZE
 
@@ -147,6 +147,6 @@ def test_it_lists_a_page_deep_in_the_list_in_as_few_queries(
     client = client_for("practitioner")
     cursor = re.search(r'rel="next" href="[^"]*after=(\d+)', html(client.get(URL)))
     assert cursor
-    with django_assert_max_num_queries(15):  # one more: the cursor row's key
+    with django_assert_max_num_queries(13):  # one more: the cursor row's key
         page = html(client.get(URL, {"after": cursor.group(1)}))
     assert page.count('class="row-link"') == 7  # Hopper, Lovelace and the last five Abbots

@@ -39,3 +39,25 @@ def test_it_answers_404_for_another_clinics_episode(client_for, world, persona: 
 def test_it_offers_the_patient_no_edit_link(client_for, world) -> None:
     page = html(client_for("patient_user").get(url(world.episode)))
     assert reverse("episode_edit", args=[world.episode.pk]) not in page
+
+
+def test_it_shows_the_episode_in_a_bounded_number_of_queries(
+    client_for, world, django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    from django.db import connection
+
+    from acuback.assessments.services import assessment_record
+    from tests.assessments.conftest import ODI_32
+    from tests.visits.factories import ready
+
+    ready(world, world.episode)
+    assessment_record(actor=world.practitioner, episode=world.episode, instrument="odi",
+                      answers=ODI_32, time_point="baseline")
+    client = client_for("practitioner")
+    client.get(url(world.episode))
+    # Session; user with membership and clinic; the episode with its patient; questionnaires
+    # with their alerts, open alerts; screen, referral, plan, points; an audit entry for the
+    # episode and its questionnaires (4 queries each, 5 on PostgreSQL); the session's write.
+    limit = 21 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(limit):
+        client.get(url(world.episode))

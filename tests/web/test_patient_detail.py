@@ -169,3 +169,55 @@ def test_it_offers_front_desk_no_clinical_links(client_for, world) -> None:
     page = html(client_for("front_desk").get(chart(world)))
     assert reverse("health_edit", args=[world.patient.pk]) not in page
     assert reverse("episode_create", args=[world.patient.pk]) not in page
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def _cared_for(world, episode) -> None:  # noqa: ANN001
+    """An episode with a screen, a plan and a questionnaire: every badge and panel has data."""
+    from acuback.assessments.services import assessment_record
+    from tests.assessments.conftest import ODI_32
+    from tests.visits.factories import ready
+
+    ready(world, episode)
+    assessment_record(actor=world.practitioner, episode=episode, instrument="odi",
+                      answers=ODI_32, time_point="baseline")
+
+
+def _queries(client, url: str) -> int:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as done:
+        assert client.get(url).status_code == 200
+    return len(done)
+
+
+def test_it_shows_the_chart_in_a_bounded_number_of_queries(
+    client_for, world, django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    from django.db import connection
+
+    _cared_for(world, world.episode)
+    client = client_for("practitioner")
+    client.get(chart(world))  # the session's first request stores when it began
+    # Session; user with membership and clinic; the patient, consent, health history, episodes (with
+    # their screens, referrals, plans and points at once), questionnaires, alerts; an audit
+    # entry for each read (patient, health history, episodes, questionnaires; 4 queries each,
+    # 5 on PostgreSQL); the session's write.
+    limit = 31 + (4 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(limit):
+        client.get(chart(world))
+
+
+def test_it_shows_three_episodes_in_as_many_queries_as_one(client_for, world) -> None:  # noqa: ANN001
+    from tests.personas import make_episode
+
+    _cared_for(world, world.episode)
+    client = client_for("practitioner")
+    client.get(chart(world))
+    one = _queries(client, chart(world))
+    for _ in range(2):
+        _cared_for(world, make_episode(world.practitioner, world.patient))
+    assert _queries(client, chart(world)) == one
