@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.patients is not None and not USUAL_PATIENTS <= args.patients <= MAX_PATIENTS:
         parser.error(f"--patients must be between {USUAL_PATIENTS} and {MAX_PATIENTS}")
-    from acuback.cli.django_setup import migrate, setup
+    from acuback.cli.django_setup import analyze, migrate, setup
 
     setup()
     migrate()
@@ -35,6 +35,7 @@ def main(argv: list[str]) -> int:
     console = Console(stderr=True)
     with _progress(console) as progress:
         logins = demo_load(patients=args.patients or USUAL_PATIENTS, progress=progress)
+    analyze(bulk=args.patients is not None)
     table = Table(title=f"acuback demo logins (password for all: {DEMO_PASSWORD})")
     for column in ("clinic", "username", "role", "name"):
         table.add_column(column)

@@ -23,3 +23,19 @@ def migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def analyze(*, bulk: bool = False) -> None:
+    """Refresh the query planner's statistics. Without them SQLite guesses, and at tens of
+    thousands of patients it can guess a whole-list scan where the search index would read a
+    few rows; with a sampling limit the analysis takes milliseconds whatever the size. Run by
+    `acuback serve` before serving and after a bulk load; PostgreSQL's autovacuum keeps its own
+    statistics, so there it is run only after a bulk load (`bulk=True`)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
+        elif bulk:
+            cursor.execute("ANALYZE")

@@ -93,10 +93,11 @@ def main(argv: list[str]) -> int:
         print(f"acuback serve: {problem}", file=sys.stderr)
         return 2
 
-    from acuback.cli.django_setup import migrate, setup
+    from acuback.cli.django_setup import analyze, migrate, setup
 
     setup()
     migrate()
+    analyze()
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,7 +1,7 @@
-"""The patient list's columns beyond the demographics. Each column is one annotation of the
-list's own query (a correlated subquery), added here in one place, so the list stays the same
-few queries whatever the page size. A new column is one more entry in COLUMNS and one more
-cell in patients/_results.html.
+"""The patient list's columns beyond the demographics, each defined here in one place and
+bounded in cost whatever the page size: either one annotation of the list's own query
+(`annotate`), or one query for the whole page's patients at once (`load`). A new column is one
+more entry in COLUMNS and one more cell in patients/_results.html.
 
 Clinical columns are added for clinicians only: front desk never sees clinical content.
 
@@ -18,19 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    JSONField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from acuback.assessments.alerts import annotate_open_alerts
 from acuback.assessments.models import Assessment, TimePoint
@@ -43,10 +31,11 @@ CORE_PAIN = ("nrs", "peg")
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # the annotation on each patient, which the template's cell shows
+    name: str  # the attribute on each patient, which the template's cell shows
     heading: str
     clinical: bool  # clinical content: clinicians only
-    annotate: Callable[[QuerySet[Patient]], QuerySet[Patient]]
+    annotate: Callable[[QuerySet[Patient]], QuerySet[Patient]] | None = None
+    load: Callable[[list[Patient]], None] | None = None  # one query for the page's patients
 
 
 @dataclass(frozen=True)
@@ -56,35 +45,37 @@ class ActiveEpisode:
     opened_on: dt.date
 
 
-def _active_episode(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    """The patient's latest active episode (id, region, opened), as one JSON value."""
-    latest = (Episode.objects.filter(patient=OuterRef("pk"), status=EpisodeStatus.ACTIVE)
-              .order_by("-opened_on", "-id")
-              .values(json=JSONObject(id="id", region="region", opened_on="opened_on")))
-    return qs.annotate(active_episode=Subquery(latest[:1], output_field=JSONField()))
+def _active_episodes(patients: list[Patient]) -> None:
+    """Each patient's latest active episode and the core baselines its active episodes lack:
+    two queries for the page, however many patients and episodes."""
+    active = list(Episode.objects.filter(patient__in=patients, status=EpisodeStatus.ACTIVE)
+                  .order_by("patient_id", "-opened_on", "-id")
+                  .values_list("patient_id", "id", "region", "opened_on"))
+    taken = set(Assessment.objects.filter(
+        episode_id__in=[row[1] for row in active], time_point=TimePoint.BASELINE,
+        instrument__in=CORE_FUNCTION + CORE_PAIN,
+    ).values_list("episode_id", "instrument").distinct())
+    latest: dict[int, ActiveEpisode] = {}
+    due: dict[int, int] = {}
+    for patient_id, episode_id, region, opened_on in active:
+        latest.setdefault(patient_id, ActiveEpisode(episode_id, Region(region).label, opened_on))
+        due[patient_id] = due.get(patient_id, 0) + sum(
+            not any((episode_id, name) in taken for name in core)
+            for core in (CORE_FUNCTION, CORE_PAIN))
+    for patient in patients:
+        patient.active_episode = latest.get(patient.pk)  # type: ignore[attr-defined]
+        patient.questionnaires_due = due.get(patient.pk, 0)  # type: ignore[attr-defined]
 
 
-def _questionnaires_due(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    def missing(instruments: tuple[str, ...]) -> Case:
-        baseline = Assessment.objects.filter(episode=OuterRef("pk"), instrument__in=instruments,
-                                             time_point=TimePoint.BASELINE)
-        return Case(When(Exists(baseline), then=Value(0)), default=Value(1))
-
-    due = (Episode.objects.filter(patient=OuterRef("pk"), status=EpisodeStatus.ACTIVE)
-           .order_by().values("patient")
-           .annotate(n=Sum(missing(CORE_FUNCTION) + missing(CORE_PAIN))).values("n"))
-    return qs.annotate(questionnaires_due=Coalesce(
-        Subquery(due, output_field=IntegerField()), Value(0)))
-
-
-def _last_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
+def _last_visits(patients: list[Patient]) -> None:
     # Imported here: acuback.visits imports the episode selectors, which import this app's.
     from acuback.visits.access import live_visits
     from acuback.visits.models import Visit
 
-    latest = live_visits(Visit.objects.filter(episode__patient=OuterRef("pk")))
-    return qs.annotate(last_visit=Subquery(
-        latest.order_by("-started_at").values("started_at")[:1]))
+    last = dict(live_visits(Visit.objects.filter(episode__patient__in=patients))
+                .values_list("episode__patient_id").annotate(at=Max("started_at")))
+    for patient in patients:
+        patient.last_visit = last.get(patient.pk)  # type: ignore[attr-defined]
 
 
 def _next_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -101,32 +92,31 @@ def _next_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
 
 
 COLUMNS: list[Column] = [
-    Column("active_episode", "Active episode", clinical=True, annotate=_active_episode),
-    Column("last_visit", "Last visit", clinical=False, annotate=_last_visit),
+    # Both from one load: the active episodes give the latest and what they lack.
+    Column("active_episode", "Active episode", clinical=True, load=_active_episodes),
+    Column("last_visit", "Last visit", clinical=False, load=_last_visits),
     Column("next_visit", "Next visit", clinical=False, annotate=_next_visit),
-    Column("questionnaires_due", "Questionnaires due", clinical=True,
-           annotate=_questionnaires_due),
+    Column("questionnaires_due", "Questionnaires due", clinical=True),
     Column("open_alerts", "Open alerts", clinical=True, annotate=annotate_open_alerts),
 ]
-
-
-def with_columns(qs: QuerySet[Patient], *, clinical: bool) -> QuerySet[Patient]:
-    for column in visible_columns(clinical=clinical):
-        qs = column.annotate(qs)
-    return qs
 
 
 def visible_columns(*, clinical: bool) -> list[Column]:
     return [c for c in COLUMNS if clinical or not c.clinical]
 
 
-def present(patients: list[Patient]) -> None:
-    """Turn the active episode's JSON into an ActiveEpisode on each row (no query)."""
-    for patient in patients:
-        found = getattr(patient, "active_episode", None)
-        if isinstance(found, dict):
-            opened = found["opened_on"]
-            patient.active_episode = ActiveEpisode(  # type: ignore[attr-defined]
-                id=int(found["id"]), region=Region(found["region"]).label,
-                opened_on=opened if isinstance(opened, dt.date) else dt.date.fromisoformat(opened),
-            )
+def annotate(qs: QuerySet[Patient], *, clinical: bool) -> QuerySet[Patient]:
+    """The page's rows query with the columns that are annotations."""
+    for column in visible_columns(clinical=clinical):
+        if column.annotate is not None:
+            qs = column.annotate(qs)
+    return qs
+
+
+def load(patients: list[Patient], *, clinical: bool) -> None:
+    """The columns that are loaded for the page's patients at once."""
+    if not patients:
+        return
+    for column in visible_columns(clinical=clinical):
+        if column.load is not None:
+            column.load(patients)

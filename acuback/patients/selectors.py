@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
@@ -121,14 +122,22 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
         )
         raise Forbidden("only clinic staff may list patients")
     query = search_query.parse(search.text)
-    qs, order = _matching(patient_queryset(actor), membership.clinic_id, query)
+    matched = _matching(patient_queryset(actor), membership.clinic_id, query)
     if search.date_of_birth:
-        qs = qs.filter(date_of_birth=search.date_of_birth)
-    shown = listing.with_columns(qs, clinical=membership.role in CLINICAL_ROLES) if columns else qs
-    page = keyset_page(shown.select_related("practitioner"), order=order, size=PAGE_SIZE,
-                       count_limit=COUNT_LIMIT, after=search.after, before=search.before,
-                       counted=qs)
-    listing.present(page.rows)
+        matched = matched.filter(date_of_birth=search.date_of_birth)
+    typos = _typos(membership.clinic_id, query)
+    ordered = matched.annotate(typos=typos) if typos is not None else matched
+    clinical = membership.role in CLINICAL_ROLES
+
+    def shown(rows: QuerySet[Patient]) -> QuerySet[Patient]:
+        rows = rows.select_related("practitioner")
+        return listing.annotate(rows, clinical=clinical) if columns else rows
+
+    page = keyset_page(ordered, order=("typos", *LIST_ORDER) if typos is not None else LIST_ORDER,
+                       size=PAGE_SIZE, count_limit=COUNT_LIMIT, after=search.after,
+                       before=search.before, counted=matched, shown=shown)
+    if columns:
+        listing.load(page.rows, clinical=clinical)
     audit_record(
         actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.OK,
         detail={
@@ -143,21 +152,17 @@ LIST_ORDER = ("family_name", "given_name", "id")
 
 
 def _matching(qs: QuerySet[Patient], clinic_id: int, query: search_query.Query
-              ) -> tuple[QuerySet[Patient], tuple[str, ...]]:
-    """The patients matching every part of the query, and the order to list them in: those
-    found only despite a typo (`typos`, how many words) after the exact ones."""
+              ) -> QuerySet[Patient]:
+    """The patients matching every part of the query: each name word exactly (as the start of
+    a word) or, for longer words, despite one typo; the phone, emails and dates."""
     terms = PatientSearchTerm.objects.filter(clinic_id=clinic_id)
-    typos: list[Case] = []
     for word in query.words:
-        exact = _starting(terms.filter(kind=TermKind.NAME), word)
+        match = _exact(terms, word)
         forms = search_query.typo_forms(word)
-        if not forms:
-            qs = qs.filter(pk__in=exact.values("patient_id"))
-            continue
-        near = terms.filter(kind__in=(TermKind.NAME, TermKind.NAME_VARIANT), term__in=forms)
-        qs = qs.filter(pk__in=(exact | near).values("patient_id"))
-        typos.append(Case(When(Exists(exact.filter(patient_id=OuterRef("pk"))), then=Value(0)),
-                          default=Value(1)))
+        if forms:
+            match |= terms.filter(kind__in=(TermKind.NAME, TermKind.NAME_VARIANT),
+                                  term__in=forms)
+        qs = qs.filter(pk__in=match.values("patient_id"))
     if query.phone:
         qs = qs.filter(pk__in=_starting(terms.filter(kind=TermKind.PHONE), query.phone)
                        .values("patient_id"))
@@ -166,9 +171,24 @@ def _matching(qs: QuerySet[Patient], clinic_id: int, query: search_query.Query
                        .values("patient_id"))
     for day in query.dates:
         qs = qs.filter(date_of_birth=day)
-    if not typos:
-        return qs, LIST_ORDER
-    return qs.annotate(typos=sum(typos[1:], typos[0])), ("typos", *LIST_ORDER)
+    return qs
+
+
+def _typos(clinic_id: int, query: search_query.Query) -> Any:
+    """How many of the query's words a patient matches only despite a typo (None when no word
+    may be matched despite one): exact matches are listed first."""
+    terms = PatientSearchTerm.objects.filter(clinic_id=clinic_id)
+    # IN a subquery, not a correlated EXISTS: the database reads the exact matches once.
+    counts = [
+        Case(When(pk__in=_exact(terms, word).values("patient_id"), then=Value(0)),
+             default=Value(1))
+        for word in query.words if search_query.typo_forms(word)
+    ]
+    return sum(counts[1:], counts[0]) if counts else None
+
+
+def _exact(terms: QuerySet[PatientSearchTerm], word: str) -> QuerySet[PatientSearchTerm]:
+    return _starting(terms.filter(kind=TermKind.NAME), word)
 
 
 def _starting(terms: QuerySet[PatientSearchTerm], text: str) -> QuerySet[PatientSearchTerm]:

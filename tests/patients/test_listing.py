@@ -120,20 +120,24 @@ def test_it_lists_a_full_page_in_a_bounded_number_of_queries(
 ) -> None:
     client = client_for(persona)
     client.get(URL)  # the session's first request stores when it began
-    # Session; user with membership and clinic; count and rows (every column is a subquery of the
-    # rows' query); the search's audit entry (4 with its savepoint, 5 on PostgreSQL with the
+    # Session; user with membership and clinic; the page's ids, the count, the rows (with the
+    # open alerts); active episodes, their baselines and the last visits, one query each for the
+    # whole page; the search's audit entry (4 with its savepoint, 5 on PostgreSQL with the
     # chain's lock); the session's write (3).
-    with django_assert_max_num_queries(12):
+    limit = 15 + (1 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(limit):
         page = html(client.get(URL))
     assert page.count('class="row-link"') == PAGE_SIZE
 
 
-def test_it_lists_25_patients_in_as_many_queries_as_2(client_for, world: World) -> None:
+def test_it_needs_no_query_per_patient(client_for, world: World) -> None:
+    """Pages of 2 and of 25 patients, each with an episode (and one with a visit)."""
     client = client_for("practitioner")
     client.get(URL)
+    start(world, ready(world))
     with CaptureQueriesContext(connection) as two:
         client.get(URL)
-    for n in range(PAGE_SIZE):
+    for n in range(PAGE_SIZE - 2):
         make_episode(world.practitioner, make_patient(world.practitioner, f"B{n:02d}", "Abbot"))
     with CaptureQueriesContext(connection) as full:
         page = html(client.get(URL))
@@ -147,6 +151,7 @@ def test_it_lists_a_page_deep_in_the_list_in_as_few_queries(
     client = client_for("practitioner")
     cursor = re.search(r'rel="next" href="[^"]*after=(\d+)', html(client.get(URL)))
     assert cursor
-    with django_assert_max_num_queries(13):  # one more: the cursor row's key
+    limit = 16 + (1 if connection.vendor == "postgresql" else 0)  # and the cursor row's key
+    with django_assert_max_num_queries(limit):
         page = html(client.get(URL, {"after": cursor.group(1)}))
     assert page.count('class="row-link"') == 7  # Hopper, Lovelace and the last five Abbots
