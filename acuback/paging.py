@@ -29,7 +29,7 @@ class KeysetPage(Generic[T]):
 def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit: int,
                 after: int | None = None, before: int | None = None,
                 counted: QuerySet[T] | None = None,
-                shown: Callable[[QuerySet[T]], QuerySet[T]] | None = None) -> KeysetPage[T]:
+                rows: Callable[[list[int]], QuerySet[T]] | None = None) -> KeysetPage[T]:
     """One page of `qs` in `order` (ascending field or annotation names ending with "pk" or
     "id", so that every row has its own key).
 
@@ -37,10 +37,10 @@ def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit
     page: the page says "more than 1,000". `counted` is the same rows without the annotations
     the order needs, cheaper to count.
 
-    The page's ids are chosen first (an index range), then its rows are read by id with what
-    only they show (`shown`: columns, joins). So a search matching 5,000 patients computes its
-    columns for 26, and no database is tempted to walk the whole list in order to test each
-    row against the page."""
+    The page's ids are chosen first (an index range), then its rows are read by id (`rows`,
+    given the ids, adds what only the page shows: columns, joins). So a search matching 5,000
+    patients computes its columns for 26, and no database is tempted to walk the whole list in
+    order to test each row against the page."""
     key = _key(qs, before if before is not None else after, order)
     backwards = before is not None and key is not None
     start = qs.filter(_beyond(order, key, backwards=backwards)) if key is not None else qs
@@ -50,16 +50,15 @@ def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit
         count = len(ids)  # the whole list is on this page: nothing more to count
     else:
         count = (qs if counted is None else counted).order_by()[:count_limit + 1].count()
-    # Read by id alone: the ids came from the scoped query above.
-    chosen = qs.model._default_manager.filter(pk__in=ids)
-    by_id = {row.pk: row for row in (shown(chosen) if shown else chosen)}
+    chosen = rows(ids) if rows else qs.model._default_manager.filter(pk__in=ids)
+    by_id = {row.pk: row for row in chosen}
     found = [by_id[pk] for pk in ids if pk in by_id]
-    rows = found[:size][::-1] if backwards else found[:size]
+    shown = found[:size][::-1] if backwards else found[:size]
     more = len(found) > size
     return KeysetPage(
-        rows, min(count, count_limit), count > count_limit,
-        next_after=rows[-1].pk if rows and (backwards or more) else None,
-        previous_before=rows[0].pk if rows and (more if backwards else key is not None)
+        shown, min(count, count_limit), count > count_limit,
+        next_after=shown[-1].pk if shown and (backwards or more) else None,
+        previous_before=shown[0].pk if shown and (more if backwards else key is not None)
         else None,
     )
 

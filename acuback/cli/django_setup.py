@@ -30,7 +30,8 @@ def analyze(*, bulk: bool = False) -> None:
     thousands of patients it can guess a whole-list scan where the search index would read a
     few rows; with a sampling limit the analysis takes milliseconds whatever the size. Run by
     `acuback serve` before serving and after a bulk load; PostgreSQL's autovacuum keeps its own
-    statistics, so there it is run only after a bulk load (`bulk=True`)."""
+    statistics, so there it is run only after a bulk load (`bulk=True`), with VACUUM so that
+    the search index answers from the index alone (its visibility map is set)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -38,4 +39,4 @@ def analyze(*, bulk: bool = False) -> None:
             cursor.execute("PRAGMA analysis_limit=1000")
             cursor.execute("ANALYZE")
         elif bulk:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")

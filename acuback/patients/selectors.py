@@ -122,20 +122,21 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
         )
         raise Forbidden("only clinic staff may list patients")
     query = search_query.parse(search.text)
-    matched = _matching(patient_queryset(actor), membership.clinic_id, query)
+    matched = _matching(actor, membership.clinic_id, query)
     if search.date_of_birth:
         matched = matched.filter(date_of_birth=search.date_of_birth)
     typos = _typos(membership.clinic_id, query)
     ordered = matched.annotate(typos=typos) if typos is not None else matched
     clinical = membership.role in CLINICAL_ROLES
 
-    def shown(rows: QuerySet[Patient]) -> QuerySet[Patient]:
-        rows = rows.select_related("practitioner")
+    def shown(ids: list[int]) -> QuerySet[Patient]:
+        # The page's rows, read by id through the actor's scope once more.
+        rows = patient_queryset(actor).filter(pk__in=ids).select_related("practitioner")
         return listing.annotate(rows, clinical=clinical) if columns else rows
 
     page = keyset_page(ordered, order=("typos", *LIST_ORDER) if typos is not None else LIST_ORDER,
                        size=PAGE_SIZE, count_limit=COUNT_LIMIT, after=search.after,
-                       before=search.before, counted=matched, shown=shown)
+                       before=search.before, counted=matched, rows=shown)
     if columns:
         listing.load(page.rows, clinical=clinical)
     audit_record(
@@ -151,11 +152,17 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
 LIST_ORDER = ("family_name", "given_name", "id")
 
 
-def _matching(qs: QuerySet[Patient], clinic_id: int, query: search_query.Query
-              ) -> QuerySet[Patient]:
+def _matching(actor: User, clinic_id: int, query: search_query.Query) -> QuerySet[Patient]:
     """The patients matching every part of the query: each name word exactly (as the start of
-    a word) or, for longer words, despite one typo; the phone, emails and dates."""
+    a word) or, for longer words, despite one typo; the phone, emails and dates.
+
+    A search by words, phone or email is scoped by the search terms, which are the clinic's
+    own (each stores its patient's clinic), not by the patients' clinic as well: given both,
+    PostgreSQL walks all the clinic's patients to meet a few hundred matches (97 ms instead of
+    4 at 50,000 patients). The page's rows are read through the actor's scope again."""
     terms = PatientSearchTerm.objects.filter(clinic_id=clinic_id)
+    by_terms = bool(query.words or query.phone or query.emails)
+    qs = Patient.objects.all() if by_terms else patient_queryset(actor)
     for word in query.words:
         match = _exact(terms, word)
         forms = search_query.typo_forms(word)
