@@ -202,7 +202,10 @@ def assessment_summary_of_patient(*, actor: User, patient: Patient) -> list[Epis
     episodes = list(patient.episodes.all())  # newest first; the chart has them loaded already
     newest: dict[int, Assessment] = {}
     counts: dict[int, int] = {}
-    for assessment in Assessment.objects.filter(episode__patient=patient):
+    # The summary shows counts and the newest's score: its answers and results stay unread.
+    for assessment in Assessment.objects.filter(episode__patient=patient).defer(
+        "answers", "results"
+    ):
         counts[assessment.episode_id] = counts.get(assessment.episode_id, 0) + 1
         newest.setdefault(assessment.episode_id, assessment)  # ordered newest first
     audit_record(
