@@ -9,6 +9,7 @@ that noise from the machine falls on all alike. Everything is bounded in count a
 talks to 127.0.0.1 only.
 
     python -m bench pages            BENCH_PATIENTS=5000 python -m bench pages   (quicker)
+    BENCH_DATABASES=postgresql python -m bench pages                            (one database)
 """
 
 from __future__ import annotations
@@ -64,13 +65,16 @@ class Result:
 def main() -> None:
     # A terminated benchmark still stops its server and drops its database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("the pages benchmark was terminated"))
-    results = [measure("SQLite", sqlite_env)]
-    print_table(results[-1])
+    chosen = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    results = []
+    if "sqlite" in chosen:
+        results.append(measure("SQLite", sqlite_env))
+        print_table(results[-1])
     url = os.environ.get("ACUBACK_TEST_POSTGRES_URL")
-    if url:
+    if url and "postgresql" in chosen:
         results.append(measure("PostgreSQL", lambda: postgres_env(url)))
         print_table(results[-1])
-    else:
+    elif not url:
         print("PostgreSQL skipped: set ACUBACK_TEST_POSTGRES_URL to measure it too")
     print()
     for line in verdicts(results):
