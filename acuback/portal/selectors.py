@@ -89,10 +89,20 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
                        ) -> list[DueQuestionnaire]:
     """Every questionnaire due now, per episode, for a patient already read through a scoped
     selector (the portal's own patient, or a clinician's chart)."""
+    from django.db.models import Count, Prefetch, prefetch_related_objects
+
+    from acuback.plans.models import Plan
     from acuback.visits.access import live_visits
+    from acuback.visits.models import Visit
 
     today = today or timezone.localdate()
     episodes = list(Episode.objects.filter(patient=patient).order_by("-opened_on", "-id"))
+    # The plans and the visits held for all episodes at once: a chart or portal page costs the
+    # same few queries whatever the number of episodes.
+    prefetch_related_objects(episodes, Prefetch(
+        "plans", queryset=Plan.objects.select_related("created_by").prefetch_related("points")))
+    held_by_episode = dict(live_visits(Visit.objects.filter(episode__in=episodes)).order_by()
+                           .values_list("episode_id").annotate(held=Count("id")))
     can_answer = answerable(patient.clinic_id)
     answers: dict[int, list[qs.Answered]] = {}
     for a in Assessment.objects.filter(episode__patient=patient).only(
@@ -103,7 +113,7 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
     for episode in episodes:
         if episode.status == EpisodeStatus.REFERRED_OUT:
             continue
-        held = live_visits(episode.visits.all()).count()
+        held = held_by_episode.get(episode.pk, 0)
         discharged = episode.closed_on if episode.status == EpisodeStatus.DISCHARGED else None
         course = qs.Course(held, discharged, today)
         label = episode_label(episode, episodes)
