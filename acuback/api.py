@@ -132,14 +132,14 @@ def problem(
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    from acuback.audit.models import Action, Outcome
-    from acuback.audit.services import audit_record
+    from acuback.audit.models import Action
+    from acuback.audit.services import audit_anonymous_refusal
 
-    # A refused attempt is audited like any other, with no actor to name.
+    # A refused attempt is audited with no actor to name: the first from an address in a few
+    # minutes as an entry, the rest counted (a scanner must not flood the trail).
     action = Action.READ if request.method in ("GET", "HEAD") else Action.UPDATE
-    audit_record(actor=None, action=action, object_type="api", object_id=request.path[:64],
-                 outcome=Outcome.DENIED, detail={"method": request.method,
-                                                 "reason": "not authenticated"})
+    audit_anonymous_refusal(action=action, object_type="api", object_id=request.path[:64],
+                            detail={"method": request.method, "reason": "not authenticated"})
     response = problem(request, 401, "Not authenticated",
                        "Log in, or send an API token as 'Authorization: Bearer <token>'.")
     response["WWW-Authenticate"] = "Bearer"

@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reminders": ("acuback.cli.reminders", "send the reminders due now (idempotent)"),
     "demo": ("acuback.cli.demo", "load the demo clinics (idempotent) and print their logins"),
     "check": ("acuback.cli.check", "is this install ready for a clinic? (deployment checks)"),
-    "audit": ("acuback.cli.audit", "verify the audit trail's hash chain"),
+    "audit": ("acuback.cli.audit", "verify, anchor or seal the audit trail's hash chain"),
     "token": ("acuback.cli.token", "API tokens: create, list, revoke"),
     "invite": ("acuback.cli.invite", "invite someone to a clinic (a new clinic's first owner)"),
     "manage": ("acuback.cli.manage", "run a Django management command"),
