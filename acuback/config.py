@@ -40,10 +40,38 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def data_dir() -> Path:
-    """ACUBACK_DATA_DIR (default ./var): the SQLite database and the generated secret key."""
+    """ACUBACK_DATA_DIR (default ./var): the SQLite database and the generated secret key.
+    Created readable by its owner only; an existing folder keeps the permissions it has."""
     path = Path(env_str("ACUBACK_DATA_DIR", "var") or "var").resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+PRIVATE = 0o600
+
+
+def private_file(path: Path) -> Path:
+    """Make `path` a file only its owner can read (patient data, a secret): create it empty with
+    mode 0600 if it is missing, and take group and other permissions off one that has them.
+
+    SQLite creates its -wal and -shm files with the database file's permissions, so an SQLite
+    database created here keeps them private too."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE)
+    return path
+
+
+def sqlite_private(database: Path) -> Path:
+    """The SQLite database and whatever -wal/-shm files exist beside it, made private."""
+    private_file(database)
+    for suffix in ("-wal", "-shm"):
+        companion = database.with_name(database.name + suffix)
+        if companion.exists():
+            private_file(companion)
+    return database
 
 
 def secret_key(debug: bool, production: bool) -> str:
@@ -62,7 +90,7 @@ def secret_key(debug: bool, production: bool) -> str:
     key_file = data_dir() / "secret_key"
     if not key_file.exists():
         _create_key_file(key_file)
-    key = key_file.read_text().strip()
+    key = private_file(key_file).read_text().strip()
     if len(key) < 50:
         raise ConfigError(f"{key_file} holds no usable secret key; remove it to generate one")
     return key

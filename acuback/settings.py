@@ -103,14 +103,18 @@ if DATABASE_URL:
 else:
     # SQLite: WAL so readers never block the writer, a busy timeout instead of "database is
     # locked", and IMMEDIATE transactions so a write never upgrades a read lock mid-way.
+    # synchronous=FULL syncs the log at every commit, so an acknowledged write survives a power
+    # cut, not only a crash; `python -m bench sqlite_sync` measures what that costs (about
+    # 1.5 ms a commit here, far below what one clinic's traffic would notice). The file and
+    # its -wal/-shm are readable by their owner only.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "acuback.sqlite3",
+            "NAME": config.sqlite_private(DATA_DIR / "acuback.sqlite3"),
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
             },
         }
     }

@@ -109,4 +109,4 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available on this machine")
 
 
-pytest_plugins = ["tests.personas"]
+pytest_plugins = ["tests.personas", "tests.served"]

@@ -8,20 +8,29 @@ workers) as a power cut or an OOM killer would, then start it again on the same 
 from __future__ import annotations
 
 import http.cookiejar
+import itertools
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.test_settings import LONG_KEY, clean_env
 
 POSTGRES_URL = os.environ.get("ACUBACK_TEST_POSTGRES_URL", "")
 
@@ -157,21 +166,199 @@ def _admin_connection():  # noqa: ANN202 - a psycopg connection
     return psycopg.connect(POSTGRES_URL, autocommit=True)
 
 
+def _database_name(suffix: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # two processes never share one
+    return f"test_{urllib.parse.urlparse(POSTGRES_URL).path.lstrip('/')}_{suffix}{worker}"
+
+
+def _url_of(name: str) -> str:
+    return urllib.parse.urlunparse(urllib.parse.urlparse(POSTGRES_URL)._replace(path=f"/{name}"))
+
+
 @contextmanager
-def scratch_postgres(suffix: str) -> Iterator[str]:
-    """A new, empty database beside the one ACUBACK_TEST_POSTGRES_URL names, dropped after."""
+def scratch_postgres(suffix: str, template: str | None = None) -> Iterator[str]:
+    """A new database beside the one ACUBACK_TEST_POSTGRES_URL names (empty, or a copy of the
+    database `template`), dropped after; its URL."""
     from psycopg import sql
 
-    url = urllib.parse.urlparse(POSTGRES_URL)
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # two processes never share one
-    name = f"test_{url.path.lstrip('/')}_{suffix}{worker}"
+    name = _database_name(suffix)
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with _admin_connection() as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin.execute(drop)
+        admin.execute(create)
     try:
-        yield urllib.parse.urlunparse(url._replace(path=f"/{name}"))
+        yield _url_of(name)
     finally:
         with _admin_connection() as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+            admin.execute(drop)
+
+
+# --- a small install to serve: one clinic, one practitioner with an API token ------------------
+
+MAKE_CLINIC = """
+from acuback.accounts.models import Clinic, Role
+from acuback.accounts.services import api_token_create, member_create
+clinic = Clinic.objects.create(name="Durable Clinic", slug="durable")
+user = member_create(clinic=clinic, username="prac", password="durable-password-2026",
+                     role=Role.PRACTITIONER)
+print(api_token_create(user=user, name="tests"))
+"""
+
+
+def prepare_install(env: dict[str, str]) -> str:
+    """Migrate, make the clinic and its practitioner; the practitioner's API token."""
+    for args in (("manage", "migrate", "-v0"), ("manage", "shell", "-c", MAKE_CLINIC)):
+        done = run_acuback(env, *args)
+        if done.returncode != 0:
+            raise RuntimeError(f"acuback {args[:2]} failed: {done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def patient_body(name: str) -> bytes:
+    return json.dumps({"given_name": name, "family_name": "Durable",
+                       "date_of_birth": "1970-01-01", "sex": "female"}).encode()
+
+
+class Writers:
+    """Threads creating patients through the API as fast as the server acknowledges them.
+    `acked` maps each acknowledged patient id to the name it was created with."""
+
+    def __init__(self, base: str, token: str, threads: int = 6) -> None:
+        self.base, self.token = base, token
+        self.acked: dict[int, str] = {}
+        self.errors: list[str] = []
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._write, args=(n,)) for n in range(threads)]
+
+    def __enter__(self) -> Writers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+    def wait_for(self, count: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.acked) < count and time.monotonic() < deadline and not self.errors:
+            time.sleep(0.05)
+        if len(self.acked) < count:
+            raise RuntimeError(f"only {len(self.acked)} writes acknowledged: {self.errors[:3]}")
+
+    def _write(self, n: int) -> None:
+        browser = Browser(self.base, timeout=10)
+        for i in itertools.count():
+            if self.stopping.is_set():
+                return
+            name = f"W{n}x{i}"
+            try:
+                answer = browser.post_json("/api/patients/", patient_body(name), self.token)
+            except OSError:  # the server went away (killed): unacknowledged, as it should be
+                return
+            if answer.status == 201:
+                self.acked[json.loads(answer.body)["id"]] = name
+            else:
+                self.errors.append(f"{answer.status} {answer.body[:200]}")
+                return
+
+
+_FACTS = {
+    "patients": "SELECT id, given_name FROM patients_patient",
+    "audited_creates": "SELECT object_id FROM audit_auditentry WHERE action = 'create' "
+                       "AND object_type = 'patient' AND outcome = 'ok'",
+    "audit_entries": "SELECT count(*) FROM audit_auditentry",
+}
+
+
+def install_facts(env: dict[str, str]) -> dict[str, object]:
+    """Patients by id (their given names), the ids the trail records as created, and how many
+    audit entries there are, read straight from the database of the install `env` names."""
+    import sqlite3
+
+    import psycopg
+
+    url = env.get("ACUBACK_DATABASE_URL")
+    with (psycopg.connect(url) if url else
+          closing(sqlite3.connect(Path(env["ACUBACK_DATA_DIR"]) / "acuback.sqlite3"))) as db:
+        rows = {name: db.execute(sql).fetchall() for name, sql in _FACTS.items()}
+    return {"patients": dict(rows["patients"]),
+            "audited_creates": sorted(int(i) for (i,) in rows["audited_creates"]),
+            "audit_entries": rows["audit_entries"][0][0]}
+
+
+def _production(data_dir: Path, url: str) -> dict[str, str]:
+    return clean_env(data_dir, ACUBACK_DATABASE_URL=url, ACUBACK_SECRET_KEY=LONG_KEY,
+                     ACUBACK_SECURE="false")
+
+
+@contextmanager
+def empty_install(kind: str, data_dir: Path, suffix: str) -> Iterator[dict[str, str]]:
+    """The environment of an install with nothing in it yet: SQLite in `data_dir`, or a new
+    PostgreSQL database (`suffix` names it) with the settings production mode needs."""
+    if kind == "sqlite":
+        yield clean_env(data_dir)
+        return
+    with scratch_postgres(suffix) as url:
+        yield _production(data_dir, url)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A prepared install (prepare_install) to copy for each test: migrating costs seconds,
+    copying a file or a template database almost nothing."""
+
+    kind: str
+    token: str
+    data_dir: Path
+    database: str = ""  # PostgreSQL: the template database's name
+
+
+@contextmanager
+def template_install(kind: str, data_dir: Path) -> Iterator[Template]:
+    if kind == "sqlite":
+        yield Template(kind, prepare_install(clean_env(data_dir)), data_dir)
+        return
+    with scratch_postgres("template") as url:
+        token = prepare_install(_production(data_dir, url))
+        yield Template(kind, token, data_dir, _database_name("template"))
+
+
+def sqlite_copy(template: Template, data_dir: Path) -> dict[str, str]:
+    """An SQLite template's database copied into `data_dir` (no server has it open)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("acuback.sqlite3", "acuback.sqlite3-wal"):
+        if (template.data_dir / name).exists():
+            shutil.copy2(template.data_dir / name, data_dir / name)
+    return clean_env(data_dir)
+
+
+@contextmanager
+def prepared_install(template: Template, data_dir: Path, suffix: str
+                     ) -> Iterator[dict[str, str]]:
+    """A fresh copy of `template`; the environment that serves it."""
+    if template.kind == "sqlite":
+        yield sqlite_copy(template, data_dir)
+        return
+    with scratch_postgres(suffix, template=template.database) as url:
+        yield _production(data_dir, url)
+
+
+@pytest.fixture(scope="session")
+def install_template(tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[Callable[[str], Template]]:
+    """install_template("sqlite" | "postgres") -> that kind's Template, made once a session."""
+    made: dict[str, Template] = {}
+    with ExitStack() as stack:
+
+        def get(kind: str) -> Template:
+            if kind not in made:
+                folder = tmp_path_factory.mktemp(f"template-{kind}")
+                made[kind] = stack.enter_context(template_install(kind, folder))
+            return made[kind]
+
+        yield get

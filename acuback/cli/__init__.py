@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("acuback.cli.demo", "load the demo clinics (idempotent) and print their logins"),
     "check": ("acuback.cli.check", "is this install ready for a clinic? (deployment checks)"),
     "audit": ("acuback.cli.audit", "verify, anchor or seal the audit trail's hash chain"),
+    "backup": ("acuback.cli.backup", "write a consistent backup with the audit anchor"),
+    "restore": ("acuback.cli.restore", "restore a backup into an empty install, then verify it"),
     "token": ("acuback.cli.token", "API tokens: create, list, revoke"),
     "invite": ("acuback.cli.invite", "invite someone to a clinic (a new clinic's first owner)"),
     "manage": ("acuback.cli.manage", "run a Django management command"),
