@@ -225,6 +225,7 @@ _TALLY_UPSERT = (
 
 
 def audit_anonymous_refusal(*, action: str, object_type: str, object_id: object = "",
+                            outcome: str = Outcome.DENIED,
                             detail: dict[str, Any] | None = None) -> None:
     """Record a refusal of someone not logged in. The first from an address in each five-minute
     window is an entry of its own; the rest are only counted, and once the window has passed
@@ -242,8 +243,7 @@ def audit_anonymous_refusal(*, action: str, object_type: str, object_id: object 
             return
         until = (window + REFUSAL_WINDOW).isoformat()
         audit_record(actor=None, action=action, object_type=object_type, object_id=object_id,
-                     outcome=Outcome.DENIED,
-                     detail={**(detail or {}), "more_counted_until": until})
+                     outcome=outcome, detail={**(detail or {}), "more_counted_until": until})
     audit_refusals_close()
 
 

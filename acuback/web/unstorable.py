@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from acuback.audit.models import Action, Outcome
-from acuback.audit.services import audit_record
+from acuback.audit.services import audit_anonymous_refusal, audit_record
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -76,11 +76,14 @@ class UnstorableTextMiddleware:
         part = unstorable_part(request)
         if part is None:
             return self.get_response(request)
-        user = request.user if request.user.is_authenticated else None
-        audit_record(actor=user, action=Action.READ if request.method in READS else Action.UPDATE,
-                     object_type="request", object_id=UNSTORABLE.sub("\ufffd", request.path),
-                     outcome=Outcome.INVALID,
-                     detail={"method": request.method, "reason": f"unstorable text in {part}"})
+        refusal = {"action": Action.READ if request.method in READS else Action.UPDATE,
+                   "object_type": "request",
+                   "object_id": UNSTORABLE.sub("\ufffd", request.path),
+                   "detail": {"method": request.method, "reason": f"unstorable text in {part}"}}
+        if request.user.is_authenticated:
+            audit_record(actor=request.user, outcome=Outcome.INVALID, **refusal)
+        else:  # a fuzzer's thousand attempts are counted, not written one by one
+            audit_anonymous_refusal(outcome=Outcome.INVALID, **refusal)
         message = (f"The {part} contains a character that cannot be stored (a NUL byte or half "
                    "of a surrogate pair). Remove it and send again.")
         if request.path.startswith("/api/"):

@@ -89,3 +89,13 @@ def test_it_still_writes_every_refusal_of_a_logged_in_user(world: World, client_
     for _ in range(3):
         outsider.get(f"/api/patients/{world.patient.pk}")
     assert AuditEntry.objects.filter(seq__gt=before, outcome="not_found").count() == 3
+
+
+def test_it_counts_anonymous_unstorable_text_the_same_way(db: None) -> None:
+    before = _newest_seq()
+    client = Client(REMOTE_ADDR=SCANNER)
+    for _ in range(50):
+        assert client.get("/api/patients/?q=%00").status_code == 422
+    [first] = AuditEntry.objects.filter(seq__gt=before)
+    assert (first.object_type, first.outcome) == ("request", "invalid")
+    assert RefusalTally.objects.get(client_addr=SCANNER).count == 50
