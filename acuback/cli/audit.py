@@ -59,9 +59,10 @@ def main(argv: list[str]) -> int:
     sub.add_parser("seal", help="seal entries written but not yet sealed")
     args = parser.parse_args(argv)
 
-    from acuback.cli.django_setup import setup
+    from acuback.cli.django_setup import require_migrated, setup
 
     setup()
+    require_migrated("audit")
     from acuback.audit.services import audit_anchor, audit_seal
 
     if args.action == "verify":

@@ -54,11 +54,13 @@ def _backup(target: Path):  # noqa: ANN202 - a Manifest, imported once Django is
     from acuback.backup.archive import BackupError, Manifest, sha256_of, write_archive
     from acuback.backup.postgres import postgres_backup, postgres_is_empty
     from acuback.backup.sqlite import django_alias, sqlite_backup, sqlite_is_empty
+    from acuback.cli.django_setup import require_migrated
 
     database = Path(settings.DATABASES["default"]["NAME"])
     empty = sqlite_is_empty(database) if connection.vendor == "sqlite" else postgres_is_empty()
     if empty:
         raise BackupError(f"{database} holds no data to back up")
+    require_migrated("backup")
     audit_seal()  # so the anchor covers everything written until now
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".acuback-backup-") as work, \
             progress_bars() as bar:

@@ -40,3 +40,19 @@ def analyze(*, bulk: bool = False) -> None:
             cursor.execute("ANALYZE")
         elif bulk:
             cursor.execute("VACUUM ANALYZE")
+
+
+def require_migrated(command: str) -> None:
+    """Exit 2 with a clear message if the database lacks migrations this version needs (after
+    an upgrade, before `acuback serve` or `acuback manage migrate` has run)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in pending[:3])
+        print(f"acuback {command}: the database is not migrated to this version ({names}"
+              f"{', ...' if len(pending) > 3 else ''}); run `acuback manage migrate` first",
+              file=sys.stderr)
+        raise SystemExit(2)

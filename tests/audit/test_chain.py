@@ -265,3 +265,11 @@ def test_it_round_trips_an_anchor() -> None:
     _entries(2)
     anchor = audit_anchor()
     assert Anchor.parse(json.loads(json.dumps(anchor.as_dict()))) == anchor
+
+
+def test_it_asks_for_migrations_before_verifying_an_older_database(tmp_path: Path) -> None:
+    from tests.test_settings import acuback
+
+    assert acuback(tmp_path, "manage", "migrate", "audit", "0001", "-v0").returncode == 0
+    refused = acuback(tmp_path, "audit", "verify")
+    assert (refused.returncode, "acuback manage migrate" in refused.stderr) == (2, True)
