@@ -348,6 +348,26 @@ def prepared_install(template: Template, data_dir: Path, suffix: str
         yield _production(data_dir, url)
 
 
+DATABASE_KINDS = ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres,
+                                                            pytest.mark.django_db])]
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """Runs a test once on SQLite (the SQLite pass) and once on PostgreSQL (its pass)."""
+    if request.param == "postgres":
+        from tests.test_postgres import _on_postgres_pass
+
+        _on_postgres_pass()
+    return str(request.param)
+
+
+@pytest.fixture
+def template(database_kind: str, install_template: Callable[[str], Template]) -> Template:
+    """The prepared install of this test's database kind."""
+    return install_template(database_kind)
+
+
 @pytest.fixture(scope="session")
 def install_template(tmp_path_factory: pytest.TempPathFactory
                      ) -> Iterator[Callable[[str], Template]]:

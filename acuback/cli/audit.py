@@ -31,18 +31,19 @@ def read_anchor(path: str) -> Any:
         raise SystemExit(2) from exc
 
 
-def _verify(anchor_path: str | None) -> int:
+def verify_and_report(anchors: list[Any]) -> int:
+    """Verify the trail (against `anchors`), print every problem and a summary; exit status."""
     from acuback.audit.services import audit_counts, audit_verify
 
-    anchor = read_anchor(anchor_path) if anchor_path else None
-    problems = list(audit_verify(anchors=[anchor] if anchor else []))
+    problems = list(audit_verify(anchors=anchors))
     sealed, waiting = audit_counts()
     for problem in problems:
         print(problem)
     if problems:
         print(f"audit trail: {len(problems)} problem(s) in {sealed} entries: TAMPERED")
         return 1
-    against = f", and holds the anchored head (position {anchor.chain_seq})" if anchor else ""
+    heads = ", ".join(str(anchor.chain_seq) for anchor in anchors)
+    against = f", and holds the anchored head (chain position {heads})" if anchors else ""
     more = f" ({waiting} written since, not yet sealed)" if waiting else ""
     print(f"audit trail: {sealed} entries, chain intact{against}{more}")
     return 0
@@ -66,7 +67,7 @@ def main(argv: list[str]) -> int:
     from acuback.audit.services import audit_anchor, audit_seal
 
     if args.action == "verify":
-        return _verify(args.anchor)
+        return verify_and_report([read_anchor(args.anchor)] if args.anchor else [])
     if args.action == "anchor":
         print(json.dumps(audit_anchor().as_dict(), indent=2))
         return 0

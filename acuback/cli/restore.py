@@ -74,17 +74,9 @@ def _restore(archive: Path, *, force: bool) -> Any:
 
 
 def _verify(manifest: Any, outside: Any) -> int:
-    from acuback.audit.services import Anchor, audit_counts, audit_verify
+    from acuback.audit.services import Anchor
+    from acuback.cli.audit import verify_and_report
 
-    anchors = [Anchor.parse(manifest.anchor), *([outside] if outside else [])]
-    problems = list(audit_verify(anchors=anchors))
-    sealed, _ = audit_counts()
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"restored, but the audit trail FAILS verification ({sealed} entries)")
-        return 1
-    heads = ", ".join(str(anchor.chain_seq) for anchor in anchors)
-    print(f"restored: audit trail of {sealed} entries intact, holding the anchored head "
-          f"(chain position {heads})")
-    return 0
+    print("restored; verifying the audit trail against the backup's anchor"
+          + (" and the one given" if outside else ""))
+    return verify_and_report([Anchor.parse(manifest.anchor), *([outside] if outside else [])])

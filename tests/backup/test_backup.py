@@ -24,22 +24,7 @@ from tests.served import (
     run_acuback,
     sqlite_copy,
 )
-from tests.test_postgres import _on_postgres_pass
 from tests.test_settings import clean_env
-
-KINDS = ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.django_db])]
-
-
-@pytest.fixture(params=KINDS)
-def kind(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgres":
-        _on_postgres_pass()
-    return str(request.param)
-
-
-@pytest.fixture
-def template(kind: str, install_template) -> Template:  # noqa: ANN001
-    return install_template(kind)
 
 
 @pytest.fixture
@@ -50,9 +35,9 @@ def source(template: Template, tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def target(kind: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+def target(database_kind: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     """An empty install to restore into."""
-    with empty_install(kind, tmp_path / "target", "backup_target") as env:
+    with empty_install(database_kind, tmp_path / "target", "backup_target") as env:
         yield env
 
 

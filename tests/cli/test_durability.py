@@ -18,16 +18,6 @@ from tests.served import (
     prepared_install,
     run_acuback,
 )
-from tests.test_postgres import _on_postgres_pass
-
-KINDS = ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.django_db])]
-
-
-@pytest.fixture(params=KINDS)
-def template(request: pytest.FixtureRequest, install_template) -> Template:  # noqa: ANN001
-    if request.param == "postgres":
-        _on_postgres_pass()
-    return install_template(request.param)
 
 
 @pytest.fixture
