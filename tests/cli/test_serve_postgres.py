@@ -9,6 +9,7 @@ starts a real server on a scratch database and logs 20 people in as soon as /hea
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -73,10 +74,16 @@ def test_it_serves_20_logged_in_users_from_the_first_second(tmp_path: Path) -> N
         try:
             users = [threading.Thread(target=_one_user, args=(server.base, n, failures))
                      for n in range(USERS)]
+            started = time.monotonic()
             for user in users:
                 user.start()
             for user in users:
                 user.join(timeout=120)
+            took = time.monotonic() - started
         finally:
             server.stop()
+        # The figure, for whoever runs this with -s: never asserted (speed lives in bench/).
+        requests = USERS * (2 + ROUNDS * len(PAGES))  # the login form, its post, the pages
+        print(f"\n{USERS} users, {requests} requests in {took:.1f} s "
+              f"({requests / took:.0f}/s), {len(failures)} failures")
         assert failures == [], f"{len(failures)} failures, first: {failures[:5]}"
