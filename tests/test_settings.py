@@ -19,7 +19,6 @@ from django.db import OperationalError, connection
 from django.test import Client, override_settings
 
 from acuback import config
-from tests.served import COMMAND_TIMEOUT
 
 LONG_KEY = "k3y-" + "0123456789abcdefghijklmnopqrstuvwxyz" * 2
 PYTHON = sys.executable
@@ -42,6 +41,8 @@ def settings_of(data_dir: Path, *names: str, **env: str) -> list[str]:
 
 
 def acuback(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    from tests.served import COMMAND_TIMEOUT  # served imports this module
+
     return subprocess.run([PYTHON, "-m", "acuback", *args], env=clean_env(data_dir, **env),  # noqa: S603
                           capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
 
