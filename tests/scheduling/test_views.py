@@ -22,7 +22,8 @@ def cal(world: World) -> Calendar:
 
 def _busy_day(world: World, cal: Calendar, day: dt.date, count: int) -> None:
     for i in range(count):
-        patient = make_patient(world.practitioner, f"P{i}", f"Busy{i}")
+        # A different person each: names that repeat on another day would be a likely duplicate.
+        patient = make_patient(world.practitioner, f"P{i}", f"Busy{day:%m%d}x{i}")
         book(world.front_desk, patient, world.practitioner if i % 2 else world.owner,
              cal.follow_up, at(day, 8 + i // 2, 0 if i % 4 < 2 else 30))
 
