@@ -80,3 +80,17 @@ def test_it_appends_while_a_sealer_holds_the_chain() -> None:
     assert AuditEntry.objects.get(seq=appended[0]).chain_seq is not None
     assert list(audit_verify()) == []
     connection.close()
+
+
+@pytest.mark.django_db
+def test_it_seals_what_requests_left_waiting_when_the_worker_runs() -> None:
+    """A request seals after its commit at most once a second, so the last entries before a
+    quiet spell wait unchained; the worker beside the server (`acuback worker`) seals them."""
+    from acuback.cli.worker import seal
+
+    _on_postgres_pass()
+    seqs = [_append(i).seq for i in range(2)]
+    assert AuditEntry.objects.filter(seq__in=seqs, chain_seq__isnull=True).count() == 2
+    assert seal() >= 2
+    assert AuditEntry.objects.filter(seq__in=seqs, chain_seq__isnull=True).count() == 0
+    assert list(audit_verify()) == []
