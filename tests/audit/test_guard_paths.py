@@ -1,7 +1,8 @@
 """Every way into the audit trail refuses to change or remove an entry: the ORM's bulk update
 and delete (which skip the model's own refusal), the admin even for a superuser, and the
-command line (`acuback manage shell`, `acuback manage flush`) on a real install. The database
-tests run on SQLite and, in the PostgreSQL pass, on PostgreSQL."""
+command line (`acuback manage shell`, `acuback manage flush`) on a real install, on SQLite and
+on a PostgreSQL server. The database tests run on SQLite and, in the PostgreSQL pass, on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from django.urls import reverse
 from acuback.accounts.models import User
 from acuback.audit.models import AuditEntry
 from acuback.audit.services import audit_record, audit_seal, audit_verify
-from tests.test_settings import acuback
+from tests.served import scratch_postgres
+from tests.test_postgres import _on_postgres_pass
+from tests.test_settings import LONG_KEY, acuback
 
 
 def _sealed(n: int) -> list[AuditEntry]:
@@ -95,3 +98,26 @@ def test_it_refuses_emptying_the_trail_from_the_command_line(tmp_path: Path) -> 
         assert db.execute("SELECT count(*) FROM audit_auditentry").fetchone()[0] == 1
     verify = acuback(tmp_path, "audit", "verify")
     assert (verify.returncode, "chain intact" in verify.stdout) == (0, True), verify.stdout
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_it_refuses_emptying_the_trail_from_the_command_line_on_postgresql(tmp_path: Path) -> None:
+    """The same through a real install on a PostgreSQL server, where the guard is a different
+    trigger (and TRUNCATE, which flush sends, has its own)."""
+    import psycopg
+
+    _on_postgres_pass()
+    with scratch_postgres("audit_guard") as url:
+        env = {"ACUBACK_DATABASE_URL": url, "ACUBACK_SECRET_KEY": LONG_KEY,
+               "ACUBACK_SECURE": "false"}
+        assert acuback(tmp_path, "manage", "migrate", "-v0", **env).returncode == 0
+        shell = acuback(tmp_path, "manage", "shell", "-c", DELETE_IN_SHELL, **env)
+        assert shell.returncode == 0, shell.stderr
+        assert "refused: audit entries are append-only" in shell.stdout
+        flush = acuback(tmp_path, "manage", "flush", "--noinput", **env)
+        assert (flush.returncode, "couldn't be flushed" in flush.stderr) == (1, True), flush.stderr
+        with psycopg.connect(url) as db:
+            assert db.execute("SELECT count(*) FROM audit_auditentry").fetchone() == (1,)
+        verify = acuback(tmp_path, "audit", "verify", **env)
+        assert (verify.returncode, "chain intact" in verify.stdout) == (0, True), verify.stdout
