@@ -59,14 +59,14 @@ def main(argv: list[str]) -> int:
 
     setup()
     from acuback.accounts.access import AccessError
-    from acuback.accounts.models import User
     from acuback.audit.context import audit_context
+    from acuback.cli.django_setup import active_user
     from acuback.cli.jsonio import write_json
     from acuback.cohort import selectors
     from acuback.cohort.filters import parse_filter
     from acuback.errors import InputError
 
-    user = User.objects.filter(username=args.user, is_active=True).first()
+    user = active_user(args.user)
     if user is None:
         return _fail(f"no active user {args.user!r}")
     raw = {k: getattr(args, k) for k in ("opened_from", "opened_to", "practitioner",

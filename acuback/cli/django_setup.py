@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 
 def setup() -> None:
@@ -56,3 +57,12 @@ def require_migrated(command: str) -> None:
               f"{', ...' if len(pending) > 3 else ''}); run `acuback manage migrate` first",
               file=sys.stderr)
         raise SystemExit(2)
+
+
+def active_user(username: str) -> Any:
+    """The active account a command acts as (`--user USERNAME`), or None: every command that
+    acts for someone looks them up this one way, so a deactivated account can do nothing from
+    the command line either."""
+    from acuback.accounts.models import User
+
+    return User.objects.filter(username=username, is_active=True).first()

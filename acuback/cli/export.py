@@ -46,12 +46,12 @@ def main(argv: list[str]) -> int:
 
     setup()
     from acuback.accounts.access import AccessError
-    from acuback.accounts.models import User
     from acuback.audit.context import audit_context
+    from acuback.cli.django_setup import active_user
     from acuback.errors import InputError
     from acuback.interop import export, repository
 
-    user = User.objects.filter(username=args.user, is_active=True).first()
+    user = active_user(args.user)
     if user is None:
         return _fail(f"no active user {args.user!r}")
     with audit_context("cli"):

@@ -115,11 +115,11 @@ def _clinic(slug: str | None) -> Any:
 
 
 def _user(username: str | None) -> Any:
-    from acuback.accounts.models import User
+    from acuback.cli.django_setup import active_user
 
     if not username:
         return None
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = active_user(username)
     if user is None:
         raise LookupError(f"no active user {username!r}")
     return user

@@ -49,11 +49,11 @@ def main(argv: list[str]) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from acuback.accounts.models import User
     from acuback.accounts.tokens import api_token_create
+    from acuback.cli.django_setup import active_user
     from acuback.errors import InputError
 
-    user = User.objects.filter(username=args.username, is_active=True).first()
+    user = active_user(args.username)
     if user is None:
         print(f"acuback token: no active user {args.username!r}", file=sys.stderr)
         return 2

@@ -40,13 +40,13 @@ def _import(name: str, username: str) -> int:
     from pydantic import ValidationError
 
     from acuback.accounts.access import AccessError
-    from acuback.accounts.models import User
+    from acuback.cli.django_setup import active_user
     from acuback.cli.jsonio import JsonInputError, read_json_input, write_json
     from acuback.errors import ConflictError, InputError
     from acuback.visits.imports import visit_import
     from acuback.visits.schemas import VisitImportIn
 
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = active_user(username)
     if user is None:
         print(f"acuback visits: no active user {username!r}", file=sys.stderr)
         return 2
