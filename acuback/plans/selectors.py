@@ -68,9 +68,31 @@ def plan_history(*, actor: User, episode: Episode) -> list[Plan]:
 
 def plan_proposal(episode: Episode, *, pattern: str | None, estim_requested: bool) -> Proposal:
     """What the prescriber proposes for this episode and patient now."""
-    health = HealthHistory.objects.filter(patient_id=episode.patient_id).first()
-    return propose(prescriber_request(episode, health, pattern=pattern,
+    return propose(prescriber_request(episode, _health_history(episode), pattern=pattern,
                                       estim_requested=estim_requested))
+
+
+def _health_history(episode: Episode) -> HealthHistory | None:
+    """The patient's health history: as `prefetch_health_history` loaded it with the episode
+    when the caller did (a refresh of the episode forgets it), otherwise read now."""
+    loaded = prefetched(episode, HEALTH_LOADED)
+    if loaded is not None:
+        return loaded[0] if loaded else None  # none: nothing ever asked
+    return HealthHistory.objects.filter(patient_id=episode.patient_id).first()
+
+
+HEALTH_LOADED = "health_history"
+
+
+def prefetch_health_history(episodes: list[Episode]) -> None:
+    """Load the health history of the episodes' patients at once, for a caller that judges many
+    visits of the same episodes before anything could change it (the demo's visits step)."""
+    found = {h.patient_id: h for h in HealthHistory.objects.filter(
+        patient_id__in={e.patient_id for e in episodes})}
+    for episode in episodes:
+        health = found.get(episode.patient_id)
+        cache = episode.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache[HEALTH_LOADED] = [health] if health else []
 
 
 # --- points as the plan page shows them ----------------------------------------------------

@@ -24,7 +24,7 @@ from acuback.accounts.models import Role, User
 from acuback.clinical.acupoints import catalogue
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation
 from acuback.plans.models import Plan
-from acuback.plans.selectors import plan_current
+from acuback.plans.selectors import plan_current, prefetch_care, prefetch_health_history
 from acuback.visits.access import needling_status
 from acuback.visits.adverse import AdverseEventInput, adverse_event_record
 from acuback.visits.inputs import PainkillerInput, PointInput, VisitInput
@@ -65,11 +65,15 @@ class Course:
 
 
 def demo_visits(ctx: DemoContext) -> None:
-    episodes = (ctx.episodes().filter(status=EpisodeStatus.ACTIVE, plans__isnull=False)
+    episodes = list(ctx.episodes().filter(status=EpisodeStatus.ACTIVE, plans__isnull=False)
                 .exclude(patient__episodes__visits__isnull=False)  # charted already: idempotent
                 .distinct().select_related("patient__practitioner__membership",
                                            "patient__health", "created_by__membership")
                 .order_by("id"))
+    # Each episode's screen, plan and health history are read once for its whole course
+    # (nothing this step writes changes them); every visit's checks still run on them.
+    prefetch_care(episodes)
+    prefetch_health_history(episodes)
     # Visits happen up to the demo's today, and never in the future.
     evening = timezone.make_aware(dt.datetime.combine(ctx.today, dt.time(18)))
     now = min(timezone.now(), evening)
