@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -57,6 +57,17 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
     return count
 
 
+def instance_rows(columns: Sequence[str], instances: Iterable[models.Model]
+                  ) -> Iterator[tuple[Any, ...]]:
+    """Unsaved model instances as rows for `insert_rows`, each value in `columns` prepared
+    for the database as the ORM prepares it on save."""
+    fields = None
+    for obj in instances:
+        if fields is None:
+            fields = [obj._meta.get_field(c) for c in columns]
+        yield tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+
+
 def reset_sequences(*model_list: type[models.Model]) -> None:
     """After rows with explicit ids, PostgreSQL's id sequences must move past them."""
     statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
@@ -76,7 +87,16 @@ def db_date(day: dt.date) -> object:
 
 
 def db_time(moment: dt.datetime) -> object:
-    return connection.ops.adapt_datetimefield_value(moment)
+    """What `adapt_datetimefield_value` makes of an aware time, without its per-call checks
+    (it is called millions of times in a registry load)."""
+    if _postgres():
+        return moment
+    return str(moment.astimezone(_zone()).replace(tzinfo=None))
+
+
+@cache
+def _zone() -> dt.tzinfo:
+    return connection.timezone
 
 
 def db_json(value: object) -> str:

@@ -26,6 +26,7 @@ from acuback.assessments.services import assessment_record
 from acuback.bulk import BATCH, db_json, insert_rows, next_id, reset_sequences
 from acuback.clinical import instruments
 from acuback.clinical.instruments import Item
+from acuback.clinical.outcomes import Measurement
 from acuback.episodes.models import Episode, EpisodeStatus
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ class _Visit:
     when: object
     instruments: tuple[str, ...]
     change: float  # 1.0 at baseline; below 1 when the patient improved
+    day: dt.date
 
 
 def bulk_assessments(ctx: BulkContext) -> None:
@@ -194,6 +196,9 @@ def bulk_assessments(ctx: BulkContext) -> None:
                                    AlertKind.PHQ9_ITEM9, visit.when, ctx.clinician.pk,
                                    ctx.clinician.pk if done else None,
                                    visit.when if done else None, ALERT_NOTE if done else ""))
+                if response.total is not None:
+                    ctx.measurements.setdefault(episode.id, []).append(
+                        Measurement(response.instrument, visit.day, response.total))
                 next_pk += 1
     with ctx.progress("questionnaires", len(rows)) as advance:
         for start in range(0, len(rows), BATCH):
@@ -212,16 +217,16 @@ def _visits(ctx: BulkContext, episode: BulkEpisode, place: int) -> list[_Visit]:
     # By the episode's place in this load, never its id (ids differ between databases).
     given = BULK_BASELINES[place % len(BULK_BASELINES)]
     opened = min(episode.opened + dt.timedelta(days=rng.randint(0, 3)), ctx.today)
-    visits = [_Visit(TimePoint.BASELINE, ctx.at(opened), given, 1.0)]
+    visits = [_Visit(TimePoint.BASELINE, ctx.at(opened), given, 1.0, opened)]
     responder = rng.random() < BULK_RESPONDER_SHARE
     change = rng.uniform(0.3, 0.6) if responder else rng.uniform(0.85, 1.1)
     again = tuple(i for i in given if i in BULK_FOLLOW_UP)
     if episode.closed is not None:
         visits.append(_Visit(TimePoint.FOLLOW_UP, ctx.at(episode.closed), (*again, "pgic"),
-                             change))
+                             change, episode.closed))
     elif (ctx.today - episode.opened).days > 30 and rng.random() < 0.5:
         day = ctx.today - dt.timedelta(days=rng.randint(1, 9))
-        visits.append(_Visit(TimePoint.FOLLOW_UP, ctx.at(day), again, change))
+        visits.append(_Visit(TimePoint.FOLLOW_UP, ctx.at(day), again, change, day))
     return visits
 
 

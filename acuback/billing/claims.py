@@ -15,6 +15,7 @@ back (`claim_lines_rederive`: payer, MBI, fee, credentials or supervision record
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -109,7 +110,14 @@ class Billing:
 
 def _billing(visit: Visit, judged: CoverageWarning) -> Billing:
     profile = BillingProfile.objects.filter(patient_id=visit.episode.patient_id).first()
-    payer = profile.payer if profile else ""
+    return billing_of(profile.payer if profile else "", profile.member_id if profile else "",
+                      judged, lambda: visit_provider_check(visit))
+
+
+def billing_of(payer: str, member_id: str, judged: CoverageWarning,
+               provider_check: Callable[[], BillingProvider]) -> Billing:
+    """Who is billed and what holds the lines back, from the patient's payer and member id,
+    the coverage judgement and (asked only for a Medicare claim) the provider check."""
     if payer in (Payer.OTHER, Payer.SELF_PAY):
         return Billing(payer, False, "", "not a Medicare claim", [], None)
     if judged.level is Level.NOT_BILLED:
@@ -119,9 +127,9 @@ def _billing(visit: Visit, judged: CoverageWarning) -> Billing:
     if not payer:
         holds.append("the patient's payer is not recorded (billing details on the patient's "
                      "billing page)")
-    elif not (profile and mbi_is_valid(profile.member_id)):
+    elif not mbi_is_valid(member_id):
         holds.append("the patient's Medicare Beneficiary Identifier is missing or not valid")
-    provider = visit_provider_check(visit)
+    provider = provider_check()
     holds += list(provider.reasons)
     modifier = judged.judgement.modifier
     return Billing(payer, True, modifier.modifier or "", modifier.why, holds, provider)
@@ -153,14 +161,27 @@ def _versions(visit: Visit) -> dict[str, object]:
 def _lines(visit: Visit, derivation: int, actor: User | None, trace: str,
            amendment: Amendment | None) -> list[ClaimLine]:
     judged = visit_judgement(visit)
-    billing = _billing(visit, judged)
+    return claim_lines_built(
+        visit, judged, _billing(visit, judged), derivation=derivation, actor=actor,
+        trace=trace, amendment=amendment, now=timezone.now(),
+        fee=lambda code, day: fee_on(visit.clinic_id, code, day),
+        own_npi=lambda: _own_npi(visit))
+
+
+def claim_lines_built(visit: Visit, judged: CoverageWarning, billing: Billing, *,
+                      derivation: int, actor: User | None, trace: str,
+                      amendment: Amendment | None, now: dt.datetime,
+                      fee: Callable[[str, dt.date], Fee | None],
+                      own_npi: Callable[[], str]) -> list[ClaimLine]:
+    """The visit's lines (unsaved) from its judgement, its billing and the fee schedule: the
+    one place a line's fields are filled, for signing and for the bulk demo alike."""
     day = judged.on
     diagnosis = diagnosis_holds(visit.episode.icd10_code)
     lines = []
     for position, line in enumerate(visit.cpt.get("lines", []), start=1):
-        fee = fee_on(visit.clinic_id, line["code"], day)
+        charge = fee(line["code"], day)
         holds = [*diagnosis, *billing.holds]
-        if fee is None:
+        if charge is None:
             holds.append(f"no fee is set for {line['code']} on {day.isoformat()} (the owner "
                          "sets fees on the fee schedule page)")
         provider = billing.provider
@@ -170,17 +191,18 @@ def _lines(visit: Visit, derivation: int, actor: User | None, trace: str,
             service_date=day, code=line["code"], short=line.get("short", ""),
             units=line["units"], modifier=billing.modifier, modifier_why=billing.modifier_why,
             diagnoses=[visit.episode.icd10_code],
-            unit_charge=fee.unit_charge if fee else None,
-            charge=(fee.unit_charge * line["units"]) if fee else None, payer=billing.payer,
-            to_medicare=billing.to_medicare, billable=not holds, hold_reasons=holds,
-            covered=judged.judgement.counted, practitioner_id=visit.practitioner_id,
-            rendering_npi=provider.rendering_npi if provider else _own_npi(visit),
+            unit_charge=charge.unit_charge if charge else None,
+            charge=(charge.unit_charge * line["units"]) if charge else None,
+            payer=billing.payer, to_medicare=billing.to_medicare, billable=not holds,
+            hold_reasons=holds, covered=judged.judgement.counted,
+            practitioner_id=visit.practitioner_id,
+            rendering_npi=provider.rendering_npi if provider else own_npi(),
             incident_to=bool(provider and provider.incident_to),
             supervisor_name=provider.supervisor_name if provider else "",
             coverage=judged.as_dict(),
             provider_check=provider.as_dict() if provider else {"medicare": False},
             versions=_versions(visit), visit_version=visit.version,
-            visit_hash=visit.content_hash, derived_at=timezone.now(), derived_by=actor,
+            visit_hash=visit.content_hash, derived_at=now, derived_by=actor,
             trace=trace, amendment=amendment))
     return lines
 

@@ -1,7 +1,10 @@
-"""`acuback demo [--patients N]`: load the demo clinics (idempotent) and print their logins.
+"""`acuback demo [--patients N] [--registry [N]]`: load the demo clinics (idempotent) and print
+their logins.
 
 With --patients N each clinic is topped up to N patients (episodes, questionnaires, screens,
-plans) through the bulk path, with a progress bar.
+plans, signed visits) through the bulk path, with a progress bar. With --registry a clinic of
+its own holds a synthetic research registry the size of the largest acupuncture safety study
+(230,000 patients, about 2.3 million visits), or N patients.
 """
 
 from __future__ import annotations
@@ -14,15 +17,21 @@ from typing import Any
 
 USUAL_PATIENTS = 30  # acuback.demo.PATIENTS_PER_CLINIC (a test keeps them equal)
 MAX_PATIENTS = 1_000_000
+REGISTRY_PATIENTS = 230_000  # acuback.demo.REGISTRY_PATIENTS (a test keeps them equal)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="acuback demo", description=__doc__)
     parser.add_argument("--patients", type=int, default=None, metavar="N",
                         help="patients per clinic (at least the usual 30), added in bulk")
+    parser.add_argument("--registry", type=int, nargs="?", const=REGISTRY_PATIENTS, default=None,
+                        metavar="N", help="also build the synthetic safety registry: "
+                        f"{REGISTRY_PATIENTS:,} patients (or N) in a clinic of its own")
     args = parser.parse_args(argv)
     if args.patients is not None and not USUAL_PATIENTS <= args.patients <= MAX_PATIENTS:
         parser.error(f"--patients must be between {USUAL_PATIENTS} and {MAX_PATIENTS}")
+    if args.registry is not None and not 1 <= args.registry <= MAX_PATIENTS:
+        parser.error(f"--registry must be between 1 and {MAX_PATIENTS}")
     from acuback.cli.django_setup import analyze, migrate, setup
 
     setup()
@@ -30,12 +39,14 @@ def main(argv: list[str]) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from acuback.demo import DEMO_PASSWORD, demo_load
+    from acuback.demo import DEMO_PASSWORD, demo_load, demo_registry
 
     console = Console(stderr=True)
     with _progress(console) as progress:
         logins = demo_load(patients=args.patients or USUAL_PATIENTS, progress=progress)
-    analyze(bulk=args.patients is not None)
+        if args.registry is not None:
+            logins += demo_registry(patients=args.registry, progress=progress)
+    analyze(bulk=args.patients is not None or args.registry is not None)
     table = Table(title=f"acuback demo logins (password for all: {DEMO_PASSWORD})")
     for column in ("clinic", "username", "role", "name"):
         table.add_column(column)

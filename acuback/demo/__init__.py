@@ -39,6 +39,7 @@ from acuback.patients.services import (
 from acuback.plans.demo import bulk_plans, demo_plans
 from acuback.scheduling.demo import demo_schedule
 from acuback.screening.demo import bulk_screenings, demo_screenings
+from acuback.visits.bulk import bulk_visits
 from acuback.visits.demo import demo_visits
 
 DEMO_PASSWORD = "acuback-demo-2026"  # noqa: S105 - printed to the user; demo data only
@@ -207,7 +208,7 @@ STEPS: list[Step] = [_staff, _patients, _patient_login, demo_history, demo_asses
 
 # Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).
 BULK_STEPS: list[BulkStep] = [bulk_patients, bulk_episodes, bulk_assessments, bulk_screenings,
-                              bulk_plans]
+                              bulk_plans, bulk_visits]
 
 
 def demo_load(today: dt.date | None = None, *, patients: int = PATIENTS_PER_CLINIC,
@@ -224,6 +225,40 @@ def demo_load(today: dt.date | None = None, *, patients: int = PATIENTS_PER_CLIN
             demo_bulk_load(clinics=list(ctx.clinics.values()), patients=patients,
                            today=ctx.today, steps=BULK_STEPS, progress=progress)
     return ctx.logins
+
+
+# The size of the largest acupuncture safety study (Witt CM et al., Forsch Komplementmed
+# 2009;16:91-97: 229,230 patients, 10.2 treatments each, about 2.3 million), rounded.
+REGISTRY_PATIENTS = 230_000
+REGISTRY_CLINIC = ("registry", "Acupuncture Safety Registry (synthetic)")
+REGISTRY_STAFF = [("owner", Role.OWNER, "Robin", "Hart"),
+                  ("lin", Role.PRACTITIONER, "Ines", "Lund"),
+                  ("patel", Role.PRACTITIONER, "Omar", "Said")]
+
+
+def demo_registry(today: dt.date | None = None, *, patients: int = REGISTRY_PATIENTS,
+                  progress: Progress = no_progress) -> list[Login]:
+    """A synthetic research registry in a clinic of its own, written through the bulk path:
+    patients, episodes, baseline and follow-up questionnaires, screens, plans, signed visits
+    with painkillers and adverse events (no point rows or claim lines: acuback.visits.bulk).
+    Idempotent, like the demo; returns the registry's logins."""
+    slug, name = REGISTRY_CLINIC
+    logins = []
+    with audit_context("cli"):
+        with transaction.atomic():
+            clinic, _ = Clinic.objects.get_or_create(slug=slug, defaults={"name": name})
+            for suffix, role, first, last in REGISTRY_STAFF:
+                username = f"reg-{suffix}"
+                if not User.objects.filter(username=username).exists():
+                    user = member_create(clinic=clinic, username=username, password=DEMO_PASSWORD,
+                                         role=role, first_name=first, last_name=last)
+                    if role == Role.PRACTITIONER:
+                        practitioner_profile_set(user=user, licence_number="AC-90000",
+                                                 credentials="LAc", licence_state="CA")
+                logins.append(Login(name, username, role, f"{first} {last}"))
+        demo_bulk_load(clinics=[clinic], patients=patients, today=today or timezone.localdate(),
+                       steps=BULK_STEPS, progress=progress, registry=True)
+    return logins
 
 
 def episode_count() -> int:

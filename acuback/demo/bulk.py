@@ -36,6 +36,7 @@ from acuback.accounts.models import Clinic, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.bulk import db_time
+from acuback.clinical.outcomes import Measurement
 
 Advance = Callable[[int], None]
 
@@ -57,6 +58,7 @@ class BulkPatient:
     sex: str
     pregnant: bool
     health: dict[str, Any]
+    practitioner: int | None = None  # of record: who treats them
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class BulkEpisode:
     opened: dt.date
     status: str
     closed: dt.date | None
+    icd10_code: str = ""
 
 
 @dataclass
@@ -84,7 +87,18 @@ class BulkContext:
     patients: list[BulkPatient] = field(default_factory=list)
     episodes: list[BulkEpisode] = field(default_factory=list)
     decisions: dict[int, str] = field(default_factory=dict)  # episode id -> red-flag decision
+    # episode id -> whether its screen found the pain nonspecific (NCD 30.3.3 coverage)
+    nonspecific: dict[int, bool] = field(default_factory=dict)
+    # episode id -> its scored questionnaire totals, in the order taken (the visits step
+    # follows the pain they describe and judges coverage improvement from them)
+    measurements: dict[int, list[Measurement]] = field(default_factory=dict)
+    plans: dict[int, int] = field(default_factory=dict)  # episode id -> its plan's id
+    proposals: dict[object, Any] = field(default_factory=dict)  # the plans step's, by request
+    # A research registry (`acuback demo --registry`): visits record needle counts, painkillers
+    # and adverse events but no point rows or claim lines (see acuback.visits.bulk).
+    registry: bool = False
     _times: dict[tuple[dt.date, int], object] = field(default_factory=dict)
+    _moments: dict[tuple[dt.date, int, int], dt.datetime] = field(default_factory=dict)
 
     def audit(self, object_type: str, first: int, rows: int) -> None:
         """The one audit entry of a bulk step in this clinic (see the module docstring)."""
@@ -98,16 +112,24 @@ class BulkContext:
         """Half past `hour` on `day` in the clinic's time zone, in database form."""
         key = (day, hour)
         if key not in self._times:
-            moment = dt.datetime.combine(day, dt.time(hour, 30))
-            self._times[key] = db_time(timezone.make_aware(moment))
+            self._times[key] = db_time(self.moment(day, hour))
         return self._times[key]
+
+    def moment(self, day: dt.date, hour: int = 10, minute: int = 30) -> dt.datetime:
+        """Half past `hour` (or `minute` past) on `day` in the clinic's time zone."""
+        key = (day, hour, minute)
+        if key not in self._moments:
+            moment = dt.datetime.combine(day, dt.time(hour, minute))
+            self._moments[key] = timezone.make_aware(moment)
+        return self._moments[key]
 
 
 BulkStep = Callable[[BulkContext], None]
 
 
 def demo_bulk_load(*, clinics: Sequence[Clinic], patients: int, today: dt.date,
-                   steps: Sequence[BulkStep], progress: Progress = no_progress) -> int:
+                   steps: Sequence[BulkStep], progress: Progress = no_progress,
+                   registry: bool = False) -> int:
     """Top every clinic up to `patients` patients; idempotent. Returns how many were added."""
     from acuback.patients.models import Patient
 
@@ -124,7 +146,7 @@ def demo_bulk_load(*, clinics: Sequence[Clinic], patients: int, today: dt.date,
         # Seeded per clinic and size, so a clinic's data never depends on the others'.
         rng = random.Random(f"acuback-bulk-{clinic.slug}-{patients}")  # noqa: S311 - synthetic
         ctx = BulkContext(rng=rng, today=today, clinic=clinic, clinician=clinician,
-                          count=missing, progress=progress)
+                          count=missing, progress=progress, registry=registry)
         with transaction.atomic():
             for step in steps:
                 step(ctx)

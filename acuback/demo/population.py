@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from typing import Any
 
 from acuback.accounts.models import Role, User
@@ -141,12 +142,13 @@ def _patient_rows(ctx: BulkContext) -> list[tuple[Any, ...]]:
         sex = rng.choice([Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.OTHER])
         born = ctx.today - dt.timedelta(days=rng.randint(18 * 365, 90 * 365))
         pregnant, health = _health(i, sex, (ctx.today - born).days / 365.25, rng)
-        patient = BulkPatient(first + i, i, born, sex, pregnant, health)
+        patient = BulkPatient(first + i, i, born, sex, pregnant, health,
+                              practitioners[i % len(practitioners)] if practitioners else None)
         ctx.patients.append(patient)
         rows.append((
             patient.id, ctx.clinic.pk, rng.choice(GIVEN), rng.choice(FAMILY), db_date(born), sex,
             f"p{patient.id}@{ctx.clinic.slug}.example", _phone(rng, patient.id), "",
-            practitioners[i % len(practitioners)] if practitioners else None, 1, now, now,
+            patient.practitioner, 1, now, now,
         ))
     return rows
 
@@ -200,12 +202,13 @@ def bulk_episodes(ctx: BulkContext) -> None:
         next_pk += len(made)
     version, now = icd10.code_list().version, db_time(ctx.now)
     # Codes by the episode's place in this load, never its id (ids differ between databases).
+    ctx.episodes[:] = [replace(e, icd10_code=CODES[Region(e.region)][
+        place % len(CODES[Region(e.region)])]) for place, e in enumerate(ctx.episodes)]
     rows = (
         (e.id, ctx.clinic.pk, e.patient.id, db_date(e.onset), e.region, e.side, e.radiation,
-         "", CODES[Region(e.region)][place % len(CODES[Region(e.region)])], version, False,
-         e.patient.pregnant, e.status, db_date(e.opened),
+         "", e.icd10_code, version, False, e.patient.pregnant, e.status, db_date(e.opened),
          db_date(e.closed) if e.closed else None, ctx.clinician.pk, 1, now, now)
-        for place, e in enumerate(ctx.episodes)
+        for e in ctx.episodes
     )
     with ctx.progress("episodes of care", len(ctx.episodes)) as advance:
         advance(insert_rows(Episode, EPISODE_COLUMNS, rows))

@@ -70,7 +70,6 @@ def bulk_plans(ctx: BulkContext) -> None:
     """The prescriber's proposal as the plan of every active episode a screen allows planning
     for, checked as `plan_save` checks it. Each distinct request is proposed once."""
     first = next_pk = next_id(Plan)
-    proposals: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}
     plans, points = [], []
     goals, now = db_json([_goal_dict(g) for g in GOALS]), db_time(ctx.now)
     for episode in ctx.episodes:
@@ -78,7 +77,7 @@ def bulk_plans(ctx: BulkContext) -> None:
             None, *BLOCKING_DECISIONS
         ):
             continue
-        chosen = _proposed(proposals, episode, ctx.today)
+        chosen = bulk_proposal(ctx.proposals, episode, ctx.today)
         if chosen is None:
             continue
         proposal, rows = chosen
@@ -86,6 +85,7 @@ def bulk_plans(ctx: BulkContext) -> None:
                       COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
                       ctx.clinician.pk, now))
         points.extend((next_pk, i, *row, False, "", "") for i, row in enumerate(rows))
+        ctx.plans[episode.id] = next_pk
         next_pk += 1
     with ctx.progress("treatment plans", len(plans)) as advance:
         advance(insert_rows(Plan, PLAN_COLUMNS, plans))
@@ -94,10 +94,12 @@ def bulk_plans(ctx: BulkContext) -> None:
     ctx.audit("plan", first, len(plans))
 
 
-def _proposed(cache: dict[object, Any], episode: BulkEpisode, today: dt.date
-              ) -> tuple[str, list[tuple[str, str, str]]] | None:
-    """The plan's proposal and points, once for each distinct prescriber request (what the
-    request is built from: the complaint, its chronicity and the health history)."""
+def bulk_proposal(cache: dict[object, Any], episode: BulkEpisode, today: dt.date
+                  ) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """The plan's proposal and its points (code, side, why), once for each distinct prescriber
+    request (what the request is built from: the complaint, its chronicity and the health
+    history); None when needling is ruled out for the patient. The bulk visits step reads it
+    for the points of episodes treated before (discharged ones, which have no plan row)."""
     key = (episode.region, episode.side, episode.radiation,
            chronicity(episode.onset, today), tuple(sorted(episode.patient.health.items())))
     if key not in cache:

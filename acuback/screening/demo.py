@@ -82,6 +82,7 @@ def bulk_screenings(ctx: BulkContext) -> None:
                 result.action, result.nonspecific)
         decision, fired, action, nonspecific = decided[key]
         ctx.decisions[episode.id] = decision
+        ctx.nonspecific[episode.id] = nonspecific
         rows.append((ctx.clinic.pk, episode.id, db_date(episode.opened), age,
                      db_json(_flags(yes)), decision, fired, action, nonspecific,
                      rules_version(), db_json([]), ctx.clinician.pk, ctx.at(episode.opened, 9)))

@@ -127,7 +127,8 @@ def test_it_leaves_some_active_episodes_without_baseline_questionnaires(bulk) ->
 def test_it_writes_one_audit_entry_per_clinic_and_kind(bulk) -> None:  # noqa: ANN001
     entries = AuditEntry.objects.filter(detail__bulk=True)
     kinds = sorted({e.object_type for e in entries})
-    assert kinds == ["assessment", "episode", "patient", "plan", "safety_alert", "screening"]
+    assert kinds == ["adverse_event", "assessment", "claim_lines", "episode", "painkiller",
+                     "patient", "plan", "safety_alert", "screening", "visit"]
     for entry in entries.filter(object_type="patient"):
         assert entry.detail["count"] == PATIENTS - PATIENTS_PER_CLINIC
         first, last = entry.detail["ids"]
@@ -151,3 +152,16 @@ def test_it_checks_the_number_against_the_usual_demos_size() -> None:
     from acuback.cli.demo import USUAL_PATIENTS
 
     assert USUAL_PATIENTS == PATIENTS_PER_CLINIC
+
+
+def test_it_refuses_a_registry_of_no_patients() -> None:
+    result = acuback("demo", "--registry", "0")
+    assert result.returncode == 2
+    assert "--registry must be between 1" in result.stderr
+
+
+def test_it_sizes_the_registry_as_the_largest_safety_study() -> None:
+    from acuback.cli.demo import REGISTRY_PATIENTS
+    from acuback.demo import REGISTRY_PATIENTS as BUILT
+
+    assert REGISTRY_PATIENTS == BUILT == 230_000

@@ -1,0 +1,552 @@
+"""Bulk demo step: the signed visits of every bulk episode, with their painkillers, adverse
+events and claim lines (`acuback demo --patients N`, `acuback demo --registry`).
+
+Each episode a screen allows needling for, with its baseline questionnaires taken, gets a
+course as the usual demo charts one (acuback.visits.demo): twice a week from a few days after
+baseline, up to the plan's ten sessions (some patients stop early), until discharge or today;
+pain falls between baseline and follow-up as the questionnaires say; the points are the
+prescriber's proposal for the episode (its plan's, or for a discharged episode the proposal
+its plan would have had). Every visit is signed by its practitioner at its end.
+
+What a bulk visit holds is what the services would have stored:
+- its content hash is `visits.content.digest` of the same content `visit_hash` reads back, so
+  the tamper check passes and any later change to the row shows;
+- its CPT lines come from the core's `cpt_units` (one initial code a patient a day);
+- painkillers carry the core's MME/day and list versions (`painkiller_use`);
+- claim lines are built by `billing.claims.claim_lines_built` from the judgement the core's
+  `judge_course` makes of the patient's visits in date order (what signing them one by one
+  would judge) and `billing_of`, the same functions signing calls.
+A test compares bulk visits with what the services derive for them (tests/visits/test_bulk.py).
+
+Adverse events come at the rates of the largest acupuncture safety study (Witt CM et al.,
+Forsch Komplementmed 2009;16:91-97: 229,230 patients, 10.2 treatments each, 8.6 % of patients
+with at least one adverse effect, bleeding or haematoma 58 % of them, pain about a fifth,
+vegetative symptoms 8 %) and serious ones at the pooled rate of prospective studies (Baeumler P
+et al., BMJ Open 2021;11:e045961: 7.98 per million treatments).
+
+A registry (`ctx.registry`, `acuback demo --registry`) is a research data set: its visits keep
+needle counts, pain, painkillers and adverse events, but no point rows and no claim lines (a
+million claims would describe no clinic's billing, and 20 million point rows no question the
+registry answers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.utils import timezone
+
+from acuback.accounts.models import User
+from acuback.billing.claims import billing_of, claim_lines_built, provider_facts
+from acuback.billing.coverage import CoverageWarning, improvement_as_of
+from acuback.billing.models import ClaimLine, Fee
+from acuback.bulk import db_json, db_time, insert_rows, instance_rows, next_id, reset_sequences
+from acuback.clinical import coverage
+from acuback.clinical.acupoints import catalogue
+from acuback.clinical.analgesics import painkiller_use
+from acuback.clinical.coverage_course import VisitFacts, judge_course
+from acuback.clinical.cpt import cpt_units
+from acuback.clinical.medicare_provider import BillingProvider, billing_provider
+from acuback.clinical.outcomes import Measurement
+from acuback.clinical.pain_drawing import OUTLINE_VERSION
+from acuback.demo.bulk import BulkContext, BulkEpisode
+from acuback.episodes.models import Episode
+from acuback.plans.demo import COURSE, bulk_proposal
+from acuback.screening.models import BLOCKING_DECISIONS
+from acuback.visits.content import PAINKILLER_FIELDS, POINT_FIELDS, _value, digest
+from acuback.visits.demo import LOTS, SUBJECTIVE, _regions
+from acuback.visits.models import (
+    AdverseEvent,
+    PainkillerUse,
+    StartedFrom,
+    Visit,
+    VisitPoint,
+    VisitStatus,
+)
+
+# Witt 2009: 8.6 % of patients over 10.2 treatments each, so per treatment 1 - (1 - 0.086) **
+# (1 / 10.2); kinds in the shares Witt reports (bleeding 58 %, pain ~20 %, vegetative 8 %).
+AE_PER_TREATMENT = 1 - (1 - 0.086) ** (1 / 10.2)
+AE_KINDS = (("bleeding", 58), ("needling_pain", 20), ("soreness", 6), ("aggravation", 5),
+            ("dizziness", 5), ("nausea", 3), ("drowsiness", 3))
+PATIENT_REPORTED = frozenset({"soreness", "aggravation", "drowsiness"})
+SERIOUS_PER_TREATMENT = 7.98e-6  # Baeumler 2021
+SERIOUS_KINDS = ("pneumothorax", "nerve_injury")  # the two Witt 2009 names
+DROPOUT_SHARE = 0.15
+NOT_ASKED_SHARE = 0.1  # painkillers: sometimes nobody asked (null, never "none")
+VISIT_MINUTES = 40
+RETENTION = 20
+PATIENTS_A_CHUNK = 2000  # rows are built and written a chunk of patients at a time
+
+VISIT_COLUMNS = (
+    "id", "clinic", "episode", "practitioner", "number", "status", "started_at", "ended_at",
+    "room", "started_from", "plan", "pain_before", "pain_after", "retention_minutes",
+    "retention_started_at", "minutes_without_estim", "minutes_with_estim", "insertions",
+    "needles_in", "needles_out", "needle_mismatch_reason", "needle_mismatch_note", "adjuncts",
+    "adjunct_note", "subjective", "objective", "assessment", "plan_note", "next_visit",
+    "finger_floor_cm", "schober_cm", "slr_left_deg", "slr_right_deg", "pain_regions",
+    "pain_outline_version", "painkillers_taken", "cpt", "cpt_rule_version", "version",
+    "signed_at", "signed_by", "content_hash", "external_id", "created_at", "updated_at",
+)
+POINT_COLUMNS = ("visit", *POINT_FIELDS)
+PAINKILLER_COLUMNS = ("clinic", "episode", "visit", "drug", "name", "drug_class", "dose", "unit",
+                      "times_a_day", "days_last_week", "mme_per_day", "list_version",
+                      "mme_table_version", "recorded_by", "recorded_at", "in_error_reason")
+AE_COLUMNS = ("clinic", "episode", "visit", "kind", "severity", "serious", "causality",
+              "onset_at", "action", "outcome", "reporter", "description", "points", "lots",
+              "from_needle_count", "recorded_by", "recorded_at", "version", "in_error_reason")
+CLAIM_COLUMNS = tuple(f.name for f in ClaimLine._meta.concrete_fields if f.name != "id")
+# Signing stores version 3: started (1), charted (2), signed (3), as the usual demo's visits.
+SIGNED_VERSION = 3
+
+
+@dataclass
+class _Run:
+    """What one bulk step reads once and reuses (never kept between loads)."""
+
+    ctx: BulkContext
+    practitioners: dict[int, User] = field(default_factory=dict)
+    providers: dict[tuple[int, dt.date], BillingProvider] = field(default_factory=dict)
+    provider_facts: dict[int, Any] = field(default_factory=dict)
+    fees: list[Fee] | None = None
+    improvements: dict[tuple[int, int], Any] = field(default_factory=dict)
+    times: dict[dt.datetime, tuple[str, object]] = field(default_factory=dict)
+    now: object = None
+
+    def __post_init__(self) -> None:
+        self.now = db_time(self.ctx.now)
+
+    def time(self, moment: dt.datetime) -> tuple[str, object]:
+        """A time as `visit_hash` reads it back (ISO, UTC) and in database form."""
+        if moment not in self.times:
+            self.times[moment] = (moment.astimezone(dt.UTC).isoformat(), db_time(moment))
+        return self.times[moment]
+
+
+@dataclass
+class _Tally:
+    first_visit: int
+    visits: int = 0
+    painkillers: int = 0
+    events: int = 0
+    claim_lines: int = 0
+
+
+@dataclass
+class _Course:
+    """One episode's treatment as its questionnaires describe it."""
+
+    episode: BulkEpisode
+    practitioner: int
+    plan: int | None
+    points: list[tuple[str, str]]  # (code, side) from the proposal
+    start: float  # pain 0-10 at baseline
+    end: float  # at follow-up (or as expected, without one yet)
+    baseline: dt.date
+    until: dt.date
+    responder: bool
+    measurements: list[Measurement] = field(default_factory=list)
+
+
+def bulk_visits(ctx: BulkContext) -> None:
+    """Signed visits for the bulk episodes (see the module docstring)."""
+    run, tally = _Run(ctx), _Tally(first_visit=next_id(Visit))
+    next_visit = tally.first_visit
+    courses = list(_courses(ctx))
+    expected = sum(min(COURSE.sessions, max((c.until - c.baseline).days // 3, 0))
+                   for c in courses)
+    with ctx.progress("visits", expected) as advance:
+        for chunk in _by_patients(courses, PATIENTS_A_CHUNK):
+            rows = _Rows()
+            for patient_courses in chunk:
+                next_visit = _patient(run, patient_courses, next_visit, rows)
+            _write(rows, tally)
+            advance(len(rows.visits))
+    reset_sequences(Visit, VisitPoint, PainkillerUse, AdverseEvent, ClaimLine)
+    ctx.audit("visit", tally.first_visit, tally.visits)
+    ctx.audit("painkiller", 0, tally.painkillers)
+    ctx.audit("adverse_event", 0, tally.events)
+    if not ctx.registry:
+        ctx.audit("claim_lines", 0, tally.claim_lines)
+
+
+@dataclass
+class _Rows:
+    visits: list[tuple[Any, ...]] = field(default_factory=list)
+    points: list[tuple[Any, ...]] = field(default_factory=list)
+    painkillers: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    claim_lines: list[ClaimLine] = field(default_factory=list)
+
+
+def _write(rows: _Rows, tally: _Tally) -> None:
+    tally.visits += insert_rows(Visit, VISIT_COLUMNS, rows.visits)
+    insert_rows(VisitPoint, POINT_COLUMNS, rows.points)
+    tally.painkillers += insert_rows(PainkillerUse, PAINKILLER_COLUMNS, rows.painkillers)
+    tally.events += insert_rows(AdverseEvent, AE_COLUMNS, rows.events)
+    tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS,
+                                     instance_rows(CLAIM_COLUMNS, rows.claim_lines))
+
+
+def _by_patients(courses: list[_Course], size: int) -> Iterator[list[list[_Course]]]:
+    """The courses grouped by patient (a patient's episodes are consecutive), in chunks."""
+    chunk: list[list[_Course]] = []
+    for course in courses:
+        if chunk and chunk[-1][0].episode.patient.id == course.episode.patient.id:
+            chunk[-1].append(course)
+            continue
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+        chunk.append([course])
+    if chunk:
+        yield chunk
+
+
+def _courses(ctx: BulkContext) -> Iterator[_Course]:
+    last_day = ctx.today - dt.timedelta(days=1)
+    for episode in ctx.episodes:
+        decision = ctx.decisions.get(episode.id)
+        measured = ctx.measurements.get(episode.id)
+        if decision is None or decision in BLOCKING_DECISIONS or not measured:
+            continue  # not screened, sent elsewhere, or not assessed yet: not treated
+        proposal = bulk_proposal(ctx.proposals, episode, ctx.today)
+        if proposal is None:
+            continue  # needling ruled out for this patient
+        pain = [m for m in measured if m.instrument == "nrs"] or [
+            Measurement(m.instrument, m.taken_on, m.total / 10) for m in measured
+            if m.instrument == "odi"]
+        if not pain:
+            continue
+        first, last = pain[0], pain[-1]
+        responder = (last.total <= first.total * 0.7 if last is not first
+                     else ctx.rng.random() < 0.6)
+        end = last.total if last is not first else first.total * (0.5 if responder else 1.0)
+        until = (episode.closed - dt.timedelta(days=1) if episode.closed is not None
+                 else last_day)
+        yield _Course(
+            episode=episode, practitioner=episode.patient.practitioner or ctx.clinician.pk,
+            plan=ctx.plans.get(episode.id), points=[(code, side) for code, side, _ in proposal[1]],
+            start=first.total, end=end, baseline=first.taken_on, until=until,
+            responder=responder, measurements=measured)
+
+
+def _dates(ctx: BulkContext, course: _Course) -> list[dt.datetime]:
+    """Twice a week from a few days after baseline, up to the course's sessions."""
+    rng = ctx.rng
+    sessions = (COURSE.sessions if rng.random() > DROPOUT_SHARE
+                else rng.randint(3, COURSE.sessions))
+    day = course.baseline + dt.timedelta(days=rng.randint(1, 4))
+    gap = max(1, 7 // COURSE.per_week)
+    found = []
+    for _ in range(sessions):
+        if day > course.until:
+            break
+        found.append(ctx.moment(day, 9 + rng.randint(0, 7), rng.choice((0, 15, 30, 45))))
+        day += dt.timedelta(days=gap + rng.choice((0, 0, 1)))
+    return found
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """A bulk visit's facts the claim lines need, after its row is built."""
+
+    id: int
+    course: _Course
+    number: int
+    started: dt.datetime
+    day: dt.date
+    cpt: dict[str, Any]
+    cpt_rule_version: str
+    content_hash: str
+
+
+def _patient(run: _Run, courses: list[_Course], next_pk: int, rows: _Rows) -> int:
+    """Chart every course of one patient; returns the next free visit id."""
+    ctx = run.ctx
+    made: list[_Visit] = []
+    initial_days: set[dt.date] = set()  # days an earlier visit of the patient billed initial
+    planned = [(course, when) for course in courses for when in _dates(ctx, course)]
+    intakes = {}
+    for course in courses:  # what each took the week before care began, as at baseline
+        intakes[course.episode.id] = intake = _intake(ctx, course)
+        at = db_time(ctx.moment(course.baseline))
+        rows.painkillers.extend(
+            _painkiller_row(ctx, course, None, _use(*use)[0], at) for use in intake)
+    numbers: dict[int, int] = {}
+    for course, when in sorted(planned, key=lambda p: p[1]):
+        number = numbers[course.episode.id] = numbers.get(course.episode.id, 0) + 1
+        sessions = sum(1 for c, _ in planned if c is course)
+        made.append(_visit(run, course, next_pk, number, when, sessions, initial_days,
+                           intakes[course.episode.id], rows))
+        next_pk += 1
+    if not ctx.registry and made:
+        rows.claim_lines.extend(_claim_lines(run, made))
+    return next_pk
+
+
+def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
+           sessions: int, initial_days: set[dt.date], intake: list[tuple[str, int, int, int]],
+           rows: _Rows) -> _Visit:
+    ctx = run.ctx
+    rng, episode = ctx.rng, course.episode
+    share = (number - 1) / max(sessions - 1, 1)
+    day = timezone.localtime(when).date()
+    ended = when + dt.timedelta(minutes=VISIT_MINUTES)
+    before = int(min(max(round(course.start + (course.end - course.start) * share
+                               + rng.uniform(-0.8, 0.8)), 0), 10))
+    minutes = rng.choice((15, 20, 25))
+    cpt, cpt_json, cpt_version = _cpt(minutes, day in initial_days)
+    initial_days.add(day)
+    lot = LOTS[(episode.patient.index + (number - 1) // 4) % len(LOTS)]
+    points = [] if ctx.registry else _points(rng, course, lot, pk)
+    needles = sum(2 if side == "bilateral" else 1 for _, side in course.points)
+    taken = _painkillers(intake, course.responder, share)
+    asked = rng.random() > NOT_ASKED_SHARE
+    painkillers = taken if asked else []
+    better = course.responder and share > 0.3
+    started_at, started_db = run.time(when)
+    ended_at, ended_db = run.time(ended)
+    regions, regions_json = _pain_regions(episode.region, episode.side, episode.radiation)
+    adjuncts = ADJUNCTS[rng.random() < 0.3]
+    floor = (Decimal(round(25 * (1 - 0.5 * share * course.responder)))
+             if number in (1, sessions) else None)
+    # The content as `visit_hash` reads it back (VISIT_FIELDS: UTC times, normalised decimals).
+    hashed = {
+        "id": pk, "episode_id": episode.id, "practitioner_id": course.practitioner,
+        "number": number, "started_at": started_at, "ended_at": ended_at,
+        "room": rng.choice(ROOMS), "started_from": (StartedFrom.PLAN.value if course.plan
+                                                    else StartedFrom.BLANK.value),
+        "plan_id": course.plan, "pain_before": before,
+        "pain_after": max(before - rng.randint(0, 2), 0), "retention_minutes": RETENTION,
+        "retention_started_at": None, "minutes_without_estim": minutes,
+        "minutes_with_estim": 0, "insertions": 1, "needles_in": needles,
+        "needles_out": needles, "needle_mismatch_reason": "", "needle_mismatch_note": "",
+        "adjuncts": adjuncts[0], "adjunct_note": "",
+        "subjective": rng.choice(SUBJECTIVE["better" if better else "same"]),
+        "objective": "Tender over the lumbar paraspinals." if before >= 5 else "Mildly tender.",
+        "assessment": "Improving." if better else "No clear change yet.",
+        "plan_note": "Continue the plan.", "next_visit": "Same points; review home exercises.",
+        "finger_floor_cm": None if floor is None else _value(floor), "schober_cm": None,
+        "slr_left_deg": None, "slr_right_deg": None, "pain_regions": regions,
+        "pain_outline_version": OUTLINE_VERSION,
+        "painkillers_taken": bool(taken) if asked else None, "cpt": cpt,
+        "cpt_rule_version": cpt_version, "signed_at": ended_at,
+        "signed_by_id": course.practitioner,
+        "points": [dict(zip(POINT_FIELDS, (_value(v) for v in p[1:]), strict=True))
+                   for p in points],
+        "painkillers": [{**use[1], "recorded_by_id": course.practitioner}
+                        for use in painkillers],
+    }
+    content_hash = digest(hashed)
+    rows.visits.append((
+        pk, ctx.clinic.pk, episode.id, course.practitioner, number, VisitStatus.SIGNED.value,
+        started_db, ended_db, hashed["room"], hashed["started_from"], course.plan, before,
+        hashed["pain_after"], RETENTION, None, minutes, 0, 1, needles, needles, "", "",
+        adjuncts[1], "", hashed["subjective"], hashed["objective"], hashed["assessment"],
+        hashed["plan_note"], hashed["next_visit"], floor, None, None, None, regions_json,
+        OUTLINE_VERSION, hashed["painkillers_taken"], cpt_json, cpt_version, SIGNED_VERSION,
+        ended_db, course.practitioner, content_hash, "", run.now, run.now))
+    rows.points.extend(points)
+    rows.painkillers.extend(_painkiller_row(ctx, course, pk, use[0], started_db)
+                            for use in painkillers)
+    _adverse_event(ctx, course, pk, when, rows)
+    return _Visit(pk, course, number, when, day, cpt, cpt_version, content_hash)
+
+
+ROOMS = ("Room 1", "Room 2", "Room 3")
+# (as hashed, as stored) for a visit with advice alone and with heat too.
+ADJUNCTS = ((["advice"], db_json(["advice"])), (["advice", "heat"], db_json(["advice", "heat"])))
+
+
+@cache
+def _cpt(minutes: int, initial_billed_today: bool) -> tuple[dict[str, Any], str, str]:
+    """The core's CPT lines: as hashed, as stored, and the rule version."""
+    units = cpt_units(minutes_without_estim=minutes, minutes_with_estim=0, insertions=1,
+                      initial_billed_today=initial_billed_today)
+    return units.to_dict(), db_json(units.to_dict()), units.rule_version
+
+
+@cache
+def _pain_regions(region: str, side: str, radiation: str) -> tuple[list[str], str]:
+    regions = _regions(Episode(region=region, side=side, radiation=radiation))
+    return regions, db_json(regions)
+
+
+@cache
+def _max_depth(code: str) -> float | None:
+    return catalogue().require(code).max_depth_mm
+
+
+def _points(rng: Any, course: _Course, lot: tuple[str, str], visit: int) -> list[tuple[Any, ...]]:
+    """Point rows (POINT_COLUMNS) as the usual demo needles them: no deeper than the
+    catalogue allows."""
+    maker, number = lot
+    gauge = Decimal(rng.choice(("0.25", "0.30")))
+    found = []
+    for position, (code, side) in enumerate(course.points):
+        depth = rng.choice((15, 20, 25, 30))
+        limit = _max_depth(code)
+        if limit is not None:
+            depth = min(depth, int(limit))
+        found.append((visit, position, code, "", side, Decimal(depth), "perpendicular", gauge,
+                      40, maker, number, "manual", None, None, None, rng.random() < 0.85, "",
+                      ""))
+    return found
+
+
+def _painkillers(intake: list[tuple[str, int, int, int]], responder: bool,
+                 share: float) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """What the patient took in the last week: what they took before care, less of it as the
+    course goes on for a responder (as the usual demo's `_taper`)."""
+    taken = []
+    for drug, dose, times, days in intake:
+        if responder:
+            days = round(days * (1 - 0.8 * share))
+            times = max(1, round(times * (1 - 0.5 * share)))
+        if days:
+            taken.append(_use(drug, dose, times, days))
+    return taken
+
+
+def _intake(ctx: BulkContext, course: _Course) -> list[tuple[str, int, int, int]]:
+    """The painkillers before care: about half an NSAID or paracetamol, one in five an opioid,
+    as the usual demo's intake."""
+    rng, taken = ctx.rng, []
+    if "ibuprofen" in course.episode.patient.health["medications"] or rng.random() < 0.35:
+        taken.append(("ibuprofen", 400, rng.choice((2, 3)), rng.randint(3, 7)))
+    elif rng.random() < 0.3:
+        taken.append(("paracetamol", 1000, rng.choice((2, 3)), rng.randint(2, 7)))
+    if rng.random() < 0.2:
+        drug, dose = rng.choice((("tramadol", 50), ("oxycodone", 5), ("codeine", 30)))
+        taken.append((drug, dose, rng.choice((2, 3, 4)), rng.randint(4, 7)))
+    return taken
+
+
+def _painkiller_row(ctx: BulkContext, course: _Course, visit: int | None,
+                    use: dict[str, Any], at: object) -> tuple[Any, ...]:
+    return (ctx.clinic.pk, course.episode.id, visit, *(use[k] for k in PAINKILLER_FIELDS[:-1]),
+            course.practitioner, at, "")
+
+
+@cache
+def _use(drug: str, dose: int, times: int, days: int
+         ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One painkiller as `painkiller_row` stores it (PAINKILLER_FIELDS but recorded_by), and
+    as `visit_hash` reads it back."""
+    derived = painkiller_use(drug=drug, dose=float(dose), times_a_day=times,
+                             days_last_week=days)
+    stored = {
+        "drug": derived.drug.id, "name": derived.drug.name,
+        "drug_class": derived.drug.drug_class, "dose": Decimal(dose), "unit": derived.drug.unit,
+        "times_a_day": times, "days_last_week": days,
+        "mme_per_day": (None if derived.mme_per_day is None
+                        else Decimal(str(derived.mme_per_day))),
+        "list_version": derived.list_version, "mme_table_version": derived.mme_table_version,
+    }
+    return stored, {k: _value(v) for k, v in stored.items()}
+
+
+def _adverse_event(ctx: BulkContext, course: _Course, visit: int, when: dt.datetime,
+                   rows: _Rows) -> None:
+    rng = ctx.rng
+    chance = rng.random()
+    if chance < SERIOUS_PER_TREATMENT:
+        kind, serious = rng.choice(SERIOUS_KINDS), True
+    elif chance < AE_PER_TREATMENT:
+        kinds, weights = zip(*AE_KINDS, strict=True)
+        kind, serious = rng.choices(kinds, weights=weights)[0], False
+    else:
+        return
+    onset = when + dt.timedelta(minutes=rng.randint(10, 35))
+    local = kind in ("bleeding", "needling_pain")
+    point = course.points[0][0] if local and course.points and not ctx.registry else None
+    rows.events.append((
+        ctx.clinic.pk, course.episode.id, visit, kind, "severe" if serious else "mild", serious,
+        "certain" if local else "probable", db_time(onset),
+        "Pressure for a minute." if kind == "bleeding" else (
+            "Referred to hospital." if serious else "Reassured; rested."),
+        "recovering" if serious else "resolved",
+        "patient" if kind in PATIENT_REPORTED else "practitioner", "",
+        db_json([point] if point else []), db_json([]), False, course.practitioner,
+        db_time(onset), 1, ""))
+
+
+# --- claim lines -------------------------------------------------------------------------------
+
+
+def _claim_lines(run: _Run, visits: list[_Visit]) -> list[ClaimLine]:
+    """The patient's visits judged in date order, each billed as signing bills it."""
+    ctx = run.ctx
+    facts = []
+    for v in visits:
+        episode = v.course.episode
+        facts.append(VisitFacts(
+            on=v.day, episode_id=episode.id, episode=_core(ctx, episode),
+            diagnosis=episode.icd10_code, improvement=_improvement(run, v.course, v.day).status))
+    lines: list[ClaimLine] = []
+    for v, judgement in zip(visits, judge_course(facts), strict=True):
+        episode = v.course.episode
+        judged = CoverageWarning(v.day, episode.id, "", judgement,
+                                 _improvement(run, v.course, v.day), None)
+        practitioner = _practitioner(run, v.course.practitioner)
+        provider = _provider(run, practitioner, v.day)
+        billing = billing_of("", "", judged, lambda p=provider: p)
+        row = Visit(id=v.id, clinic_id=ctx.clinic.pk, practitioner_id=v.course.practitioner,
+                    cpt=v.cpt, cpt_rule_version=v.cpt_rule_version, version=SIGNED_VERSION,
+                    content_hash=v.content_hash,
+                    episode=Episode(id=episode.id, patient_id=episode.patient.id,
+                                    icd10_code=episode.icd10_code))
+        lines += claim_lines_built(
+            row, judged, billing, derivation=1, actor=practitioner,
+            trace="derived when the visit was signed", amendment=None, now=ctx.now,
+            fee=lambda code, day: _fee(run, code, day), own_npi=lambda: "")
+    return lines
+
+
+def _core(ctx: BulkContext, episode: BulkEpisode) -> coverage.Episode:
+    """The episode as NCD 30.3.3 reads it (`billing.coverage.core_episode`)."""
+    return coverage.Episode(
+        onset=episode.onset, systemic_cause=ctx.nonspecific.get(episode.id) is False,
+        surgery_associated=False, pregnancy_associated=episode.patient.pregnant)
+
+
+def _improvement(run: _Run, course: _Course, day: dt.date) -> Any:
+    """`improvement_as_of` the day, once for each set of measurements taken by then."""
+    taken = sum(1 for m in course.measurements if m.taken_on <= day)
+    key = (course.episode.id, taken)
+    if key not in run.improvements:
+        run.improvements[key] = improvement_as_of(course.measurements[:taken], day)
+    return run.improvements[key]
+
+
+def _practitioner(run: _Run, pk: int) -> User:
+    if pk not in run.practitioners:
+        run.practitioners[pk] = User.objects.get(pk=pk)
+    return run.practitioners[pk]
+
+
+def _provider(run: _Run, user: User, day: dt.date) -> BillingProvider:
+    """`visit_provider_check` for a visit with no supervision recorded, once a practitioner
+    and day."""
+    key = (user.pk, day)
+    if key not in run.providers:
+        if user.pk not in run.provider_facts:
+            run.provider_facts[user.pk] = provider_facts(user)
+        treating, supervisor = run.provider_facts[user.pk]
+        run.providers[key] = billing_provider(treating, day, supervisor=supervisor,
+                                              supervised=None)
+    return run.providers[key]
+
+
+def _fee(run: _Run, code: str, day: dt.date) -> Fee | None:
+    """`fee_on` from the clinic's fee schedule read once."""
+    if run.fees is None:
+        run.fees = list(Fee.objects.filter(clinic_id=run.ctx.clinic.pk)
+                        .order_by("-effective_from", "-id"))
+    return next((f for f in run.fees if f.code == code and f.effective_from <= day), None)
