@@ -260,3 +260,22 @@ def visit_judgement(visit: Visit) -> CoverageWarning:
     course = patient_course(visit.episode.patient_id, exclude_visit=visit.pk)
     return _warning(course, visit.episode, day, payer_of(visit.episode.patient_id))
 
+
+
+def planned_visit_warnings(episode: Episode, days: Iterable[dt.date], *,
+                           booked: Iterable[tuple[int, dt.date]] = ()) -> list[CoverageWarning]:
+    """How Medicare would judge visits of `episode` on each of `days` (one appointment, or a
+    course being booked): each as if the visits before it were held, that is the patient's
+    charted visits, the appointments already `booked` ((episode id, day) pairs, not yet
+    charted) and the earlier `days` of this booking."""
+    course = patient_course(episode.patient_id)
+    payer = payer_of(episode.patient_id)
+    for episode_id, day in booked:
+        if episode_id in course.episodes:
+            course.history.append(course.facts(episode_id, day))
+    found = []
+    for day in sorted(days):
+        warning = _warning(course, episode, day, payer)
+        found.append(warning)
+        course.history.append(course.facts(episode.pk, day, warning.judgement.counted))
+    return found

@@ -6,7 +6,10 @@ means the first). Responses give UTC instants and the clinic's local time.
 
 A time that is taken answers 409 Conflict (application/problem+json) with `clashes`: each with
 `kind` (practitioner, room, patient, outside_hours, time), `message` and the clashing
-`appointment_id`. A stale `version` answers 409 too. Nothing is stored on any refusal.
+`appointment_id`. A stale `version` answers 409 too. A visit Medicare is expected not to pay
+(no ABN on file) or one the patient declined on an ABN answers 409 with
+`code: coverage_not_confirmed` and `coverage` (each day's judgement, without outcome scores)
+until it is sent again with `coverage_confirmed: true`. Nothing is stored on any refusal.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class AppointmentIn(InputSchema):
     episode_id: int | None = None
     note: str = Field("", max_length=300, description="for the front desk; nothing clinical")
     allow_outside_hours: bool = Field(False, description="book outside working hours on purpose")
+    coverage_confirmed: bool = Field(False, description="book even though Medicare is "
+                                     "expected not to pay (the 409 coverage_not_confirmed "
+                                     "warning was seen)")
 
 
 class MoveIn(InputSchema):
@@ -44,6 +50,9 @@ class MoveIn(InputSchema):
     practitioner_id: int | None = None
     room_id: int | None = Field(None, description="another room; omit to keep the room")
     allow_outside_hours: bool = False
+    coverage_confirmed: bool = Field(False, description="book even though Medicare is "
+                                     "expected not to pay (the 409 coverage_not_confirmed "
+                                     "warning was seen)")
 
 
 class CancelIn(InputSchema):
@@ -55,6 +64,9 @@ class CancelIn(InputSchema):
 class StatusIn(InputSchema):
     version: int
     status: AppointmentStatus
+    coverage_confirmed: bool = Field(False, description="book even though Medicare is "
+                                     "expected not to pay (the 409 coverage_not_confirmed "
+                                     "warning was seen)")
 
 
 class CourseIn(InputSchema):
@@ -69,6 +81,9 @@ class CourseIn(InputSchema):
                                 "plan's sessions a week")
     sessions: int | None = Field(None, ge=1, le=60, description="empty: the plan's sessions")
     dry_run: bool = Field(False, description="only show the sessions and their clashes")
+    coverage_confirmed: bool = Field(False, description="book even though Medicare is "
+                                     "expected not to pay (the 409 coverage_not_confirmed "
+                                     "warning was seen)")
 
 
 class AppointmentOut(Schema):
@@ -108,6 +123,8 @@ class SessionOut(Schema):
     ends_at: dt.datetime | None
     clashes: list[ClashOut]
     problem: str
+    coverage_level: str = Field(description="Medicare's expected judgement of the session "
+                                "(billing.coverage.Level)")
 
 
 class CourseOut(Schema):
@@ -161,7 +178,8 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn) -> Status[A
         appointment_type_id=payload.appointment_type_id, starts_at=payload.starts_at,
         room_id=payload.room_id, episode_id=payload.episode_id, note=payload.note)
     booked = services.appointment_book(actor=request.user, data=data,
-                                       allow_outside_hours=payload.allow_outside_hours)
+                                       allow_outside_hours=payload.allow_outside_hours,
+                                       coverage_confirmed=payload.coverage_confirmed)
     return Status(201, _out(selectors.appointment_get(actor=request.user,
                                                       appointment_id=booked.pk)))
 
@@ -176,10 +194,12 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status[CourseOut]:
     preview = services.course_preview(actor=request.user, data=data)
     series_id = None
     if not payload.dry_run:
-        series_id = services.course_book(actor=request.user, data=data).pk
+        series_id = services.course_book(actor=request.user, data=data,
+                                         coverage_confirmed=payload.coverage_confirmed).pk
     sessions = [SessionOut(number=s.number, day=s.day, starts_at=s.starts_at, ends_at=s.ends_at,
                            clashes=[ClashOut(**c.as_dict()) for c in s.clashes],
-                           problem=s.problem) for s in preview.sessions]
+                           problem=s.problem, coverage_level=w.level.value)
+                for s, w in zip(preview.sessions, preview.warnings, strict=True)]
     body = CourseOut(series_id=series_id, sessions=sessions, coverage=preview.coverage)
     return Status(200 if payload.dry_run else 201, body)
 
@@ -197,7 +217,8 @@ def appointment_move(request: HttpRequest, appointment_id: int, payload: MoveIn,
     services.appointment_move(actor=request.user, appointment=appointment,
                               starts_at=payload.starts_at, version=payload.version,
                               practitioner_id=payload.practitioner_id, room_id=room,
-                              allow_outside_hours=payload.allow_outside_hours)
+                              allow_outside_hours=payload.allow_outside_hours,
+                              coverage_confirmed=payload.coverage_confirmed)
     return _out(selectors.appointment_get(actor=request.user, appointment_id=appointment_id))
 
 
@@ -218,7 +239,8 @@ def appointment_status(request: HttpRequest, appointment_id: int, payload: Statu
                        ) -> AppointmentOut:
     appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
     services.appointment_set_status(actor=request.user, appointment=appointment,
-                                    status=payload.status, version=payload.version)
+                                    status=payload.status, version=payload.version,
+                                    coverage_confirmed=payload.coverage_confirmed)
     return _out(selectors.appointment_get(actor=request.user, appointment_id=appointment_id))
 
 

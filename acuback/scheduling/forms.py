@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from acuback.clinical import calendar
 from acuback.errors import InputError
 from acuback.patients.forms import DateInput, ServiceErrorsMixin
 from acuback.patients.models import Patient
@@ -145,3 +146,67 @@ class WaitlistForm(ServiceErrorsMixin, ClinicChoicesMixin, forms.Form):
         self.set_choices(clinic_id)
         self.fields["practitioner"].choices = [  # type: ignore[attr-defined]
             ("", "Anyone"), *self.fields["practitioner"].choices]  # type: ignore[attr-defined]
+
+
+SHIFTS_A_DAY = 2  # a morning and an afternoon, with a break between
+
+
+class WorkingHoursForm(forms.Form):
+    """A practitioner's week: up to two shifts a weekday, each a start and an end. A day left
+    empty is a day off. What was typed is kept when anything is wrong."""
+
+    keep_appointments = forms.BooleanField(
+        required=False, label="Keep the booked appointments the new hours leave out")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, name in WEEKDAYS:
+            for n in range(1, SHIFTS_A_DAY + 1):
+                for end in ("start", "end"):
+                    self.fields[f"d{day}_{end}{n}"] = forms.TimeField(
+                        required=False, widget=TimeInput(attrs={"step": 300}),
+                        label=f"{name} shift {n} {'starts' if end == 'start' else 'ends'}")
+
+    @staticmethod
+    def initial_of(shifts: list[calendar.Shift]) -> dict[str, dt.time]:
+        initial: dict[str, dt.time] = {}
+        count: dict[int, int] = {}
+        for s in sorted(shifts, key=lambda s: (s.weekday, s.start)):
+            n = count[s.weekday] = count.get(s.weekday, 0) + 1
+            if n <= SHIFTS_A_DAY:
+                initial[f"d{s.weekday}_start{n}"] = s.start
+                initial[f"d{s.weekday}_end{n}"] = s.end
+        return initial
+
+    def days(self) -> list[tuple[str, list[tuple[forms.BoundField, forms.BoundField]]]]:
+        """Each weekday's name and its (start, end) field pairs, for the template."""
+        return [(name, [(self[f"d{day}_start{n}"], self[f"d{day}_end{n}"])
+                        for n in range(1, SHIFTS_A_DAY + 1)]) for day, name in WEEKDAYS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for day, _ in WEEKDAYS:
+            for n in range(1, SHIFTS_A_DAY + 1):
+                start, end = f"d{day}_start{n}", f"d{day}_end{n}"
+                if start in self.errors or end in self.errors:
+                    continue
+                if (data.get(start) is None) != (data.get(end) is None):
+                    missing = end if data.get(end) is None else start
+                    self.add_error(missing, "Give both the start and the end, or neither.")
+                elif data.get(start) is not None and data[end] <= data[start]:
+                    self.add_error(end, "The shift must end after it starts.")
+        return data
+
+    def shifts(self) -> list[calendar.Shift]:
+        d = self.cleaned_data
+        return [calendar.Shift(day, d[f"d{day}_start{n}"], d[f"d{day}_end{n}"])
+                for day, _ in WEEKDAYS for n in range(1, SHIFTS_A_DAY + 1)
+                if d.get(f"d{day}_start{n}") is not None]
+
+    def show_service_errors(self, error: InputError) -> None:
+        """`day_<weekday>` errors go beside that day's first shift."""
+        for key, messages in error.errors.items():
+            field = (f"d{key.removeprefix('day_')}_start1" if key.startswith("day_")
+                     else None)
+            for message in messages:
+                self.add_error(field, message)

@@ -464,3 +464,24 @@ def today_section(actor: User) -> dict[str, object] | None:
     rows = day_list(actor=actor, day=day, practitioner=actor if own else None, tz=schedule.tz)
     return {"rows": rows, "own": own, "tz": schedule.tz,
             "waiting": sum(1 for a in rows if a.status == Status.ARRIVED)}
+
+
+# --- working hours ---------------------------------------------------------------------------
+
+
+def working_weeks(clinic_id: int) -> dict[int, list[calendar.Shift]]:
+    """Each practitioner's shifts (not patient data: no audit), in weekday order."""
+    return {pk: sorted(shifts, key=lambda s: (s.weekday, s.start))
+            for pk, shifts in _hours(clinic_id).items()}
+
+
+def practitioner_get(*, actor: User, practitioner_id: object) -> User:
+    """A practitioner of the actor's clinic; another clinic's (or nobody) is not found."""
+    clinic_id = _require_staff(actor, "working_hours")
+    pk = _as_int(practitioner_id)
+    found = next((p for p in practitioners_of(clinic_id) if p.pk == pk), None)
+    if found is None:
+        audit_record(actor=actor, action=Action.READ, object_type="working_hours",
+                     object_id=practitioner_id, outcome=Outcome.NOT_FOUND)
+        raise NotFound("practitioner not found")
+    return found

@@ -25,12 +25,18 @@ from acuback.accounts.access import AccessError, Forbidden, NotFound, membership
 from acuback.accounts.models import STAFF_ROLES, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.billing.coverage import CoverageWarning
 from acuback.clinical import calendar
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
 from acuback.patients.models import Patient
 from acuback.plans.models import Plan
-from acuback.scheduling.coverage import booking_notes
+from acuback.scheduling.coverage import (
+    booking_notes,
+    booking_warnings,
+    check_confirmed,
+    episode_for_booking,
+)
 from acuback.scheduling.models import (
     CANCELLABLE,
     HOLDS_TIME,
@@ -305,12 +311,16 @@ def _not_before_today(clinic_id: int, starts_at: dt.datetime, field_name: str = 
 
 
 def appointment_book(*, actor: User, data: BookingInput, allow_outside_hours: bool = False,
-                     waitlist_entry: WaitlistEntry | None = None) -> Appointment:
-    """Book one appointment (staff). Raises InputError, BookingConflict (nothing stored)."""
+                     waitlist_entry: WaitlistEntry | None = None,
+                     coverage_confirmed: bool = False) -> Appointment:
+    """Book one appointment (staff). Raises InputError, BookingConflict, CoverageNotConfirmed
+    (a visit Medicare is expected not to pay, unless `coverage_confirmed`); nothing stored."""
     clinic_id = staff_clinic(actor, action=Action.CREATE)
     with transaction.atomic():
         resolved = _resolve(clinic_id, data)
         _not_before_today(clinic_id, resolved.starts_at)
+        _check_coverage(clinic_id, resolved.episode, resolved.patient.pk, resolved.starts_at,
+                        coverage_confirmed)
         appointment = _create(actor, clinic_id, resolved, data.note, allow_outside_hours,
                               Source.STAFF, Status.BOOKED)
         if waitlist_entry is not None:
@@ -339,6 +349,15 @@ def _create(actor: User, clinic_id: int, r: Resolved, note: str, allow_outside_h
     return appointment
 
 
+def _check_coverage(clinic_id: int, episode: Episode | None, patient_id: int,
+                    starts_at: dt.datetime, confirmed: bool, ignore: int | None = None) -> None:
+    """The coverage warning before a booking is saved (`acuback.scheduling.coverage`)."""
+    judged = episode_for_booking(episode, patient_id)
+    if judged is not None:
+        day = starts_at.astimezone(schedule_of(clinic_id).tz).date()
+        check_confirmed(booking_warnings(judged, [day], ignore=ignore), confirmed)
+
+
 def confirm_after_commit(appointment_id: int) -> None:
     """Queue the patient's confirmation (with its .ics) once the booking is committed."""
     from acuback.reminders.tasks import confirm_later
@@ -363,9 +382,11 @@ def _save(appointment: Appointment, version: int, **values: Any) -> Appointment:
 def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.datetime,
                      version: int, practitioner_id: int | None = None,
                      room_id: int | None | bool = False,
-                     allow_outside_hours: bool = False) -> Appointment:
+                     allow_outside_hours: bool = False,
+                     coverage_confirmed: bool = False) -> Appointment:
     """Move to another time (and optionally practitioner or room; room_id=None clears it,
-    False keeps it). Only a requested or booked appointment moves."""
+    False keeps it). Only a requested or booked appointment moves; a move to a day Medicare
+    would not pay for asks for `coverage_confirmed` as booking does."""
     clinic_id = staff_clinic(actor, action=Action.UPDATE, object_id=appointment.pk,
                              record_clinic_id=appointment.clinic_id)
     with transaction.atomic():
@@ -382,6 +403,8 @@ def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.dat
         )
         r = _resolve(clinic_id, data)
         _not_before_today(clinic_id, r.starts_at)
+        _check_coverage(clinic_id, r.episode, r.patient.pk, r.starts_at, coverage_confirmed,
+                        ignore=appointment.pk)
         _lock([r.practitioner.pk], [r.room.pk if r.room else None], [r.patient.pk])
         slot = Slot(r.practitioner.pk, r.patient.pk, r.room.pk if r.room else None,
                     r.starts_at, r.ends_at)
@@ -436,8 +459,9 @@ def _cancel(actor: User, clinic_id: int, appointment: Appointment, version: int,
 
 
 def appointment_set_status(*, actor: User, appointment: Appointment, status: str,
-                           version: int) -> Appointment:
-    """Check in (arrived), start treatment, complete, mark a no-show, approve a request."""
+                           version: int, coverage_confirmed: bool = False) -> Appointment:
+    """Check in (arrived), start treatment, complete, mark a no-show, approve a request
+    (approving warns about coverage as booking does)."""
     clinic_id = staff_clinic(actor, action=Action.UPDATE, object_id=appointment.pk,
                              record_clinic_id=appointment.clinic_id)
     with transaction.atomic():
@@ -449,6 +473,9 @@ def appointment_set_status(*, actor: User, appointment: Appointment, status: str
             raise ConflictError(f"A {appointment.get_status_display().lower()} appointment "
                                 f"cannot become {Status(status).label.lower()}.")
         _check_version(appointment, version)
+        if appointment.status == Status.REQUESTED and status == Status.BOOKED:
+            _check_coverage(clinic_id, appointment.episode, appointment.patient_id,
+                            appointment.starts_at, coverage_confirmed, ignore=appointment.pk)
         values: dict[str, Any] = {"status": status, "status_changed_at": timezone.now()}
         if status == Status.NO_SHOW:
             values["fee_due"] = schedule_of(clinic_id).no_show_fee
@@ -536,7 +563,11 @@ class CoursePreview:
     plan: Plan
     sessions: list[PlannedSession]
     weekdays: list[int]
-    coverage: list[str]
+    warnings: list[CoverageWarning]  # each session's Medicare judgement, in order
+
+    @property
+    def coverage(self) -> list[str]:
+        return booking_notes(self.warnings)
 
     @property
     def ok(self) -> bool:
@@ -578,12 +609,14 @@ def _preview(clinic_id: int, data: CourseInput) -> CoursePreview:
         PlannedSession(n, o.day, o.start, o.end, next(found) if o.start else [], o.problem)
         for n, o in enumerate(occurrences, start=1)
     ]
-    return CoursePreview(plan, planned, sorted(weekdays), booking_notes(plan.episode, dates))
+    return CoursePreview(plan, planned, sorted(weekdays), booking_warnings(plan.episode, dates))
 
 
-def course_book(*, actor: User, data: CourseInput) -> AppointmentSeries:
+def course_book(*, actor: User, data: CourseInput,
+                coverage_confirmed: bool = False) -> AppointmentSeries:
     """Book every session of the course in one step, or none: any clash raises
-    BookingConflict with each clashing session listed."""
+    BookingConflict with each clashing session listed; a session Medicare is expected not to
+    pay raises CoverageNotConfirmed unless `coverage_confirmed`."""
     clinic_id = staff_clinic(actor, action=Action.CREATE, object_type="course")
     with transaction.atomic():
         preview = _preview(clinic_id, data)
@@ -591,6 +624,7 @@ def course_book(*, actor: User, data: CourseInput) -> AppointmentSeries:
                           "first_day")
         if not preview.ok:
             raise BookingConflict(_course_clashes(preview))
+        check_confirmed(preview.warnings, coverage_confirmed)
         return _book_series(actor, clinic_id, data, preview)
 
 
@@ -747,28 +781,88 @@ def _waitlist_booked(actor: User, entry: WaitlistEntry, appointment: Appointment
 # --- settings an owner keeps ---------------------------------------------------------------
 
 
-def working_hours_set(*, actor: User, practitioner: User,
-                      shifts: Sequence[calendar.Shift]) -> list[WorkingHours]:
-    """Replace a practitioner's working week (owner, or the practitioner themself)."""
-    clinic_id = staff_clinic(actor, action=Action.UPDATE, object_type="working_hours",
-                             object_id=practitioner.pk)
-    if _practitioner(clinic_id, practitioner.pk) is None:
-        raise NotFound("practitioner not found")
+HOURS_EDITORS = (Role.OWNER, Role.FRONT_DESK)  # anyone's hours; a practitioner their own
+
+
+class HoursLeaveAppointments(ConflictError):
+    """New working hours would leave booked appointments outside them: 409 with each one,
+    until saved again with `keep_appointments` (the appointments stay; nothing is moved)."""
+
+    def __init__(self, appointments: Sequence[Appointment]) -> None:
+        self.appointments = list(appointments)
+        super().__init__(
+            f"{len(self.appointments)} booked appointment"
+            f"{'s' if len(self.appointments) != 1 else ''} would be outside the new hours.",
+            code="hours_leave_appointments",
+            appointments=[{"id": a.pk, "starts_at": a.starts_at.isoformat()}
+                          for a in self.appointments])
+
+
+def may_edit_hours(actor: User, practitioner: User) -> bool:
+    """Owners and front desk keep everyone's working hours; a practitioner keeps their own."""
     membership = membership_of(actor)
-    if membership is None or not (membership.role == Role.OWNER or actor.pk == practitioner.pk):
-        audit_record(actor=actor, action=Action.UPDATE, object_type="working_hours",
-                     object_id=practitioner.pk, outcome=Outcome.DENIED)
-        raise Forbidden("only the owner or the practitioner may change working hours")
+    return membership is not None and (membership.role in HOURS_EDITORS
+                                       or actor.pk == practitioner.pk)
+
+
+def shift_problems(shifts: Sequence[calendar.Shift]) -> dict[str, list[str]]:
+    """Two shifts of one weekday that overlap, keyed `day_<weekday>`."""
+    errors: dict[str, list[str]] = {}
     ordered = sorted(shifts, key=lambda s: (s.weekday, s.start))
     for a, b in zip(ordered, ordered[1:], strict=False):
         if a.weekday == b.weekday and b.start < a.end:
-            raise InputError({"shifts": ["Two shifts on one day overlap."]})
+            errors.setdefault(f"day_{a.weekday}", []).append(
+                f"The shifts {a.start:%H:%M}-{a.end:%H:%M} and {b.start:%H:%M}-{b.end:%H:%M} "
+                "overlap.")
+    return errors
+
+
+def working_hours_set(*, actor: User, practitioner: User, shifts: Sequence[calendar.Shift],
+                      keep_appointments: bool = False,
+                      now: dt.datetime | None = None) -> list[WorkingHours]:
+    """Replace a practitioner's working week (owner, front desk, or the practitioner
+    themself). Overlapping shifts of one day are refused (InputError keyed `day_<weekday>`);
+    booked appointments from now on that the change leaves outside the hours raise
+    HoursLeaveAppointments unless `keep_appointments`."""
+    clinic_id = staff_clinic(actor, action=Action.UPDATE, object_type="working_hours",
+                             object_id=practitioner.pk)
+    if _practitioner(clinic_id, practitioner.pk) is None:
+        audit_record(actor=actor, action=Action.UPDATE, object_type="working_hours",
+                     object_id=practitioner.pk, outcome=Outcome.NOT_FOUND)
+        raise NotFound("practitioner not found")
+    if not may_edit_hours(actor, practitioner):
+        audit_record(actor=actor, action=Action.UPDATE, object_type="working_hours",
+                     object_id=practitioner.pk, outcome=Outcome.DENIED, clinic_id=clinic_id)
+        raise Forbidden("only the owner, the front desk or the practitioner may change "
+                        "working hours")
+    errors = shift_problems(shifts)
+    if errors:
+        raise InputError(errors)
+    ordered = sorted(shifts, key=lambda s: (s.weekday, s.start))
     with transaction.atomic():
+        left_out = _outside_hours(clinic_id, practitioner, ordered, now or timezone.now())
+        if left_out and not keep_appointments:
+            raise HoursLeaveAppointments(left_out)
         WorkingHours.objects.filter(practitioner=practitioner).delete()
         rows = WorkingHours.objects.bulk_create([
             WorkingHours(clinic_id=clinic_id, practitioner=practitioner, weekday=s.weekday,
                          start=s.start, end=s.end) for s in ordered])
         audit_record(actor=actor, action=Action.UPDATE, object_type="working_hours",
                      object_id=practitioner.pk, outcome=Outcome.OK, clinic_id=clinic_id,
-                     detail={"shifts": len(rows)})
+                     detail={"shifts": [f"{s.weekday} {s.start:%H:%M}-{s.end:%H:%M}"
+                                        for s in ordered],
+                             "left_outside": [a.pk for a in left_out]})
         return rows
+
+
+def _outside_hours(clinic_id: int, practitioner: User, shifts: Sequence[calendar.Shift],
+                   now: dt.datetime) -> list[Appointment]:
+    tz = schedule_of(clinic_id).tz
+    booked = Appointment.objects.filter(practitioner=practitioner, clinic_id=clinic_id,
+                                        status__in=HOLDS_TIME, ends_at__gt=now).select_related(
+        "patient", "appointment_type").order_by("starts_at")
+    before = _shifts(clinic_id, {practitioner.pk}).get(practitioner.pk, [])
+    # Only those the change leaves out: one booked outside the hours on purpose stays as it was.
+    return [a for a in booked
+            if calendar.within_hours(a.starts_at, a.ends_at, before, tz)
+            and not calendar.within_hours(a.starts_at, a.ends_at, shifts, tz)]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/visit/", views.appointment_start_visit,
          name="appointment_start_visit"),
     path("course/<int:plan_id>/", views.course_book, name="course_book"),
+    path("hours/", views.hours_list, name="hours_list"),
+    path("hours/<int:practitioner_id>/", views.hours_edit, name="hours_edit"),
     path("waitlist/", views.waitlist_page, name="waitlist"),
     path("waitlist/<int:entry_id>/remove/", views.waitlist_remove, name="waitlist_remove"),
 ]

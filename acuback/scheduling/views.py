@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,20 @@ from acuback.errors import ConflictError, InputError
 from acuback.patients.selectors import patient_get, patient_queryset
 from acuback.plans.models import Plan
 from acuback.scheduling import selectors, services
-from acuback.scheduling.forms import BookForm, CancelForm, CourseForm, MoveForm, WaitlistForm
+from acuback.scheduling.coverage import (
+    CONFIRM_LEVELS,
+    CoverageNotConfirmed,
+    booking_warnings,
+    episode_for_booking,
+)
+from acuback.scheduling.forms import (
+    BookForm,
+    CancelForm,
+    CourseForm,
+    MoveForm,
+    WaitlistForm,
+    WorkingHoursForm,
+)
 from acuback.scheduling.models import TRANSITIONS, Appointment, Status
 from acuback.web.errors import require_role
 
@@ -131,21 +145,49 @@ def book(request: HttpRequest) -> HttpResponse:
     form = BookForm(request.POST if request.method == "POST" else None, initial=initial,
                     clinic_id=clinic_id, patients=patients)
     clashes: list[services.Clash] = []
+    coverage: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
             booked = services.appointment_book(
                 actor=request.user, data=form.to_input(),
-                allow_outside_hours=form.cleaned_data["outside_hours"])
+                allow_outside_hours=form.cleaned_data["outside_hours"],
+                coverage_confirmed=_confirmed(request))
         except services.BookingConflict as exc:
             clashes = exc.clashes
             form.add_error(None, "This time is not free; see why below.")
+        except CoverageNotConfirmed as exc:
+            coverage = exc.warnings
         except InputError as exc:
             form.show_service_errors(exc)
         else:
             messages.success(request, f"Booked {booked.patient.full_name}.")
             return redirect("appointment_detail", appointment_id=booked.pk)
+    tz = services.schedule_of(clinic_id).tz
     return render(request, "scheduling/book.html", {
-        "form": form, "clashes": clashes, "tz": services.schedule_of(clinic_id).tz})
+        "form": form, "clashes": clashes, "tz": tz, "coverage": coverage,
+        "evidence": _clinical(request), "confirm": "Book anyway", "confirm_form": "book-form",
+        "next": _book_again(form, tz) if coverage else ""})
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """The person booking saw the coverage warning and books anyway."""
+    return request.POST.get("coverage_confirmed") == "1"
+
+
+def _clinical(request: HttpRequest) -> bool:
+    membership = membership_of(request.user)
+    return membership is not None and membership.is_clinical
+
+
+def _book_again(form: BookForm, tz: Any) -> str:
+    """The booking page filled in as it was (where the ABN form comes back to)."""
+    d = form.cleaned_data
+    start = dt.datetime.combine(d["day"], d["time"], tzinfo=tz).isoformat()
+    query = {"patient": d["patient"], "practitioner": d["practitioner"],
+             "appointment_type": d["appointment_type"], "start": start}
+    if d.get("room"):
+        query["room"] = d["room"]
+    return f"{reverse('appointment_book')}?{urlencode(query)}"
 
 
 def _book_initial(request: HttpRequest, clinic_id: int) -> dict[str, Any]:
@@ -184,7 +226,8 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
 
 
 def _detail(request: HttpRequest, appointment: Appointment, *, move: MoveForm | None = None,
-            clashes: list[services.Clash] | None = None) -> HttpResponse:
+            clashes: list[services.Clash] | None = None,
+            coverage: list[Any] | None = None) -> HttpResponse:
     tz = services.schedule_of(appointment.clinic_id).tz
     local = appointment.starts_at.astimezone(tz)
     move = move or MoveForm(initial={
@@ -193,14 +236,28 @@ def _detail(request: HttpRequest, appointment: Appointment, *, move: MoveForm | 
         clinic_id=appointment.clinic_id)
     offers = (selectors.waitlist_offers(actor=request.user, freed=appointment)
               if not appointment.holds_time and appointment.ends_at > timezone.now() else [])
+    coverage = _appointment_coverage(appointment, local.date()) if coverage is None else coverage
     return render(request, "scheduling/appointment.html", {
         "a": appointment, "tz": tz, "move": move, "clashes": clashes or [],
+        "coverage": coverage, "evidence": _clinical(request),
+        "next": request.get_full_path(),
+        "needs_confirming": any(w.level in CONFIRM_LEVELS for w in coverage),
         "cancel": CancelForm(initial={"version": appointment.version}),
         "steps": [(s, label) for s, label in NEXT_STEPS.get(appointment.status, [])
                   if s in TRANSITIONS[appointment.status]],
         "undo": _undo(appointment), "offers": offers,
         "clinical": membership_of(request.user).is_clinical,  # type: ignore[union-attr]
     })
+
+
+def _appointment_coverage(appointment: Appointment, day: dt.date) -> list[Any]:
+    """The coverage of a requested or booked appointment not yet charted, when it warns."""
+    if appointment.status not in (Status.REQUESTED, Status.BOOKED) or appointment.visit_id:
+        return []
+    episode = episode_for_booking(appointment.episode, appointment.patient_id)
+    if episode is None:
+        return []
+    return [w for w in booking_warnings(episode, [day], ignore=appointment.pk) if w.warns]
 
 
 def _undo(appointment: Appointment) -> tuple[str, str] | None:
@@ -224,10 +281,14 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             actor=request.user, appointment=appointment, version=d["version"],
             starts_at=dt.datetime.combine(d["day"], d["time"]),
             practitioner_id=d["practitioner"], room_id=d.get("room"),
-            allow_outside_hours=d["outside_hours"])
+            allow_outside_hours=d["outside_hours"], coverage_confirmed=_confirmed(request))
     except services.BookingConflict as exc:
         form.add_error(None, "That time is not free; see why below.")
         return _detail(request, appointment, move=form, clashes=exc.clashes)
+    except CoverageNotConfirmed as exc:
+        form.add_error(None, "Medicare is expected not to pay on that day; see below. "
+                       "Nothing is moved yet.")
+        return _detail(request, appointment, move=form, coverage=exc.warnings)
     except InputError as exc:
         for field, errors in exc.errors.items():
             for error in errors:
@@ -266,7 +327,12 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
     try:
         appointment = services.appointment_set_status(
             actor=request.user, appointment=appointment, status=request.POST.get("status", ""),
-            version=_int(request.POST.get("version")) or 0)
+            version=_int(request.POST.get("version")) or 0,
+            coverage_confirmed=_confirmed(request))
+    except CoverageNotConfirmed:
+        error = ("Medicare is expected not to pay for this visit: open the appointment to "
+                 "record the patient's ABN or confirm it anyway.")
+        appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
     except (ConflictError, InputError) as exc:
         error = str(exc)
         appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
@@ -319,17 +385,24 @@ def course_book(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             preview = services.course_preview(actor=request.user, data=form.to_input(plan.pk))
             if request.POST.get("confirm") == "1" and preview.ok:
-                series = services.course_book(actor=request.user, data=form.to_input(plan.pk))
+                series = services.course_book(actor=request.user, data=form.to_input(plan.pk),
+                                              coverage_confirmed=_confirmed(request))
                 messages.success(request, f"Booked {series.appointments.count()} sessions.")
                 return redirect("patient_detail", patient_id=plan.episode.patient_id)
         except services.BookingConflict:
             form.add_error(None, "Something changed since the preview; check the clashes.")
             preview = services.course_preview(actor=request.user, data=form.to_input(plan.pk))
+        except CoverageNotConfirmed:
+            form.add_error(None, "Medicare is expected not to pay for some sessions; see the "
+                           "coverage below. Nothing is booked yet.")
         except InputError as exc:
             form.show_service_errors(exc)
+    stopping = ([w for w in preview.warnings if w.level in CONFIRM_LEVELS]
+                if preview is not None else [])
     return render(request, "scheduling/course.html", {
         "form": form, "plan": plan, "preview": preview, "episode": plan.episode,
-        "tz": services.schedule_of(clinic_id).tz})
+        "tz": services.schedule_of(clinic_id).tz, "coverage": stopping[:1],
+        "evidence": _clinical(request), "next": request.get_full_path()})
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -375,3 +448,49 @@ def waitlist_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     services.waitlist_remove(actor=request.user, entry=entry)
     messages.success(request, "Removed from the waitlist.")
     return redirect("waitlist")
+
+
+@login_required
+@require_GET
+def hours_list(request: HttpRequest) -> HttpResponse:
+    """Every practitioner's working week, with a link to change the ones the actor may."""
+    clinic_id = _clinic_id(request)
+    week = selectors.working_weeks(clinic_id)
+    rows = [(p, week.get(p.pk, []), services.may_edit_hours(request.user, p))
+            for p in selectors.practitioners_of(clinic_id)]
+    return render(request, "scheduling/hours_list.html", {"rows": rows})
+
+
+@login_required
+@FORM_METHODS
+def hours_edit(request: HttpRequest, practitioner_id: int) -> HttpResponse:
+    clinic_id = _clinic_id(request)
+    practitioner = selectors.practitioner_get(actor=request.user, practitioner_id=practitioner_id)
+    if not services.may_edit_hours(request.user, practitioner):
+        require_role(request.user, services.HOURS_EDITORS, what="working_hours",
+                     object_id=practitioner.pk)
+    current = selectors.working_weeks(clinic_id).get(practitioner.pk, [])
+    form = WorkingHoursForm(request.POST if request.method == "POST" else None,
+                            initial=WorkingHoursForm.initial_of(current))
+    left_out: list[Appointment] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.working_hours_set(
+                actor=request.user, practitioner=practitioner, shifts=form.shifts(),
+                keep_appointments=form.cleaned_data["keep_appointments"])
+        except services.HoursLeaveAppointments as exc:
+            left_out = exc.appointments
+            form.add_error("keep_appointments", str(exc) + " Move them first, or keep them "
+                           "as they are (they stay booked outside the hours).")
+        except InputError as exc:
+            form.show_service_errors(exc)
+        else:
+            messages.success(request, f"Working hours of {_person(practitioner)} saved.")
+            return redirect("hours_list")
+    return render(request, "scheduling/hours_edit.html", {
+        "form": form, "practitioner": practitioner, "left_out": left_out,
+        "tz": services.schedule_of(clinic_id).tz})
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.username

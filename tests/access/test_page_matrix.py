@@ -51,6 +51,12 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
         "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
     },
+    # Working hours are not patient data; every staff member sees the clinic's weeks (the
+    # edit page's own matrix, owner/front desk/self, is in tests/scheduling/test_hours.py).
+    ("hours_list", "GET"): {
+        "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
+        "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
+    },
     ("patient_list", "GET"): {
         "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
@@ -250,7 +256,8 @@ def _url(world: World, cell: Cell) -> str:
                 "my_record": "/patients/me/", "audit_list": "/audit/",
                 "visit_rooms": "/visits/rooms/", "visit_unsigned": "/visits/unsigned/",
                 "visit_lots": "/visits/lots/?lot=LOT-1", "portal_home": "/portal/",
-                "calendar": "/calendar/", "claims_ledger": "/outcomes/claims/",
+                "calendar": "/calendar/", "hours_list": "/calendar/hours/",
+                "claims_ledger": "/outcomes/claims/",
                 "cohort_dashboard": "/outcomes/cohort/",
                 "cohort_download": "/outcomes/cohort/export.csv"}[cell.page]
     if cell.page == "visit_episode":
@@ -347,7 +354,7 @@ def test_it_covers_every_persona_and_page() -> None:
         "consent_create", "my_record", "episode_create", "episode_detail", "episode_edit",
         "audit_list", "visit_rooms", "visit_unsigned", "visit_lots", "visit_episode",
         "visit_page", "visit_print", "visit_sign", "visit_amend", "portal_home", "calendar",
-        "outcome_episode", "outcome_report", "claims_ledger", "cohort_dashboard",
+        "hours_list", "outcome_episode", "outcome_report", "claims_ledger", "cohort_dashboard",
         "cohort_download"}
 
 

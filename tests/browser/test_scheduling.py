@@ -100,3 +100,66 @@ def test_it_moves_through_the_calendar_with_the_keyboard(page: Any, world: World
     page.set_viewport_size(TABLET)
     assert not overflows(page)
     shot(page, "08-day-tablet")
+
+
+def test_it_warns_at_booking_and_records_the_abn_first(page: Any, world: World) -> None:
+    """Visit 13 of the benefit year with no documented improvement: the booking page warns
+    before saving, offers the ABN, comes back filled in, and books with GA on file."""
+    from acuback.billing.models import Abn
+    from tests.scheduling.test_booking_coverage import held
+
+    cal = make_calendar(world)
+    screen(world.practitioner, world.episode)
+    held(world, world.episode, 12)
+    day = local_day(3)
+    login(page, world.front_desk.username)
+    page.set_viewport_size(TABLET)
+    page.goto(f"/calendar/book/?patient={world.patient.pk}")
+    page.select_option("#id_appointment_type", str(cal.follow_up.pk))
+    page.select_option("#id_practitioner", str(world.practitioner.pk))
+    page.fill("#id_day", str(day))
+    page.fill("#id_time", "10:00")
+    page.click("[data-testid=book]")
+    warning = page.locator("[data-testid=booking-coverage]")
+    warning.wait_for()
+    assert "Medicare is expected not to pay" in warning.inner_text()
+    assert Appointment.objects.count() == 0
+    shot(page, "04-booking-coverage-warning")
+
+    page.click("[data-testid=record-abn]")
+    page.wait_for_selector("[data-testid=save-abn]")
+    page.check("input[name=option][value=bill_medicare]")
+    page.click("[data-testid=save-abn]")
+    page.wait_for_selector("[data-testid=book-form]")
+    assert Abn.objects.filter(episode=world.episode).count() == 1
+    assert page.input_value("#id_day") == str(day) and page.input_value("#id_time") == "10:00"
+    page.click("[data-testid=book]")
+    page.wait_for_selector("[data-testid=status]")
+    booked = Appointment.objects.get()
+    assert booked.status == Status.BOOKED and booked.patient_id == world.patient.pk
+    assert "ABN on file: GA" in page.inner_text("[data-testid=booking-coverage]")
+    shot(page, "05-booked-abn-on-file")
+
+
+def test_it_changes_working_hours_with_the_keyboard_on_a_phone(page: Any, world: World) -> None:
+    from acuback.scheduling.models import WorkingHours
+    from tests.browser.conftest import PHONE
+
+    make_calendar(world)
+    login(page, world.front_desk.username)
+    page.set_viewport_size(PHONE)
+    page.goto("/calendar/hours/")
+    page.click(f"[data-testid=edit-hours-{world.practitioner.pk}]")
+    page.fill("#id_d0_start2", "12:00")
+    page.fill("#id_d0_end2", "19:00")
+    page.click("[data-testid=save-hours]")
+    assert "overlap" in page.inner_text("[data-testid=hours-form]")
+    assert page.input_value("#id_d0_start2") == "12:00"
+    shot(page, "06-hours-overlap")
+    page.fill("#id_d0_end1", "12:00")
+    page.focus("[data-testid=save-hours]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=hours-list]")
+    assert WorkingHours.objects.filter(practitioner=world.practitioner, weekday=0).count() == 2
+    assert not overflows(page)
+    shot(page, "07-hours-list")

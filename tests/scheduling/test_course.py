@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from acuback.billing.coverage import Level
 from acuback.plans.models import Plan
 from acuback.plans.services import Course
 from acuback.scheduling import services
@@ -112,9 +113,9 @@ def test_it_says_when_the_diagnosis_is_not_one_medicare_covers(world: World, cal
                                                                plan: Plan) -> None:
     preview = services.course_preview(actor=world.front_desk,
                                       data=_input(world, cal, plan, _monday()))
-    assert preview.coverage == [
-        "Medicare covers acupuncture for chronic low back pain only (NCD 30.3.3); M54.6 is "
-        "not one of those diagnoses."]
+    [note] = preview.coverage
+    assert "Not a Medicare benefit (M54.6 is not chronic low back pain" in note
+    assert {w.level for w in preview.warnings} == {Level.EXCLUDED}
 
 
 def test_it_counts_the_visits_already_held_this_benefit_year(world: World, cal: Calendar) -> None:

@@ -18,6 +18,12 @@ def dictget(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, ())
 
 
+@register.filter
+def weekday_name(weekday: int) -> str:
+    """0 -> Mon ... 6 -> Sun."""
+    return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[int(weekday)]
+
+
 @register.inclusion_tag("scheduling/_patient_panel.html", takes_context=True)
 def patient_appointments(context: template.Context, patient: Patient) -> dict[str, Any]:
     """Upcoming appointments, no-shows and late cancels with the clinic's fee policy, for staff
