@@ -79,16 +79,19 @@ def _last_visits(patients: list[Patient]) -> None:
 
 
 def _next_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    """The start of the patient's next appointment that holds its time (booked, requested)."""
+    """The start of the patient's next appointment that holds its time (booked, requested),
+    and the clinic's time zone to show it in (no query more: a subquery)."""
     from django.utils import timezone
 
-    from acuback.scheduling.models import Appointment, Status
+    from acuback.scheduling.models import Appointment, ClinicSchedule, Status
 
     upcoming = Appointment.objects.filter(
         patient=OuterRef("pk"), status__in=(Status.BOOKED, Status.REQUESTED),
         starts_at__gte=timezone.now())
-    return qs.annotate(next_visit=Subquery(
-        upcoming.order_by("starts_at").values("starts_at")[:1]))
+    return qs.annotate(
+        next_visit=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
+        clinic_time_zone=Subquery(ClinicSchedule.objects.filter(
+            clinic_id=OuterRef("clinic_id")).values("time_zone")[:1]))
 
 
 COLUMNS: list[Column] = [

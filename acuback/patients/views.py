@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -168,9 +169,18 @@ def list_rows(patients: list[Patient]) -> list[ListRow]:
             episode=episode.region if episode else "",
             episode_since=date_format(episode.opened_on, "j M Y") if episode else "",
             last_visit=date_format(timezone.localtime(visit), "j M Y") if visit else "",
-            next_visit=date_format(timezone.localtime(booked), "j M Y") if booked else "",
+            next_visit=_in_clinic_zone(booked, getattr(p, "clinic_time_zone", None)),
         ))
     return rows
+
+
+def _in_clinic_zone(when: dt.datetime | None, zone_name: str | None) -> str:
+    """A booked time as the clinic's clock shows it (its zone, else ACUBACK_TIME_ZONE)."""
+    if when is None:
+        return ""
+    from acuback.clinical.calendar import zone
+
+    return date_format(when.astimezone(zone(zone_name or settings.TIME_ZONE)), "j M Y, H:i")
 
 
 def _url_with_id(name: str) -> Callable[[int], str]:
