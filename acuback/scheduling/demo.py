@@ -96,7 +96,7 @@ def _course(desk: User, plan: Plan, kind: AppointmentType, room: Room, today: dt
             practitioner_id=plan.episode.patient.practitioner_id,  # type: ignore[arg-type]
             appointment_type_id=kind.pk, weekdays=[first.weekday(), (first.weekday() + 3) % 5])
         try:
-            services.course_book(actor=desk, data=data)
+            services.course_book(actor=desk, data=data, coverage_confirmed=True)
         except (services.BookingConflict, InputError):
             continue
         return True
@@ -117,7 +117,8 @@ def _today(clinic: Clinic, desk: User, kind: AppointmentType, rooms: list[Room],
     steps = [[Status.ARRIVED, Status.IN_TREATMENT, Status.COMPLETED], [Status.ARRIVED]]
     for i, (patient, at) in enumerate(zip(patients, TODAY_TIMES, strict=False)):
         try:
-            a = services.appointment_book(actor=desk, allow_outside_hours=True, data=(
+            a = services.appointment_book(
+                actor=desk, allow_outside_hours=True, coverage_confirmed=True, data=(
                 services.BookingInput(patient.pk, patient.practitioner_id,  # type: ignore[arg-type]
                                       kind.pk, dt.datetime.combine(today, at),
                                       rooms[i % len(rooms)].pk)))
@@ -138,7 +139,8 @@ def _portal_patient(clinic: Clinic, desk: User, kind: AppointmentType, room: Roo
         return
     for days, hour in ((1, 11), (2, 12), (3, 15)):
         try:
-            services.appointment_book(actor=desk, allow_outside_hours=True, data=(
+            services.appointment_book(
+                actor=desk, allow_outside_hours=True, coverage_confirmed=True, data=(
                 services.BookingInput(patient.pk, patient.practitioner_id,  # type: ignore[arg-type]
                                       kind.pk, dt.datetime.combine(today + dt.timedelta(days=days),
                                                                    dt.time(hour)), room.pk)))

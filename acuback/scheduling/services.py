@@ -351,7 +351,10 @@ def _create(actor: User, clinic_id: int, r: Resolved, note: str, allow_outside_h
 
 def _check_coverage(clinic_id: int, episode: Episode | None, patient_id: int,
                     starts_at: dt.datetime, confirmed: bool, ignore: int | None = None) -> None:
-    """The coverage warning before a booking is saved (`acuback.scheduling.coverage`)."""
+    """The coverage warning before a booking is saved (`acuback.scheduling.coverage`).
+    Confirmed already: nothing to judge."""
+    if confirmed:
+        return
     judged = episode_for_booking(episode, patient_id)
     if judged is not None:
         day = starts_at.astimezone(schedule_of(clinic_id).tz).date()
