@@ -3,12 +3,12 @@
 Not scoped and not audited: `acuback.cohort.selectors` scopes the episodes to the actor and
 audits, then calls these.
 
-Why SQL on the clinic's own database (measured at registry size, 230,000 patients and 2.3
-million visits; `python -m bench registry` prints the figures, docs/cohort.md records them):
-the report needs only a few set-wide counts, and with the assessment index on (episode,
-instrument, administered_at) both SQLite and PostgreSQL answer them in well under a second,
-fresh after every write. An extract for DuckDB or Polars would be faster to scan but stale
-the moment a questionnaire is entered, and copying it costs more than the query it saves.
+Why SQL on the clinic's own database: the report needs only a few set-wide counts, fresh
+after every write; an extract for DuckDB or Polars would be faster to scan but stale the moment
+a questionnaire is entered, and copying millions of rows costs more than the query it saves.
+`python -m bench cohort` measures the report against hand-written SQL on a synthetic registry
+(`acuback demo --registry`'s bulk path) on SQLite and PostgreSQL; docs/cohort.md records the
+figures.
 
 The outcome query returns, per instrument, one row per distinct (baseline total, latest
 total, followed up or not) with how many episodes share it: a few hundred rows whatever the
