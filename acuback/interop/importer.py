@@ -38,12 +38,19 @@ from acuback.interop.parsing import (
     patient_fields,
     response_fields,
 )
+from acuback.interop.resources import health
 from acuback.interop.resources.common import NPI, Json, Kind
 from acuback.interop.resources.outcome import Issue
 from acuback.interop.resources.visits import KIND_PAINKILLER
 from acuback.patients.models import Patient
 from acuback.patients.selectors import patient_get
-from acuback.patients.services import LikelyDuplicate, PatientInput, patient_create
+from acuback.patients.services import (
+    LikelyDuplicate,
+    PatientInput,
+    health_history_of,
+    health_history_write,
+    patient_create,
+)
 from acuback.visits.inputs import PainkillerInput
 from acuback.visits.painkillers import painkillers_record_intake
 
@@ -171,6 +178,9 @@ def _check(state: Bundle, problems: Problems) -> None:
                                                        "code).", "required")
     for entry in _intake_statements(state, problems):
         medication_fields(entry.resource, entry.where, problems)
+    for entry in _health_histories(state):
+        _patient_of(state, entry, "subject", problems)
+        health.health_answers(entry.resource, entry.where, problems)
     for entry in state.of_type("QuestionnaireResponse"):
         _patient_of(state, entry, "subject", problems)
         fields = response_fields(entry.resource, entry.where, problems)
@@ -265,8 +275,11 @@ def _write(state: Bundle, problems: Problems) -> None:
         _guarded(state, entry, problems, _import_response)
     for entry in _intake_statements(state, Problems()):
         _guarded(state, entry, problems, _import_painkiller)
+    for entry in _health_histories(state):
+        _guarded(state, entry, problems, _import_health)
     for entry in state.of_type("Observation"):
-        _compare_score(state, entry, problems)
+        if not health.is_health_history(entry.resource):
+            _compare_score(state, entry, problems)
     for entry in state.of_type(*DIRECTORY):
         problems.append(Issue("information", "informational",
                               f"{entry.type} is read for references, not imported.",
@@ -396,6 +409,36 @@ def _import_painkiller(state: Bundle, entry: Entry, problems: Problems) -> None:
     (row,) = painkillers_record_intake(actor=state.actor, episode=episode,
                                        uses=[PainkillerInput(**fields)])
     _remember(state, entry, KIND_PAINKILLER, row)
+
+
+def _health_histories(state: Bundle) -> list[Entry]:
+    return [e for e in state.of_type("Observation") if health.is_health_history(e.resource)]
+
+
+def _import_health(state: Bundle, entry: Entry, problems: Problems) -> None:
+    """The answers, each with who gave it; never over a history the clinic already took (its
+    answers are newer than the file's or the file's patient is someone else's record)."""
+    known = _known(state, entry, health.KIND_HEALTH)
+    if known is not None:
+        state.result.existing.append(f"Observation/health-{known}")
+        return
+    patient = _patient_record(state, (entry.resource.get("subject") or {}).get("reference"))
+    current = health_history_of(patient)
+    if current.version > 1:
+        problems.warn(entry.where, f"Patient/{patient.pk} already has a health history: "
+                                   "the file's answers are not written over it.")
+        return
+    answers = health.health_answers(entry.resource, entry.where, problems)
+    by_source: dict[str, dict[str, Any]] = {}
+    for key, (answer, source) in answers.items():
+        if key == "pregnancy_weeks":  # written with the question it depends on
+            source = answers.get("pregnant", (None, source))[1]
+        by_source.setdefault(source, {})[key] = answer
+    for source, part in sorted(by_source.items()):
+        current = health_history_write(actor=state.actor, patient=patient, answers=part,
+                                       version=current.version, source=source)
+    _remember(state, entry, health.KIND_HEALTH, current)
+    state.result.created[-1] = f"Observation/health-{current.pk}"
 
 
 def _compare_score(state: Bundle, entry: Entry, problems: Problems) -> None:

@@ -98,7 +98,13 @@ def _read_record(actor: User, source: Source, pk: int) -> Json:
 
 
 def _scoped_get(actor: User, source: Source, pk: int) -> Any:
-    """One row of a source without a selector of its own: its scoped queryset, audited."""
+    """One row of a source without a selector of its own: its scoped queryset, audited.
+    Another clinic's record is not found (404) whatever the role, before the role's 403."""
+    if not may_see(actor, source) and not _in_own_clinic(actor, source, pk):
+        audit_record(actor=actor, action=Action.READ, object_type=source.audit_type,
+                     object_id=pk, outcome=Outcome.NOT_FOUND,
+                     detail={"format": "fhir-r4", "resource": source.resource_type})
+        raise NotFound(f"no {source.resource_type}")
     _require_source(actor, source, Action.READ)
     row = source.rows(actor).filter(pk=pk).first()
     audit_record(actor=actor, action=Action.READ, object_type=source.audit_type, object_id=pk,
@@ -107,6 +113,14 @@ def _scoped_get(actor: User, source: Source, pk: int) -> Any:
     if row is None:
         raise NotFound(f"no {source.resource_type}")
     return row
+
+
+def _in_own_clinic(actor: User, source: Source, pk: int) -> bool:
+    membership = membership_of(actor)
+    model = source.rows(actor).model
+    row = model.objects.filter(pk=pk).first()
+    return (membership is not None and row is not None
+            and source.clinic_of(row) == membership.clinic_id)
 
 
 # --- search --------------------------------------------------------------------------------

@@ -19,9 +19,16 @@ from django.db.models import Model, QuerySet
 from acuback.accounts.models import User
 from acuback.assessments.selectors import assessment_queryset
 from acuback.episodes.selectors import episode_queryset
-from acuback.interop.resources import appointments, assessments, episodes, people, visits
+from acuback.interop.resources import (
+    appointments,
+    assessments,
+    episodes,
+    health,
+    people,
+    visits,
+)
 from acuback.interop.resources.common import Identities, Json, Kind
-from acuback.patients.selectors import patient_queryset
+from acuback.patients.selectors import health_history_queryset, patient_queryset
 from acuback.scheduling.selectors import appointment_queryset
 from acuback.visits.selectors import (
     adverse_event_queryset,
@@ -52,6 +59,13 @@ class Source:
     prefetch: tuple[str, ...] = ()
     where: dict[str, Any] = field(default_factory=dict)
     id_prefix: str = ""  # resource id = prefix + primary key
+    clinic_path: str = "clinic_id"  # where a row keeps its clinic (dotted through relations)
+
+    def clinic_of(self, row: Model) -> int:
+        value: Any = row
+        for name in self.clinic_path.split("."):
+            value = getattr(value, name)
+        return int(value)
 
     def rows(self, actor: User) -> QuerySet[Any]:
         qs = self.queryset(actor).filter(**self.where).select_related(*self.related)
@@ -100,7 +114,8 @@ _ALL = (
            **VISIT),  # type: ignore[arg-type]
     Source("DocumentReference", "amendment", "amendment", "visit", True, amendment_queryset,
            "visit__episode__patient_id", {"date": ("at", True)}, "at",
-           visits.amendment_document, ("visit__episode",), id_prefix="amendment-"),
+           visits.amendment_document, ("visit__episode",), id_prefix="amendment-",
+           clinic_path="visit.clinic_id"),
     Source("Provenance", "visit-signed", visits.KIND_VISIT, "visit", True, visit_queryset,
            "episode__patient_id", {"date": ("signed_at", True)}, "updated_at",
            visits.signature_provenance, ("episode",), where={"signed_at__isnull": False},
@@ -112,6 +127,10 @@ _ALL = (
            painkiller_queryset, "episode__patient_id", {"date": ("recorded_at", True),
                                                         "effective": ("recorded_at", True)},
            "recorded_at", visits.medication_statement, ("episode",)),
+    Source("Observation", "health_history", health.KIND_HEALTH, "health_history", True,
+           health_history_queryset, "patient_id", {"date": ("updated_at", True)},
+           "updated_at", health.health_observation, ("patient",), ("patient__clinic_id",),
+           id_prefix="health-", clinic_path="patient.clinic_id"),
     # Not clinical: the front desk books them (an appointment's note is never clinical).
     Source("Appointment", "appointment", appointments.KIND_APPOINTMENT, "appointment", False,
            appointment_queryset, "patient_id", {"date": ("starts_at", True)}, "updated_at",
@@ -140,8 +159,7 @@ def render_rows(source: Source, rows: list[Model]) -> list[Json]:
     """Resources for rows already read through the source's scoped queryset."""
     if not rows:
         return []
-    ids = Identities.load({row.clinic_id if hasattr(row, "clinic_id") else  # type: ignore[attr-defined]
-                           row.visit.clinic_id for row in rows},  # type: ignore[attr-defined]
+    ids = Identities.load({source.clinic_of(row) for row in rows},
                           only={source.kind: [row.pk for row in rows]})
     rendered = (source.render(row, ids) for row in rows)
     return [r for r in rendered if r is not None]

@@ -206,6 +206,12 @@ def _starting(terms: QuerySet[PatientSearchTerm], text: str) -> QuerySet[Patient
     return terms.filter(term__gte=text, term__lt=text + "\U0010ffff")
 
 
+def health_history_queryset(actor: User) -> QuerySet[HealthHistory]:
+    """The health histories of the patients the actor may know exist (clinical content: the
+    caller keeps front desk out, as /fhir does)."""
+    return HealthHistory.objects.filter(patient__in=patient_queryset(actor))
+
+
 def health_history_get(*, actor: User, patient_id: object) -> HealthHistory:
     """The patient's health history; one never written is returned unsaved, nothing asked."""
     patient = patient_get_clinical(actor=actor, patient_id=patient_id, what="health_history")

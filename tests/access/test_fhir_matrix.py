@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from acuback.audit.models import AuditEntry
+from acuback.patients.models import HealthHistory
 from tests.access.test_api_matrix import PERSONAS, TARGETS, Cell
 from tests.personas import World
 
@@ -30,6 +31,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "fhir_condition_read": CLINICAL_READ,
     "fhir_episode_read": CLINICAL_READ,
     "fhir_everything": CLINICAL_READ,
+    "fhir_health_read": CLINICAL_READ,
     "fhir_export": {
         "owner": 202, "practitioner": 202, "front_desk": 403, "patient_user": 403,
         "outsider": 202, "outsider_owner": 202, "anonymous": 401,
@@ -76,6 +78,9 @@ def request(client: Client, world: World, cell: Cell) -> Any:
             return client.get(f"/fhir/Condition/{episode}")
         case "fhir_episode_read":
             return client.get(f"/fhir/EpisodeOfCare/{episode}")
+        case "fhir_health_read":
+            health = HealthHistory.objects.get(patient_id=patient)
+            return client.get(f"/fhir/Observation/health-{health.pk}")
         case "fhir_everything":
             return client.get(f"/fhir/Patient/{patient}/$everything")
         case "fhir_export":

@@ -19,7 +19,8 @@ from acuback.cli import main
 from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.interop.importer import ImportRefused, bundle_import
-from acuback.patients.models import Patient
+from acuback.patients.models import HealthHistory, Patient
+from acuback.patients.services import health_history_of, health_history_write
 from acuback.visits.inputs import PainkillerInput
 from acuback.visits.painkillers import painkillers_record_intake
 from tests.interop.conftest import ClientFor, Json, exported_resources
@@ -78,6 +79,16 @@ def exported(charted: World, tmp_path: Path) -> list[Json]:
     painkillers_record_intake(actor=charted.practitioner, episode=charted.episode, uses=[
         PainkillerInput("ibuprofen", Decimal(400), 3, 5),
         PainkillerInput("other", Decimal("2.5"), 1, 2, name="Devil's claw")])
+    # A varied health history: a question taken back to "not asked", a device, broken skin,
+    # and an answer the patient gave.
+    health = health_history_write(
+        actor=charted.practitioner, patient=charted.other_patient, source="clinician",
+        version=health_history_of(charted.other_patient).version,
+        answers={"anticoagulant": None, "implanted_device": "pacemaker",
+                 "skin_lesion_regions": ["lower_back", "sacrum"], "medications": "warfarin"})
+    health_history_write(actor=charted.practitioner, patient=charted.other_patient,
+                         answers={"needle_phobia": True}, version=health.version,
+                         source="patient")
     return exported_resources(charted.owner, tmp_path / "a")
 
 
@@ -87,7 +98,8 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
     wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, "Practitioner"]]
     result = bundle_import(actor=owner, bundle=_bundle(wanted))
-    assert len(result.created) == 2 + 2 + 6 + 2  # patients, episodes, responses, painkillers
+    # patients, episodes, responses, painkillers, health histories
+    assert len(result.created) == 2 + 2 + 6 + 2 + 2
     again = exported_resources(owner, tmp_path / "c")
     assert _normalised(again) == _normalised(exported)
 
@@ -98,9 +110,47 @@ def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:
     bundle_import(actor=owner, bundle=bundle)
     counts = (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count())
     second = bundle_import(actor=owner, bundle=bundle)
-    assert second.created == [] and len(second.existing) == 12
+    assert second.created == [] and len(second.existing) == 14
     assert (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count()) \
         == counts
+
+
+def _component(resource: Json, code: str) -> Json:
+    return next(c for c in resource["component"] if c["code"]["coding"][0]["code"] == code)
+
+
+def test_it_keeps_a_question_not_asked_apart_from_no(charted: World, exported: list[Json]
+                                                     ) -> None:
+    sent = next(r for r in exported if r["id"].startswith("health-")
+                and r["subject"]["reference"] == f"Patient/{charted.other_patient.pk}")
+    assert "valueBoolean" not in _component(sent, "anticoagulant")
+    assert _component(sent, "anticoagulant")["dataAbsentReason"]["coding"][0]["code"] \
+        == "not-asked"
+    assert _component(sent, "diabetes")["valueBoolean"] is False
+    owner = _empty_clinic(npi="")
+    bundle_import(actor=owner, bundle=_bundle([r for r in exported
+                                               if r["resourceType"] in PATIENT_DATA]))
+    imported = HealthHistory.objects.get(patient__clinic__slug="lakeside",
+                                         patient__family_name=charted.other_patient.family_name)
+    assert (imported.anticoagulant, imported.diabetes, imported.needle_phobia) == (
+        None, False, True)
+    assert (imported.implanted_device, imported.skin_lesion_regions) == (
+        "pacemaker", ["lower_back", "sacrum"])
+    assert imported.answered["needle_phobia"]["source"] == "patient"
+    assert imported.answered["diabetes"]["source"] == "clinician"
+    assert "anticoagulant" not in imported.answered
+
+
+def test_it_writes_no_health_history_over_one_the_clinic_took(
+    charted: World, exported: list[Json]
+) -> None:
+    sent = copy.deepcopy(next(r for r in exported if r["id"].startswith("health-")
+                              and r["subject"]["reference"] == f"Patient/{charted.patient.pk}"))
+    sent["identifier"] = [{"system": "https://elsewhere.example/health", "value": "7"}]
+    _component(sent, "diabetes")["valueBoolean"] = True
+    result = bundle_import(actor=charted.practitioner, bundle=_bundle([sent]))
+    assert any("already has a health history" in i.diagnostics for i in result.issues)
+    assert HealthHistory.objects.get(patient=charted.patient).diabetes is False
 
 
 def test_it_recognises_its_own_records(charted: World, exported: list[Json]) -> None:

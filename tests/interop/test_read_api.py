@@ -40,7 +40,7 @@ def test_it_searches_each_clinical_type_by_patient(
 
 def test_it_searches_by_date(client_for: ClientFor, charted: World) -> None:
     client = client_for("practitioner")
-    assert fhir_get(client, "/fhir/Observation?date=ge2000-01-01")["total"] == 6
+    assert fhir_get(client, "/fhir/Observation?date=ge2000-01-01")["total"] == 6 + 2
     assert fhir_get(client, "/fhir/Observation?date=lt2000")["total"] == 0
     onset = charted.episode.onset_date.isoformat()
     assert fhir_get(client, f"/fhir/Condition?onset-date={onset}")["total"] == 2
@@ -49,7 +49,7 @@ def test_it_searches_by_date(client_for: ClientFor, charted: World) -> None:
 
 def test_it_pages_a_search(client_for: ClientFor, charted: World) -> None:
     bundle = fhir_get(client_for("practitioner"), "/fhir/Observation?_count=2")
-    assert len(entries(bundle)) == 2 and bundle["total"] == 6
+    assert len(entries(bundle)) == 2 and bundle["total"] == 6 + 2  # scores, health
     next_link = next(link["url"] for link in bundle["link"] if link["relation"] == "next")
     assert "_offset=2" in next_link
 

@@ -15,7 +15,7 @@ from acuback.assessments.services import assessment_record
 from acuback.clinical import icd10, instruments
 from acuback.episodes.models import EpisodeStatus, Radiation, Region, Side
 from acuback.episodes.services import EpisodeInput, episode_create, episode_update
-from acuback.patients.services import PatientInput, patient_create
+from acuback.patients.services import PatientInput, health_history_write, patient_create
 from tests.interop import validators
 from tests.interop.conftest import exported_resources
 from tests.personas import World
@@ -39,6 +39,12 @@ records = st.fixed_dictionaries({
     "onset_days": st.integers(0, 20000),
     "instrument": st.sampled_from(sorted(instruments.INSTRUMENTS)),
     "seed": st.randoms(use_true_random=False),
+    # yes / no / not asked (None) for each question; the device and broken skin likewise.
+    "health": st.fixed_dictionaries({
+        key: st.sampled_from([True, False, None]) for key in (
+            "anticoagulant", "bleeding_disorder", "needle_phobia", "diabetes", "epilepsy")} | {
+        "implanted_device": st.sampled_from([None, "none", "pacemaker"]),
+        "skin_lesion_regions": st.sampled_from([None, [], ["lower_back"]])}),
 })
 
 
@@ -63,6 +69,8 @@ def _chart(world: World, record: dict[str, Any]) -> None:
     if record["status"] != EpisodeStatus.ACTIVE:
         data.status = record["status"]
         episode = episode_update(actor=actor, episode=episode, data=data, version=1)
+    health_history_write(actor=actor, patient=patient, answers=record["health"], version=1,
+                         source="patient")
     assessment_record(actor=actor, episode=episode, instrument=record["instrument"],
                       answers=_answers(record["instrument"], record["seed"]),
                       time_point="baseline")

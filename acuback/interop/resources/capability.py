@@ -36,9 +36,25 @@ def capability_statement(*, base_url: str, searches: dict[str, list[str]], date:
     }
 
 
+# What each resource type holds, where one type carries several of acuback's records.
+DOCUMENTATION = {
+    "Observation": (
+        "Three kinds, by id: a questionnaire score (<id>, derived from its "
+        "QuestionnaireResponse), a visit's measurements (visit-<id>: pain before and after, "
+        "mobility, needle counts), and the health history (health-<id>, code "
+        "health-history): one component per safety question, tri-state: yes and no are "
+        "values (valueBoolean; for the implanted device a code, where 'none' is the no), a "
+        "question never asked has no value and dataAbsentReason not-asked, never false. "
+        "Import reads it back the same way (a not-asked component stays not asked) and "
+        "never writes over a health history the clinic has already taken."),
+}
+
+
 def _resource(resource_type: str, params: list[str]) -> Json:
     resource: Json = {
         "type": resource_type,
+        **({"documentation": DOCUMENTATION[resource_type]}
+           if resource_type in DOCUMENTATION else {}),
         "interaction": [{"code": "read"}, {"code": "search-type"}],
         "searchParam": [{"name": name, "type": _param_type(name)} for name in params],
     }
