@@ -3,6 +3,7 @@ is an OperationOutcome (application/fhir+json), never HTML or problem+json."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 
@@ -18,11 +19,13 @@ from acuback.audit.services import audit_record
 from acuback.errors import ConflictError, InputError
 from acuback.interop import export, importer, jobs, repository
 from acuback.interop.models import ExportStatus
+from acuback.interop.resources import reports as reports_fhir
 from acuback.interop.resources.capability import capability_statement
 from acuback.interop.resources.common import Json
 from acuback.interop.resources.outcome import operation_outcome, single
 from acuback.interop.search import SearchError
 from acuback.interop.sources import RESOURCE_TYPES, sources_for
+from acuback.outcomes.reports import Audience, report_for
 
 FHIR_JSON = "application/fhir+json"
 logger = logging.getLogger(__name__)
@@ -157,6 +160,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
                            *(d for s in sources_for(t) for d in s.dates)})
                 for t in RESOURCE_TYPES}
     searches |= {t: [] for t in repository.DIRECTORY_TYPES}
+    searches["Binary"] = []  # read only: a report's PDF
     return fhir_response(capability_statement(
         base_url=base_url(request), searches=searches,
         date=timezone.now().date().isoformat()))
@@ -308,6 +312,28 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     found = repository.search_type(actor=request.user, resource_type=resource_type,
                                    params=_params(request))
     return fhir_response(_searchset(request, found, resource_type))
+
+
+@fhir_api.get("/Binary/{binary_id}", include_in_schema=False)
+def binary(request: HttpRequest, binary_id: str) -> HttpResponse:
+    """A report's PDF, drawn now (scoped and audited as the report page is): the PDF itself to
+    `Accept: application/pdf`, else a Binary resource with the PDF in `data`."""
+    found = reports_fhir.binary_of(binary_id)
+    if found is None:
+        return outcome(404, "not-found", f"No Binary/{binary_id}: a report's Binary is named "
+                                         "by its DocumentReference's content.attachment.url.")
+    document, episode_id = found
+    report = report_for(actor=request.user, episode_id=episode_id, kind=document.kind,
+                        audience=document.audience or Audience.PHYSICIAN)
+    if reports_fhir.PDF in request.headers.get("Accept", ""):
+        response = HttpResponse(report.pdf, content_type=reports_fhir.PDF)
+        response["Content-Disposition"] = f'inline; filename="{report.filename}"'
+        return response
+    return fhir_response({
+        "resourceType": "Binary", "id": binary_id, "contentType": reports_fhir.PDF,
+        "securityContext": {"reference": f"DocumentReference/{binary_id}"},
+        "data": base64.b64encode(report.pdf).decode(),
+    })
 
 
 @fhir_api.get("/{resource_type}/{resource_id}", include_in_schema=False)

@@ -38,7 +38,7 @@ from acuback.interop.parsing import (
     patient_fields,
     response_fields,
 )
-from acuback.interop.resources import health
+from acuback.interop.resources import health, reports
 from acuback.interop.resources.common import NPI, Json, Kind
 from acuback.interop.resources.outcome import Issue
 from acuback.interop.resources.visits import KIND_PAINKILLER
@@ -107,6 +107,10 @@ def _entries(bundle: object, problems: Problems) -> list[Entry]:
             problems.error(f"Bundle.entry[{index}]", "has no resource.", "required")
             continue
         entry = Entry(index, resource, str(raw.get("fullUrl", "")))
+        if entry.type == "DocumentReference" and reports.is_report(resource):
+            problems.append(Issue("information", "informational", "a report is drawn from "
+                                  "the record when read: not imported.", entry.where))
+            continue
         if entry.type not in IMPORTED | DIRECTORY:
             problems.error(f"{entry.where}.resourceType",
                            f"acuback cannot import {entry.type or 'this'} resources.",

@@ -116,11 +116,13 @@ def _scoped_get(actor: User, source: Source, pk: int) -> Any:
 
 
 def _in_own_clinic(actor: User, source: Source, pk: int) -> bool:
-    membership = membership_of(actor)
+    """Is the record one of a patient the actor may know exists (their clinic's; for a
+    patient, their own)?"""
+    from acuback.patients.selectors import patient_queryset
+
     model = source.rows(actor).model
-    row = model.objects.filter(pk=pk).first()
-    return (membership is not None and row is not None
-            and source.clinic_of(row) == membership.clinic_id)
+    return bool(model.objects.filter(
+        pk=pk, **{f"{source.patient_field}__in": patient_queryset(actor)}).exists())
 
 
 # --- search --------------------------------------------------------------------------------
@@ -137,7 +139,10 @@ def may_see(actor: User, source: Source) -> bool:
     return source.table not in VISIT_TABLES or membership.role in CLINICAL_ROLES
 
 
-VISIT_TABLES = {"visit", "visit-signed", "amendment", "adverse_event", "painkiller"}
+# Clinicians only (the patient's portal shows their care its own way); the reports too, as
+# their PDFs are (acuback.outcomes.selectors.outcome_get).
+VISIT_TABLES = {"visit", "visit-signed", "amendment", "adverse_event", "painkiller",
+                "episode-report"}
 
 
 def _require_source(actor: User, source: Source, action: str = Action.LIST) -> Membership:

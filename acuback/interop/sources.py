@@ -25,6 +25,7 @@ from acuback.interop.resources import (
     episodes,
     health,
     people,
+    reports,
     visits,
 )
 from acuback.interop.resources.common import Identities, Json, Kind
@@ -131,6 +132,10 @@ _ALL = (
            health_history_queryset, "patient_id", {"date": ("updated_at", True)},
            "updated_at", health.health_observation, ("patient",), ("patient__clinic_id",),
            id_prefix="health-", clinic_path="patient.clinic_id"),
+    *(Source("DocumentReference", "episode-report", Kind.EPISODE, "episode", True,
+             reports.report_queryset, "patient_id", {"date": ("opened_on", False)},
+             "updated_at", reports.renderer(document), id_prefix=document.prefix)
+      for document in reports.DOCUMENTS),
     # Not clinical: the front desk books them (an appointment's note is never clinical).
     Source("Appointment", "appointment", appointments.KIND_APPOINTMENT, "appointment", False,
            appointment_queryset, "patient_id", {"date": ("starts_at", True)}, "updated_at",

@@ -27,7 +27,7 @@ from tests.interop.conftest import ClientFor, Json, exported_resources
 from tests.personas import PASSWORD, World
 
 PATIENT_DATA = ["Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse", "Observation",
-                "MedicationStatement"]
+                "MedicationStatement", "DocumentReference"]
 # Set by the server that stores a record: when a score was stored, when a statement was taken.
 STORED_AT = {"issued", "dateAsserted"}
 
@@ -57,9 +57,13 @@ def _normalised(resources: list[Json]) -> list[str]:
             f"{r['resourceType']}:{first[0].get('value')}" if r["resourceType"] != "Organization"
             else "Organization")
 
+    # A report's PDF is named by its DocumentReference's id.
+    names |= {f"Binary/{name.split('/', 1)[1]}": f"Binary of {names[name]}"
+              for name in list(names) if name.startswith("DocumentReference/")}
+
     def rename(node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: (names.get(v, v) if k == "reference" else rename(v))
+            return {k: (names.get(v, v) if k in ("reference", "url") else rename(v))
                     for k, v in node.items() if k not in STORED_AT}
         if isinstance(node, list):
             return [rename(v) for v in node]
@@ -102,6 +106,9 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     assert len(result.created) == 2 + 2 + 6 + 2 + 2
     again = exported_resources(owner, tmp_path / "c")
     assert _normalised(again) == _normalised(exported)
+    # Every kind of record took part: the health histories and the reports (drawn again from
+    # the imported record, not imported) too.
+    assert {r["id"].split("-")[0] for r in again if "-" in r["id"]} >= {"health", "progress"}
 
 
 def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:

@@ -47,6 +47,16 @@ DOCUMENTATION = {
         "question never asked has no value and dataAbsentReason not-asked, never false. "
         "Import reads it back the same way (a not-asked component stays not asked) and "
         "never writes over a health history the clinic has already taken."),
+    "DocumentReference": (
+        "The visit note (visit-<id>) and each amendment (amendment-<id>, relatesTo appends "
+        "or replaces the note); and an episode's PDF reports: progress-patient-<id>, "
+        "progress-physician-<id>, progress-insurer-<id> and, from visit 12, "
+        "reassessment-<id> (type in the report-kind CodeSystem). A report's "
+        "content.attachment.url names its Binary; reports are drawn from the record when "
+        "read, so they are not imported (the records they are drawn from are)."),
+    "Binary": (
+        "Read only: a report's PDF, drawn when asked. Accept: application/pdf answers the PDF "
+        "itself; otherwise a Binary resource with the PDF in data."),
 }
 
 
@@ -55,7 +65,8 @@ def _resource(resource_type: str, params: list[str]) -> Json:
         "type": resource_type,
         **({"documentation": DOCUMENTATION[resource_type]}
            if resource_type in DOCUMENTATION else {}),
-        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "interaction": [{"code": "read"}, *([{"code": "search-type"}]
+                                            if resource_type != "Binary" else [])],
         "searchParam": [{"name": name, "type": _param_type(name)} for name in params],
     }
     if resource_type == "Patient":
