@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from acuback.accounts.access import AccessError
+from acuback.accounts.access import NotFound as NotFoundError
 from acuback.api import BearerToken, SessionAuth
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
@@ -318,22 +319,42 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
 def binary(request: HttpRequest, binary_id: str) -> HttpResponse:
     """A report's PDF, drawn now (scoped and audited as the report page is): the PDF itself to
     `Accept: application/pdf`, else a Binary resource with the PDF in `data`."""
-    found = reports_fhir.binary_of(binary_id)
-    if found is None:
+    found, visit_id = reports_fhir.binary_of(binary_id), reports_fhir.superbill_of(binary_id)
+    if found is not None:
+        document, episode_id = found
+        report = report_for(actor=request.user, episode_id=episode_id, kind=document.kind,
+                            audience=document.audience or Audience.PHYSICIAN)
+        pdf, filename = report.pdf, report.filename
+    elif visit_id is not None:
+        pdf, filename = _superbill_pdf(request, visit_id)
+    else:
         return outcome(404, "not-found", f"No Binary/{binary_id}: a report's Binary is named "
                                          "by its DocumentReference's content.attachment.url.")
-    document, episode_id = found
-    report = report_for(actor=request.user, episode_id=episode_id, kind=document.kind,
-                        audience=document.audience or Audience.PHYSICIAN)
     if reports_fhir.PDF in request.headers.get("Accept", ""):
-        response = HttpResponse(report.pdf, content_type=reports_fhir.PDF)
-        response["Content-Disposition"] = f'inline; filename="{report.filename}"'
+        response = HttpResponse(pdf, content_type=reports_fhir.PDF)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
     return fhir_response({
         "resourceType": "Binary", "id": binary_id, "contentType": reports_fhir.PDF,
         "securityContext": {"reference": f"DocumentReference/{binary_id}"},
-        "data": base64.b64encode(report.pdf).decode(),
+        "data": base64.b64encode(pdf).decode(),
     })
+
+
+def _superbill_pdf(request: HttpRequest, visit_id: int) -> tuple[bytes, str]:
+    """A signed visit's superbill, for clinicians (as every visit resource under /fhir)."""
+    from acuback.accounts.models import CLINICAL_ROLES
+    from acuback.billing import documents, selectors
+
+    visit = selectors.billing_visit_get(actor=request.user, visit_id=visit_id,
+                                        what="superbill", roles=CLINICAL_ROLES)
+    if not visit.is_signed:
+        raise NotFoundError(f"visit {visit_id} is not signed: it has no superbill yet")
+    pdf = documents.superbill_pdf(selectors.superbill_of_visit(actor=request.user, visit=visit))
+    audit_record(actor=request.user, action=Action.EXPORT, object_type="superbill_pdf",
+                 object_id=visit.episode.patient_id, outcome=Outcome.OK,
+                 clinic_id=visit.clinic_id, detail={"visit": visit.pk, "format": "fhir-binary"})
+    return pdf, f"superbill-visit-{visit.pk}.pdf"
 
 
 @fhir_api.get("/{resource_type}/{resource_id}", include_in_schema=False)

@@ -158,7 +158,7 @@ def test_it_gives_everything_about_a_patient(client_for: ClientFor, charted: Wor
                       f"/fhir/Patient/{charted.patient.pk}/$everything")
     types = {r["resourceType"] for r in entries(bundle)}
     assert types == {"Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse",
-                     "Observation", "Organization"}
+                     "Observation", "DocumentReference", "Organization"}  # + its reports
     assert all(r.get("subject", r.get("patient", {"reference": "Patient/" + str(
         charted.patient.pk)}))["reference"] == f"Patient/{charted.patient.pk}"
         for r in entries(bundle) if r["resourceType"] != "Organization")

@@ -14,10 +14,11 @@ from acuback.episodes.models import Episode
 from acuback.interop.resources import reports
 from acuback.interop.resources.common import Identities
 from acuback.outcomes.reports import ReportKind
+from acuback.visits.models import Visit
 from tests.interop import validators
 from tests.interop.conftest import ClientFor, Json, entries, exported_resources, fhir_get
 from tests.personas import World
-from tests.visits.factories import ready, signed
+from tests.visits.factories import ready, signed, start
 
 PROGRESS = ["progress-patient", "progress-physician", "progress-insurer"]
 
@@ -39,7 +40,9 @@ def _reports(client_for: ClientFor, world: World, persona: str = "practitioner")
 def test_it_lists_each_report_of_an_episode(client_for: ClientFor, reported: World) -> None:
     found = _reports(client_for, reported)
     episode = reported.other_episode.pk
-    assert sorted(r["id"] for r in found) == sorted(f"{p}-{episode}" for p in PROGRESS)
+    visit = Visit.objects.get(episode=episode).pk
+    assert sorted(r["id"] for r in found) == sorted(
+        [*(f"{p}-{episode}" for p in PROGRESS), f"superbill-{visit}"])
     assert all(r["content"][0]["attachment"]["url"] == f"Binary/{r['id']}" for r in found)
     assert {r["context"]["related"][0]["reference"] for r in found} == {
         f"EpisodeOfCare/{episode}"}
@@ -70,6 +73,26 @@ def test_it_keeps_the_report_in_its_clinic(client_for: ClientFor, reported: Worl
     client = client_for(persona)
     fhir_get(client, f"/fhir/DocumentReference/progress-physician-{episode}", status)
     fhir_get(client, f"/fhir/Binary/progress-physician-{episode}", status)
+
+
+def test_it_draws_a_signed_visits_superbill(client_for: ClientFor, reported: World) -> None:
+    visit = Visit.objects.get(episode=reported.other_episode)
+    document = fhir_get(client_for("practitioner"),
+                        f"/fhir/DocumentReference/superbill-{visit.pk}")
+    assert document["context"]["encounter"] == [{"reference": f"Encounter/{visit.pk}"}]
+    pdf = client_for("practitioner").get(f"/fhir/Binary/superbill-{visit.pk}",
+                                         HTTP_ACCEPT="application/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(object_type="superbill_pdf", action="export",
+                                     detail__visit=visit.pk).exists()
+    for persona, status in (("outsider", 404), ("front_desk", 403)):
+        fhir_get(client_for(persona), f"/fhir/Binary/superbill-{visit.pk}", status)
+
+
+def test_it_lists_no_superbill_for_a_draft(client_for: ClientFor, reported: World) -> None:
+    draft = start(reported)
+    fhir_get(client_for("practitioner"), f"/fhir/DocumentReference/superbill-{draft.pk}", 404)
+    fhir_get(client_for("practitioner"), f"/fhir/Binary/superbill-{draft.pk}", 404)
 
 
 def test_it_answers_404_to_a_binary_it_does_not_have(client_for: ClientFor,

@@ -51,7 +51,8 @@ DOCUMENTATION = {
         "The visit note (visit-<id>) and each amendment (amendment-<id>, relatesTo appends "
         "or replaces the note); and an episode's PDF reports: progress-patient-<id>, "
         "progress-physician-<id>, progress-insurer-<id> and, from visit 12, "
-        "reassessment-<id> (type in the report-kind CodeSystem). A report's "
+        "reassessment-<id>, and each signed visit's superbill (superbill-<visit id>), typed in "
+        "the report-kind CodeSystem. A report's "
         "content.attachment.url names its Binary; reports are drawn from the record when "
         "read, so they are not imported (the records they are drawn from are)."),
     "Binary": (

@@ -1,6 +1,8 @@
 """An episode's PDF reports as DocumentReferences: the progress report for the patient, their
 physician and their insurer, and, from visit 12 on, the re-assessment (acuback.outcomes.
-reports). Each points at its PDF as a Binary (`Binary/<the document's id>`), which /fhir
+reports); and each signed visit's superbill (acuback.billing). The billing audit pack is not
+one: it is a bundle of these records over a period the reader chooses, not a document of its
+own. Each points at its PDF as a Binary (`Binary/<the document's id>`), which /fhir
 renders when asked: a report is drawn from the record as it stands, so an amendment or a new
 visit shows in the next one read, and a bulk export stays fast (no PDF is drawn for it).
 
@@ -29,7 +31,7 @@ from acuback.interop.resources.common import (
     without_empty,
 )
 from acuback.outcomes.reports import Audience, ReportKind
-from acuback.visits.models import VisitStatus
+from acuback.visits.models import Visit, VisitStatus
 
 REPORT_SYSTEM = f"{CODE_SYSTEM}/report-kind"
 LOINC = "http://loinc.org"
@@ -117,6 +119,38 @@ def report_document(document: ReportDocument, episode: Episode, ids: Identities)
             "related": [reference("EpisodeOfCare", episode.pk)],
         },
     })
+
+
+SUPERBILL_PREFIX = "superbill-"
+
+
+def superbill_document(visit: Visit, ids: Identities) -> Json | None:
+    """A signed visit's superbill (its claim lines and payments), drawn when read."""
+    if visit.signed_at is None:
+        return None
+    doc_id = f"{SUPERBILL_PREFIX}{visit.pk}"
+    return without_empty({
+        "resourceType": "DocumentReference",
+        "id": doc_id,
+        "identifier": [{"system": f"{i['system']}/superbill", "value": i["value"]}
+                       for i in ids.identifiers("visit", visit.clinic_id, visit.pk)],
+        "status": "current",
+        "docStatus": "final",
+        "type": {"coding": [coding(REPORT_SYSTEM, "superbill", "Superbill")],
+                 "text": "Superbill"},
+        "subject": reference("Patient", visit.episode.patient_id),
+        "custodian": reference("Organization", visit.clinic_id),
+        "description": "Superbill of the visit: its claim lines and payments",
+        "content": [{"attachment": {"contentType": PDF, "language": "en",
+                                    "url": f"Binary/{doc_id}", "title": "Superbill"}}],
+        "context": {"encounter": [reference("Encounter", visit.pk)],
+                    "related": [reference("EpisodeOfCare", visit.episode_id)]},
+    })
+
+
+def superbill_of(binary_id: str) -> int | None:
+    rest = binary_id.removeprefix(SUPERBILL_PREFIX)
+    return int(rest) if rest != binary_id and rest.isdigit() else None
 
 
 def is_report(resource: Json) -> bool:
