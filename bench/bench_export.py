@@ -40,7 +40,7 @@ def _clinic() -> object:
     from acuback.assessments.models import Assessment
     from acuback.clinical import instruments
     from acuback.episodes.models import Episode
-    from acuback.patients.models import Patient
+    from acuback.patients.models import HealthHistory, Patient
 
     rng = random.Random(SEED)
     clinic = Clinic.objects.create(name="Bench Clinic", slug="bench")
@@ -59,6 +59,11 @@ def _clinic() -> object:
                     side="bilateral", icd10_code="M54.50", icd10_version="FY2026",
                     opened_on=dt.date(2025, 3, 1), created_by=owner)
             for p in patients for _ in range(rng.randint(*EPISODES_PER_PATIENT)))
+        HealthHistory.objects.bulk_create(
+            HealthHistory(patient=p, anticoagulant=rng.choice([True, False, None]),
+                          diabetes=rng.choice([True, False, None]), implanted_device="none",
+                          skin_lesion_regions=[])
+            for p in patients)
         definitions = list(instruments.INSTRUMENTS.values())
         rows = []
         for episode in episodes:
@@ -79,16 +84,18 @@ def _clinic() -> object:
 def _baseline(directory: Path) -> tuple[float, int]:
     from acuback.assessments.models import Assessment
     from acuback.episodes.models import Episode
-    from acuback.patients.models import Patient
+    from acuback.patients.models import HealthHistory, Patient
 
     start = time.perf_counter()
     lines = 0
     with (directory / "baseline.ndjson").open("w", encoding="utf-8") as out:
-        for model, copies in ((Patient, 1), (Episode, 2), (Assessment, 2)):
+        # An episode is five resources (EpisodeOfCare, Condition, three progress reports), an
+        # assessment two, a health history one.
+        for model, copies in ((Patient, 1), (Episode, 5), (Assessment, 2), (HealthHistory, 1)):
             fields = [f.attname for f in model._meta.concrete_fields]
             for row in model.objects.order_by("pk").values_list(*fields).iterator(2000):
                 record = json.dumps(dict(zip(fields, row, strict=True)), default=str)
-                for _ in range(copies):  # an episode is two resources, an assessment two
+                for _ in range(copies):
                     out.write(record + "\n")
                     lines += 1
     return time.perf_counter() - start, lines
