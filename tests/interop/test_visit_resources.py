@@ -144,4 +144,6 @@ def test_it_exports_the_visits_in_bulk(client_for: ClientFor, treated: World) ->
     manifest = _manifest(client, _kick_off(client, "/fhir/$export"))
     counts = {o["type"]: o["count"] for o in manifest["output"]}
     assert counts["Encounter"] == counts["Procedure"] == 2
-    assert counts["Provenance"] == 1 and counts["DocumentReference"] == 3
+    # The notes and the addendum; the signed visit's superbill; three progress reports of each
+    # of the clinic's two episodes.
+    assert counts["Provenance"] == 1 and counts["DocumentReference"] == 3 + 1 + 3 * 2
