@@ -232,8 +232,9 @@ def patient_course(patient_id: int, *, exclude_visit: int | None = None) -> Cour
                                                                    "started_at")
     judged = dict(ClaimLine.objects.filter(patient_id=patient_id, superseded_at__isnull=True)
                   .values_list("visit_id", "covered"))
+    zone = timezone.get_current_timezone()  # once, not per visit: a history may be long
     for pk, episode_id, started in visits:
-        day = timezone.localtime(started).date()
+        day = started.astimezone(zone).date()
         course.history.append(course.facts(episode_id, day, judged.get(pk)))
     return course
 

@@ -86,6 +86,16 @@ def judge_course(visits: Sequence[VisitFacts]) -> tuple[VisitJudgement, ...]:
 def judge_next(history: Sequence[VisitFacts], candidate: VisitFacts) -> VisitJudgement:
     """How a visit on `candidate.on` would be judged after the visits of `history` held before
     it or earlier the same day (later ones are left out; `history` must not hold the
-    candidate itself)."""
-    earlier = [v for v in history if v.on <= candidate.on]
-    return judge_course([*earlier, candidate])[-1]
+    candidate itself). The same judgement as the last of `judge_course` over them and the
+    candidate; a visit whose claim was judged already is not judged again on the way (only
+    whether it counted matters to the next, and that is stored): a long history costs no
+    more than a list of dates."""
+    covered: list[dt.date] = []
+    first_of_episode: dict[int, dt.date] = {}
+    for facts in sorted((v for v in history if v.on <= candidate.on), key=lambda v: v.on):
+        counted = facts.covered if facts.covered is not None else judge(
+            facts, covered, first_of_episode.get(facts.episode_id)).counted
+        if counted:
+            covered.append(facts.on)
+            first_of_episode.setdefault(facts.episode_id, facts.on)
+    return judge(candidate, covered, first_of_episode.get(candidate.episode_id))

@@ -110,3 +110,38 @@ def fast(form_class: F) -> F:
             widget.__class__ = twin
             field.widget = widget
     return form_class
+
+
+def _errors_html(field: forms.BoundField) -> SafeString | str:
+    if not field.errors:
+        return ""
+    return format_html("<div class=\"field-error\" id=\"{}_error\">{}</div>", field.auto_id,
+                       format_html_join("", "<p>{}</p>", ((e,) for e in field.errors)))
+
+
+def field_html(field: forms.BoundField) -> SafeString:
+    """One form field as web/_field.html writes it (label, input, help, what is wrong with it),
+    written directly: the treatment-room page has some thirty, and an include each was a large
+    part of the time it took to open. The kinds the visit forms use are written here (text,
+    number, select, textarea, date-time, hidden, check box); any other falls back to the
+    template, so the markup never differs from the rest of the site's."""
+    kind = field.widget_type
+    has_error = " has-error" if field.errors else ""
+    if kind == "hidden":
+        return SafeString(str(field))
+    if kind == "checkbox":
+        return format_html(
+            "<div class=\"field check{}\">\n  <label for=\"{}\">{} <span>{}</span></label>\n  "
+            "{}\n</div>", has_error, field.id_for_label, field, field.label, _errors_html(field))
+    if kind in {"radioselect", "checkboxselectmultiple"}:
+        from django.template.loader import render_to_string
+
+        return SafeString(render_to_string("web/_field.html", {"field": field}))
+    optional = SafeString(" <span class=\"optional\">(optional)</span>") if (
+        not field.field.required) else ""
+    help_text = format_html("<p class=\"help\" id=\"{}_helptext\">{}</p>", field.auto_id,
+                            field.help_text) if field.help_text else ""
+    return format_html(
+        "<div class=\"field{}\">\n  <label for=\"{}\">{}{}</label>\n  {}\n  {}\n  {}\n</div>",
+        has_error, field.id_for_label, field.label, optional, field, help_text,
+        _errors_html(field))

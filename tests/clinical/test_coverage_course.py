@@ -86,3 +86,16 @@ def test_it_judges_the_next_visit_after_visits_held_the_same_day() -> None:
 def test_it_leaves_later_visits_out_of_the_next_visits_judgement() -> None:
     judged = judge_next(course(12), facts(1))
     assert judged.coverage.visits_in_benefit_year == 1
+
+
+def test_it_judges_the_next_visit_as_the_whole_course_judged_in_order_would() -> None:
+    # judge_next skips judging visits whose claims were judged already; the result must be
+    # the last judgement of the whole course, whatever mix of stored and unjudged visits.
+    for stored in ([None] * 14, [True] * 14, [False, True] * 7, [None, True, False] * 5):
+        history = [replace(facts(3 * i, episode_id=1 + i % 2,
+                                 improvement=Improvement.IMPROVING if i % 3 else None),
+                           covered=c) for i, c in enumerate(stored)]
+        for day in (1, 20, 44, 60):
+            candidate = facts(day, improvement=Improvement.IMPROVING)
+            earlier = [v for v in history if v.on <= candidate.on]
+            assert judge_next(history, candidate) == judge_course([*earlier, candidate])[-1]

@@ -15,7 +15,7 @@ from acuback.clinical.analgesics import analgesic_list
 from acuback.episodes.models import Episode
 from acuback.visits.access import live_visits
 from acuback.visits.models import Adjunct
-from acuback.visits.widgets import options_html
+from acuback.visits.widgets import field_html, options_html
 
 register = template.Library()
 
@@ -93,3 +93,10 @@ def point_row(row: Any) -> str:
     from acuback.visits.rows import point_row_html
 
     return point_row_html(row)
+
+
+@register.simple_tag
+def field(bound: Any) -> str:
+    """One form field as `{% include "web/_field.html" with field=... %}` writes it, written
+    directly (acuback.visits.widgets.field_html): the visit pages repeat it thirty times."""
+    return field_html(bound)
