@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
@@ -21,7 +21,7 @@ from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
-from acuback.visits.access import live_visits
+from acuback.visits.access import in_error_subquery, live_visits
 from acuback.visits.models import (
     AdverseEvent,
     Amendment,
@@ -89,6 +89,57 @@ def visits_of_episode(*, actor: User, episode: Episode) -> list[Visit]:
                  clinic_id=episode.clinic_id,
                  detail={"episode": episode.pk, "ids": [v.pk for v in visits]})
     return visits
+
+
+VISITS_LISTED = 25  # an episode's visits page lists this many, newest first
+
+
+@dataclass(frozen=True)
+class EpisodeVisits:
+    """What the episode's visits page shows: one page of the list (newest first, from
+    `before` on, or the newest), and the episode's whole course read lightly (numbers, dates,
+    painkillers, pain drawings: what the page's other panels need of every visit)."""
+
+    listed: list[Visit]
+    history: list[Visit]  # every visit, newest first; `in_error` set on each
+    older: int | None  # the `before` of the next page (the last listed visit), or None
+    newest: bool  # this page starts at the newest visit
+
+
+def episode_visits_page(*, actor: User, episode: Episode, before: object = None,
+                        size: int | None = None) -> EpisodeVisits:
+    """The episode's visits for its page, for an actor who holds the episode from
+    `clinical_episode_get`. Keyset pages in the list's own order (-started_at, -id):
+    `before` is a visit id of this episode; the page holds the visits listed after it.
+    An unknown or foreign `before` gives the newest page (nothing of another episode leaks:
+    the cursor is only compared within this one)."""
+    history = list(episode.visits.only("pk", "episode_id", "number", "started_at",
+                                       "painkillers_taken", "pain_regions")
+                   .annotate(in_error=in_error_subquery()).prefetch_related("painkillers"))
+    size = size or VISITS_LISTED
+    cursor = next((v for v in history if v.pk == _as_int(before)), None)
+    # Only what the list's rows show: not each visit's points, nor who signed it.
+    listed_qs = episode.visits.select_related("practitioner").prefetch_related(
+        "amendments", "adverse_events")
+    if cursor is not None:
+        listed_qs = listed_qs.filter(Q(started_at__lt=cursor.started_at) | Q(
+            started_at=cursor.started_at, pk__lt=cursor.pk))
+    listed = list(listed_qs[:size + 1])
+    for visit in [*listed, *history]:
+        visit.episode = episode
+    audit_record(actor=actor, action=Action.LIST, object_type="visit", outcome=Outcome.OK,
+                 clinic_id=episode.clinic_id,
+                 detail={"episode": episode.pk, "ids": [v.pk for v in history]})
+    return EpisodeVisits(listed[:size], history,
+                         listed[size - 1].pk if len(listed) > size else None, cursor is None)
+
+
+def episode_adverse_events(episode: Episode) -> list[AdverseEvent]:
+    """The adverse events of the episode's visits, in the visits' order (newest first), each
+    visit's newest first, for an actor who holds the episode from `clinical_episode_get`
+    (the page's visit list audits the read)."""
+    return list(AdverseEvent.objects.filter(visit__episode=episode).order_by(
+        "-visit__started_at", "-visit_id", "-onset_at", "-id"))
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,12 @@ def _episode(request: HttpRequest, episode_id: int, action: str = Action.READ) -
 @require_GET
 def episode_visits(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = _episode(request, episode_id)
-    visits = selectors.visits_of_episode(actor=request.user, episode=episode)
-    live = [v for v in visits if not _in_error(v)]
+    page = selectors.episode_visits_page(actor=request.user, episode=episode,
+                                         before=request.GET.get("before"))
+    live = [v for v in page.history if not v.in_error]
     return render(request, "visits/episode.html", {
-        "episode": episode, "patient": episode.patient, "visits": visits,
+        "episode": episode, "patient": episode.patient, "visits": page.listed,
+        "page": page, "has_visits": bool(page.history),
         "needling": needling_status(episode), "has_plan": episode.plans.exists(),
         "combinations": selectors.combinations_for(request.user),
         "course": selectors.painkiller_course(episode, live),
@@ -82,12 +84,8 @@ def episode_visits(request: HttpRequest, episode_id: int) -> HttpResponse:
         "drawings": [(v, shapes(v.pain_regions)) for v in reversed(
             [v for v in live if v.pain_regions][:DRAWINGS_SHOWN])],
         "viewbox": VIEWBOX, "pk_rows": [], "pk_blank": forms.PainkillerRow("__TOKEN__", {}),
-        "events": [e for v in visits for e in v.adverse_events.all()],
+        "events": selectors.episode_adverse_events(episode),
     })
-
-
-def _in_error(visit: Visit) -> bool:
-    return any(a.kind == AmendmentKind.ENTERED_IN_ERROR for a in visit.amendments.all())
 
 
 @login_required
