@@ -1,17 +1,25 @@
 """Form widgets that render their HTML directly instead of through a template per widget and
 per option: the treatment-room page has some sixty of them, and Django's template-rendered
 widgets made up most of the time it took to open (bench/bench_visit_page.py). The HTML is the
-same as Django's own widgets write, escaped by format_html."""
+same as Django's own widgets write, escaped as the template engine escapes (`esc`)."""
 
 from __future__ import annotations
 
 import copy
+import html
 from typing import Any, TypeVar
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+
+def esc(value: Any) -> str:
+    """As Django's conditional_escape, without its per-call overhead (the treatment-room page
+    escapes some two thousand values): HTML that is safe already as it is, anything else
+    escaped (& < > " ' as django.utils.html.escape does)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def options_html(choices: Any, selected: Any) -> SafeString:
@@ -19,8 +27,18 @@ def options_html(choices: Any, selected: Any) -> SafeString:
     set of them) marked."""
     chosen = {str(v) for v in selected} if isinstance(selected, (set, list, tuple)) else {
         "" if selected is None else str(selected)}
-    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-        (value, " selected" if str(value) in chosen else "", label) for value, label in choices))
+    return SafeString("".join(
+        f"<option value=\"{esc(value)}\"{' selected' if str(value) in chosen else ''}>"
+        f"{esc(label)}</option>" for value, label in choices))
+
+
+def flatatt(attrs: dict[str, Any]) -> str:
+    """django.forms.utils.flatatt, escaped by `esc`: ' key="value"' pairs sorted, then the
+    true booleans (False and None left out)."""
+    pairs = sorted((k, v) for k, v in attrs.items() if not isinstance(v, bool) and v is not None)
+    flags = sorted(k for k, v in attrs.items() if v is True)
+    return "".join(f' {esc(k)}="{esc(v)}"' for k, v in pairs) + "".join(
+        f" {esc(k)}" for k in flags)
 
 
 def _attrs(widget: forms.Widget, name: str, attrs: dict[str, Any] | None,
@@ -34,8 +52,8 @@ class TextInput(forms.TextInput):
                renderer: Any = None) -> SafeString:
         found = self.format_value(value)
         extra = {"value": found} if found is not None else {}
-        return format_html("<input type=\"{}\"{}>", self.input_type,
-                           flatatt(_attrs(self, name, attrs, **extra)))
+        return SafeString(f"<input type=\"{esc(self.input_type)}\""
+                          f"{flatatt(_attrs(self, name, attrs, **extra))}>")
 
 
 class NumberInput(TextInput):
@@ -49,15 +67,15 @@ class HiddenInput(TextInput):
 class Textarea(forms.Textarea):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
-        return format_html("<textarea{}>\n{}</textarea>", flatatt(_attrs(self, name, attrs)),
-                           self.format_value(value) or "")
+        return SafeString(f"<textarea{flatatt(_attrs(self, name, attrs))}>\n"
+                          f"{esc(self.format_value(value) or '')}</textarea>")
 
 
 class Select(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
         options = options_html(self.choices, set(self.format_value(value)))
-        return format_html("<select{}>{}</select>", flatatt(_attrs(self, name, attrs)), options)
+        return SafeString(f"<select{flatatt(_attrs(self, name, attrs))}>{options}</select>")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -72,8 +90,8 @@ class DateTimeInput(forms.DateTimeInput):
                renderer: Any = None) -> SafeString:
         found = self.format_value(value)
         extra = {"value": found} if found else {}
-        return format_html("<input type=\"datetime-local\"{}>",
-                           flatatt(_attrs(self, name, attrs, **extra)))
+        return SafeString(
+            f"<input type=\"datetime-local\"{flatatt(_attrs(self, name, attrs, **extra))}>")
 
 
 class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
@@ -84,12 +102,12 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         chosen = {str(v) for v in (value or [])}
         base = _attrs(self, name, attrs)
         prefix = base.pop("id", f"id_{name}")
-        boxes = format_html_join("", "<label for=\"{}_{}\"><input type=\"checkbox\" "
-                                 "name=\"{}\" value=\"{}\" id=\"{}_{}\"{}> <span>{}</span></label>",
-                                 ((prefix, i, name, v, prefix, i,
-                                   " checked" if str(v) in chosen else "", label)
-                                  for i, (v, label) in enumerate(self.choices)))
-        return format_html("<div class=\"choice-grid\">{}</div>", boxes)
+        prefix, name_ = esc(prefix), esc(name)
+        boxes = "".join(
+            f"<label for=\"{prefix}_{i}\"><input type=\"checkbox\" name=\"{name_}\" "
+            f"value=\"{esc(v)}\" id=\"{prefix}_{i}\"{' checked' if str(v) in chosen else ''}> "
+            f"<span>{esc(label)}</span></label>" for i, (v, label) in enumerate(self.choices))
+        return SafeString(f"<div class=\"choice-grid\">{boxes}</div>")
 
 
 FAST: dict[type[forms.Widget], type[forms.Widget]] = {
@@ -112,11 +130,11 @@ def fast(form_class: F) -> F:
     return form_class
 
 
-def _errors_html(field: forms.BoundField) -> SafeString | str:
+def _errors_html(field: forms.BoundField) -> str:
     if not field.errors:
         return ""
-    return format_html("<div class=\"field-error\" id=\"{}_error\">{}</div>", field.auto_id,
-                       format_html_join("", "<p>{}</p>", ((e,) for e in field.errors)))
+    problems = "".join(f"<p>{esc(e)}</p>" for e in field.errors)
+    return f"<div class=\"field-error\" id=\"{esc(field.auto_id)}_error\">{problems}</div>"
 
 
 def field_html(field: forms.BoundField) -> SafeString:
@@ -130,18 +148,17 @@ def field_html(field: forms.BoundField) -> SafeString:
     if kind == "hidden":
         return SafeString(str(field))
     if kind == "checkbox":
-        return format_html(
-            "<div class=\"field check{}\">\n  <label for=\"{}\">{} <span>{}</span></label>\n  "
-            "{}\n</div>", has_error, field.id_for_label, field, field.label, _errors_html(field))
+        return SafeString(
+            f"<div class=\"field check{has_error}\">\n  <label for=\"{esc(field.id_for_label)}\">"
+            f"{field} <span>{esc(field.label)}</span></label>\n  {_errors_html(field)}\n</div>")
     if kind in {"radioselect", "checkboxselectmultiple"}:
         from django.template.loader import render_to_string
 
         return SafeString(render_to_string("web/_field.html", {"field": field}))
-    optional = SafeString(" <span class=\"optional\">(optional)</span>") if (
-        not field.field.required) else ""
-    help_text = format_html("<p class=\"help\" id=\"{}_helptext\">{}</p>", field.auto_id,
-                            field.help_text) if field.help_text else ""
-    return format_html(
-        "<div class=\"field{}\">\n  <label for=\"{}\">{}{}</label>\n  {}\n  {}\n  {}\n</div>",
-        has_error, field.id_for_label, field.label, optional, field, help_text,
-        _errors_html(field))
+    optional = " <span class=\"optional\">(optional)</span>" if not field.field.required else ""
+    help_text = (f"<p class=\"help\" id=\"{esc(field.auto_id)}_helptext\">"
+                 f"{esc(field.help_text)}</p>") if field.help_text else ""
+    return SafeString(
+        f"<div class=\"field{has_error}\">\n  <label for=\"{esc(field.id_for_label)}\">"
+        f"{esc(field.label)}{optional}</label>\n  {field}\n  {help_text}\n  "
+        f"{_errors_html(field)}\n</div>")
