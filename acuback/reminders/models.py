@@ -24,6 +24,7 @@ class Channel(models.TextChoices):
 class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Appointment reminder"
     CONFIRMATION = "confirmation", "Booking confirmation"
+    WAITLIST_OFFER = "waitlist_offer", "Earlier time offered (waitlist)"
 
 
 class MessageStatus(models.TextChoices):

@@ -84,10 +84,13 @@ def reminders_due(now: dt.datetime) -> list[Appointment]:
 
 def _channels(appointment: Appointment, rules: ClinicSchedule | None) -> list[tuple[str, str]]:
     """(channel, address) the patient can be reached on and has not opted out of."""
+    return _channels_of(appointment.patient, rules)
+
+
+def _channels_of(patient: Patient, rules: ClinicSchedule | None) -> list[tuple[str, str]]:
     refused = set(ContactPreference.objects.filter(
-        patient_id=appointment.patient_id, opted_out=True).values_list("channel", flat=True))
+        patient_id=patient.pk, opted_out=True).values_list("channel", flat=True))
     wanted = []
-    patient = appointment.patient
     if (rules is None or rules.email_reminders) and patient.email and Channel.EMAIL not in refused:
         wanted.append((Channel.EMAIL.value, patient.email))
     if (rules is None or rules.sms_reminders) and patient.phone and Channel.SMS not in refused:
@@ -140,18 +143,67 @@ def confirmation_send(appointment_id: int) -> SendCount:
     return count
 
 
+# --- the waitlist -------------------------------------------------------------------------
+
+OFFERS_AT_ONCE = 3  # the first waiting patients the time fits, in the order they joined
+
+
+def waitlist_offers_send(freed_id: int, starts_at: dt.datetime) -> SendCount:
+    """Offer a freed time (appointment `freed_id` cancelled, or moved away from `starts_at`)
+    to the first patients waiting whom it fits, in order, on each channel they accept. Each
+    offer is recorded once (per entry, time and channel); nothing is sent when the time is
+    taken again or already past."""
+    from acuback.scheduling.selectors import fitting_entries
+
+    count = SendCount()
+    freed = Appointment.objects.select_related("practitioner", "clinic", "appointment_type").filter(
+        pk=freed_id).first()
+    if freed is None or starts_at <= timezone.now():
+        return count
+    ends_at = starts_at + (freed.ends_at - freed.starts_at)
+    if _taken_again(freed, starts_at, ends_at):
+        return count
+    rules = ClinicSchedule.objects.filter(clinic_id=freed.clinic_id).first()
+    day = starts_at.astimezone(rules.tz if rules else timezone.get_current_timezone()).date()
+    for entry in fitting_entries(freed, day)[:OFFERS_AT_ONCE]:
+        link = _take_url(freed, entry.appointment_type_id, day)
+        text = texts.waitlist_offer(freed, entry.patient.given_name, starts_at, link)
+        for channel, address in _channels_of(entry.patient, rules):
+            key = f"waitlist:{entry.pk}:{channel}:{starts_at.isoformat()}"
+            message = _claim(freed, MessageKind.WAITLIST_OFFER, channel, address, key, text,
+                             patient_id=entry.patient_id)
+            if message is not None:
+                count.add(_deliver(message, freed))
+    return count
+
+
+def _taken_again(freed: Appointment, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    from acuback.scheduling.models import HOLDS_TIME
+
+    return Appointment.objects.filter(
+        practitioner_id=freed.practitioner_id, status__in=HOLDS_TIME, starts_at__lt=ends_at,
+        ends_at__gt=starts_at).exists()
+
+
+def _take_url(freed: Appointment, appointment_type_id: int, day: dt.date) -> str:
+    """The portal's booking page on that week, the freed time among the free ones."""
+    return (f"{portal_url()}book/?appointment_type={appointment_type_id}"
+            f"&practitioner={freed.practitioner_id}&day={day.isoformat()}")
+
+
 # --- claiming and delivering ---------------------------------------------------------------
 
 
 def _claim(appointment: Appointment, kind: str, channel: str, address: str, key: str,
-           text: texts.Text) -> Message | None:
+           text: texts.Text, patient_id: int | None = None) -> Message | None:
     """The message to send now, or None when another run has it (sent, bounced, or being
     sent). A failed one is claimed again while it has attempts left."""
     body = text.body if channel == Channel.EMAIL else text.sms
     try:
         with transaction.atomic():
             return Message.objects.create(
-                clinic_id=appointment.clinic_id, patient_id=appointment.patient_id,
+                clinic_id=appointment.clinic_id,
+                patient_id=patient_id or appointment.patient_id,
                 appointment=appointment, channel=channel, kind=kind, key=key, to=address,
                 subject=text.subject if channel == Channel.EMAIL else "", body=body,
                 status=MessageStatus.SENDING, attempts=1)
@@ -188,8 +240,9 @@ def _deliver(message: Message, appointment: Appointment) -> str:
 def _email(message: Message, appointment: Appointment) -> str:
     email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL,
                          [message.to])
-    email.attach(f"appointment-{appointment.pk}.ics", ics.patient_event(appointment),
-                 "text/calendar")
+    if message.kind != MessageKind.WAITLIST_OFFER:  # an offer is someone else's appointment
+        email.attach(f"appointment-{appointment.pk}.ics", ics.patient_event(appointment),
+                     "text/calendar")
     email.send()
     return ""
 

@@ -24,3 +24,17 @@ def send_confirmation(appointment_id: int) -> dict[str, int]:
 def confirm_later(appointment_id: int) -> None:
     """Queue the booking confirmation (a page never waits on mail)."""
     send_confirmation.enqueue(appointment_id)
+
+
+@task()
+def send_waitlist_offers(freed_id: int, starts_at: str) -> dict[str, int]:
+    import datetime as dt
+
+    with audit_context("system"):
+        return services.waitlist_offers_send(freed_id, dt.datetime.fromisoformat(starts_at)
+                                             ).as_dict()
+
+
+def offer_later(freed_id: int, starts_at: str) -> None:
+    """Queue the waitlist offers of a freed time (a page never waits on mail)."""
+    send_waitlist_offers.enqueue(freed_id, starts_at)

@@ -7,6 +7,7 @@ diagnosis, questionnaire or score. A message says who, when and where, and how t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from acuback.scheduling.models import Appointment
@@ -20,8 +21,9 @@ class Text:
     sms: str
 
 
-def _when(appointment: Appointment) -> str:
-    local = appointment.starts_at.astimezone(schedule_of(appointment.clinic_id).tz)
+def _when(appointment: Appointment, starts_at: dt.datetime | None = None) -> str:
+    local = (starts_at or appointment.starts_at).astimezone(
+        schedule_of(appointment.clinic_id).tz)
     return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
 
 
@@ -62,3 +64,23 @@ def confirmation(appointment: Appointment, portal_url: str) -> Text:
         clinic,
     ])
     return Text(f"Booked: {when}", body, f"{clinic}: booked for {when}. {portal_url}")
+
+
+def waitlist_offer(freed: Appointment, given_name: str, starts_at: dt.datetime,
+                   take_url: str) -> Text:
+    """An earlier time has come free (someone else's appointment: nothing of theirs is said,
+    not even its type). First to take it gets it."""
+    clinic = freed.clinic.name
+    when = _when(freed, starts_at)
+    body = "\n".join([
+        f"Hello {given_name},",
+        "",
+        f"You asked for an earlier time at {clinic}. One has come free: {when} with "
+        f"{_who(freed)}. It goes to whoever takes it first.",
+        "",
+        f"To take it, use your portal ({take_url}) or call the clinic.",
+        "",
+        clinic,
+    ])
+    return Text(f"An earlier time: {when}", body,
+                f"{clinic}: an earlier time is free, {when}. To take it: {take_url}")

@@ -361,6 +361,14 @@ def _check_coverage(clinic_id: int, episode: Episode | None, patient_id: int,
         check_confirmed(booking_warnings(judged, [day], ignore=ignore), confirmed)
 
 
+def offer_after_commit(freed_id: int, starts_at: dt.datetime) -> None:
+    """Offer a freed time to the waitlist once the cancel or move is committed (the
+    reminders worker sends the messages: `reminders.services.waitlist_offers_send`)."""
+    from acuback.reminders.tasks import offer_later
+
+    transaction.on_commit(lambda: offer_later(freed_id, starts_at.isoformat()))
+
+
 def confirm_after_commit(appointment_id: int) -> None:
     """Queue the patient's confirmation (with its .ics) once the booking is committed."""
     from acuback.reminders.tasks import confirm_later
@@ -421,6 +429,8 @@ def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.dat
                      detail={"moved_from": before.isoformat(), "to": r.starts_at.isoformat()})
         if moved.status == Status.BOOKED:
             confirm_after_commit(moved.pk)
+        if before != moved.starts_at:
+            offer_after_commit(moved.pk, before)
         return moved
 
 
@@ -458,6 +468,8 @@ def _cancel(actor: User, clinic_id: int, appointment: Appointment, version: int,
     audit_record(actor=actor, action=Action.UPDATE, object_type="appointment",
                  object_id=appointment.pk, outcome=Outcome.OK, clinic_id=clinic_id,
                  detail={"status": status, "by_clinic": by_clinic})
+    if cancelled.status != Status.REQUESTED and appointment.starts_at > now:
+        offer_after_commit(cancelled.pk, cancelled.starts_at)
     return cancelled
 
 
@@ -696,7 +708,30 @@ def portal_request(*, actor: User, appointment_type_id: int, practitioner_id: in
             raise InputError({"starts_at": [
                 f"Choose a time in the next {schedule.portal_book_days} days."]})
         status = Status.REQUESTED if schedule.requests_need_approval else Status.BOOKED
-        return _create(actor, patient.clinic_id, r, "", False, Source.PORTAL, status)
+        asked = _create(actor, patient.clinic_id, r, "", False, Source.PORTAL, status)
+        _take_waiting(actor, asked)
+        return asked
+
+
+def _take_waiting(actor: User, appointment: Appointment) -> None:
+    """A patient who books from the waitlist's offer (or any earlier time that fits what they
+    waited for) leaves the waitlist: their first fitting waiting entry is booked."""
+    from acuback.scheduling.selectors import fitting_entries
+
+    day = appointment.starts_at.astimezone(schedule_of(appointment.clinic_id).tz).date()
+    mine = [e for e in fitting_entries(_as_freed(appointment), day)
+            if e.patient_id == appointment.patient_id]
+    if mine:
+        _waitlist_booked(actor, mine[0], appointment)
+
+
+def _as_freed(appointment: Appointment) -> Appointment:
+    """The appointment as a time on offer to its own patient (`_fits` skips the patient
+    whose appointment freed it)."""
+    offered = Appointment(pk=appointment.pk, clinic_id=appointment.clinic_id,
+                          practitioner_id=appointment.practitioner_id, patient_id=0,
+                          starts_at=appointment.starts_at, ends_at=appointment.ends_at)
+    return offered
 
 
 def portal_cancel(*, actor: User, appointment: Appointment,

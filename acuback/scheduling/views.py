@@ -151,7 +151,7 @@ def book(request: HttpRequest) -> HttpResponse:
             booked = services.appointment_book(
                 actor=request.user, data=form.to_input(),
                 allow_outside_hours=form.cleaned_data["outside_hours"],
-                coverage_confirmed=_confirmed(request))
+                coverage_confirmed=_confirmed(request), waitlist_entry=_waiting(request))
         except services.BookingConflict as exc:
             clashes = exc.clashes
             form.add_error(None, "This time is not free; see why below.")
@@ -167,6 +167,12 @@ def book(request: HttpRequest) -> HttpResponse:
         "form": form, "clashes": clashes, "tz": tz, "coverage": coverage,
         "evidence": _clinical(request), "confirm": "Book anyway", "confirm_form": "book-form",
         "next": _book_again(form, tz) if coverage else ""})
+
+
+def _waiting(request: HttpRequest) -> Any:
+    """The waitlist entry a booking takes (the "Book" link of an offered time carries it)."""
+    entry_id = _int(request.GET.get("waitlist"))
+    return selectors.waitlist_get(actor=request.user, entry_id=entry_id) if entry_id else None
 
 
 def _confirmed(request: HttpRequest) -> bool:
