@@ -116,3 +116,14 @@ def test_it_has_invariants_refuse_a_value_beside_a_reason_for_absence() -> None:
     observation = {"resourceType": "Observation", "status": "final", "code": {"text": "x"},
                    "valueQuantity": {"value": 1}, "dataAbsentReason": {"text": "not asked"}}
     assert any("obs-6" in m for m in validators.invariant_problems(observation))
+
+
+def test_it_sends_a_no_break_space_in_a_name_as_a_space(world: World, tmp_path: Path) -> None:
+    patient_create(actor=world.practitioner, data=PatientInput(
+        given_name="Ana\u00a0María", family_name="de\u2009la Cruz",
+        date_of_birth=dt.date(1980, 5, 1), sex="female"))
+    exported = exported_resources(world.owner, tmp_path)
+    sent = next(r for r in exported if r["resourceType"] == "Patient"
+                and r["name"][0]["given"] == ["Ana María"])
+    assert sent["name"][0]["family"] == "de la Cruz"
+    assert validators.problems([sent]) == {}

@@ -100,6 +100,14 @@ def day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def fhir_text(value: str) -> str:
+    """Text as a FHIR string: the only whitespace FHIR allows in one is space, tab, CR and LF
+    (R4 `string` pattern), so other spaces (no-break space, thin space, ...) become a space."""
+    if value.isascii():
+        return value
+    return "".join(" " if c.isspace() and c not in " \r\n\t" else c for c in value)
+
+
 def without_empty(resource: Json) -> Json:
     """FHIR JSON has no empty strings, lists or objects, and no nulls: drop them."""
     return {k: v for k, v in resource.items() if v not in (None, "", [], {})}

@@ -12,6 +12,7 @@ from acuback.interop.resources.common import (
     Json,
     Kind,
     concept,
+    fhir_text,
     reference,
     without_empty,
 )
@@ -31,12 +32,13 @@ def patient(row: Patient, ids: Identities) -> Json:
         "meta": {"profile": [f"{US_CORE}/us-core-patient"]},
         "identifier": ids.identifiers(Kind.PATIENT, row.clinic_id, row.pk),
         "active": True,
-        "name": [{"use": "official", "family": row.family_name, "given": [row.given_name]}],
+        "name": [{"use": "official", "family": fhir_text(row.family_name),
+                  "given": [fhir_text(row.given_name)]}],
         "telecom": telecom,
         # acuback's Sex values are FHIR's AdministrativeGender codes (patients.models.Sex).
         "gender": row.sex,
         "birthDate": row.date_of_birth.isoformat(),
-        "address": [{"text": row.address}] if row.address else [],
+        "address": [{"text": fhir_text(row.address)}] if row.address else [],
         "generalPractitioner": [reference("Practitioner", row.practitioner_id)]
         if row.practitioner_id else [],
         "managingOrganization": reference("Organization", row.clinic_id),
