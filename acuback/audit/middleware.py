@@ -25,5 +25,7 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = (Channel.API if request.path.startswith(("/api/", "/fhir/"))
                    else Channel.WEB)
-        with audit_context(channel, client_address(request), request=True):
+        # A request that changes nothing writes its read entries together when it ends.
+        with audit_context(channel, client_address(request), request=True,
+                           hold_reads=request.method in ("GET", "HEAD")):
             return self.get_response(request)

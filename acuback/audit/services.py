@@ -84,7 +84,8 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction when there is one, so a write
     and its audit entry commit or roll back together. A read repeated within one request
-    returns the entry of the first (`acuback.audit.context`)."""
+    returns the entry of the first, and a request that changes nothing writes its reads
+    together when it ends (`acuback.audit.context`)."""
     ctx = context.current()
     user_id = getattr(actor, "pk", None) if actor is not None else None
     once = context.read_key(action, outcome, user_id, object_type, object_id, clinic_id, detail)
@@ -108,38 +109,75 @@ def audit_record(
         outcome=outcome,
         detail=json.loads(json.dumps(detail or {}, default=str)),
     )
-    if connection.vendor == "postgresql":
-        _append_unsealed(entry)
+    if once is not None and ctx.held is not None:
+        ctx.held.append(entry)  # written with the request's other reads (audit_flush)
     else:
-        with transaction.atomic():
-            _append_sealed(entry)
+        if ctx.held and context.outside_transactions():
+            audit_flush()  # the reads came first: they go first
+        _append([entry])
     context.remember_read(once, entry)
     return entry
 
 
-def _append_unsealed(entry: AuditEntry) -> None:
-    """PostgreSQL: a number from the sequence, the row, and nothing that waits for anyone."""
+def audit_flush() -> None:
+    """Write the read entries the current request holds, together."""
+    held = context.current().held
+    if held:
+        entries = held[:]
+        held.clear()
+        _append(entries)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Append entries in one transaction, numbered in the order given."""
+    if connection.vendor == "postgresql":
+        _append_unsealed(entries)
+    else:
+        with transaction.atomic():
+            _append_sealed(entries)
+
+
+def _append_unsealed(entries: list[AuditEntry]) -> None:
+    """PostgreSQL: numbers from the sequence, the rows, and nothing that waits for anyone."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('audit_entry_seq')")
-        entry.seq = cursor.fetchone()[0]
-    entry.save()
+        if len(entries) == 1:
+            cursor.execute("SELECT nextval('audit_entry_seq')")
+        else:
+            cursor.execute("SELECT nextval('audit_entry_seq') FROM generate_series(1, %s)",
+                           [len(entries)])
+        numbers = sorted(row[0] for row in cursor.fetchall())
+    for entry, number in zip(entries, numbers, strict=True):
+        entry.seq = number
+    _insert(entries)
     _seal_soon()
 
 
-def _append_sealed(entry: AuditEntry) -> None:
-    """SQLite, inside a write transaction (which holds the database's one write lock): the entry
-    is sealed as it is written. Every SQLite append seals, so the newest entry is the chain's
-    head, unless entries arrived unsealed some other way: then they are sealed first."""
+def _append_sealed(entries: list[AuditEntry]) -> None:
+    """SQLite, inside a write transaction (which holds the database's one write lock): entries
+    are sealed as they are written. Every SQLite append seals, so the newest entry is the
+    chain's head, unless entries arrived unsealed some other way: then they are sealed too."""
     last = AuditEntry.objects.order_by("-seq").only("seq", "chain_seq", "hash").first()
-    entry.seq = last.seq + 1 if last else 1
+    seq = last.seq if last else 0
+    for entry in entries:
+        seq += 1
+        entry.seq = seq
     if last is not None and last.chain_seq is None:
-        entry.save()
+        _insert(entries)
         audit_seal()
         return
-    entry.chain_seq = last.chain_seq + 1 if last and last.chain_seq else 1
-    entry.prev_hash = last.hash if last else GENESIS
-    entry.hash = entry_hash(entry)
-    entry.save()
+    position, prev_hash = (last.chain_seq or 0, last.hash) if last else (0, GENESIS)
+    for entry in entries:
+        position += 1
+        entry.chain_seq, entry.prev_hash = position, prev_hash
+        entry.hash = prev_hash = entry_hash(entry)
+    _insert(entries)
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        AuditEntry.objects.bulk_create(entries)
 
 
 _next_seal_at = 0.0

@@ -88,17 +88,22 @@ def schedule_for(episode: Episode, can_answer: set[str]) -> tuple[qs.Item, ...]:
 def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
                        ) -> list[DueQuestionnaire]:
     """Every questionnaire due now, per episode, for a patient already read through a scoped
-    selector (the portal's own patient, or a clinician's chart)."""
+    selector (the portal's own patient, or a clinician's chart). Episodes and plans the page
+    has loaded already (`episodes_of_patient`, `plans.selectors.prefetch_care`) are not read
+    again."""
     from django.db.models import Count, Prefetch, prefetch_related_objects
 
     from acuback.plans.models import Plan
+    from acuback.prefetch import prefetched
     from acuback.visits.access import live_visits
     from acuback.visits.models import Visit
 
     today = today or timezone.localdate()
-    episodes = list(Episode.objects.filter(patient=patient).order_by("-opened_on", "-id"))
+    loaded = prefetched(patient, "episodes")  # in Episode's order: newest first
+    episodes = (loaded if loaded is not None else
+                list(Episode.objects.filter(patient=patient).order_by("-opened_on", "-id")))
     # The plans and the visits held for all episodes at once: a chart or portal page costs the
-    # same few queries whatever the number of episodes.
+    # same few queries whatever the number of episodes. Plans prefetched already are kept.
     prefetch_related_objects(episodes, Prefetch(
         "plans", queryset=Plan.objects.select_related("created_by").prefetch_related("points")))
     held_by_episode = dict(live_visits(Visit.objects.filter(episode__in=episodes)).order_by()

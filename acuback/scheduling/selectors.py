@@ -351,13 +351,14 @@ class Attendance:
         return bool(self.no_shows or self.late_cancels)
 
 
-def attendance_of(patient: Patient) -> Attendance:
-    """Counts for the chart of a patient already read through the scoped selector."""
+def attendance_of(patient: Patient, schedule: ClinicSchedule | None = None) -> Attendance:
+    """Counts for the chart of a patient already read through the scoped selector (with the
+    clinic's `schedule` when the caller holds it already)."""
     counts = Appointment.objects.filter(patient=patient).aggregate(
         no_shows=Count("pk", filter=Q(status=Status.NO_SHOW)),
         late=Count("pk", filter=Q(status=Status.LATE_CANCEL)))
-    return Attendance(counts["no_shows"], counts["late"],
-                      schedule_of(patient.clinic_id).fee_policy)
+    schedule = schedule if schedule is not None else schedule_of(patient.clinic_id)
+    return Attendance(counts["no_shows"], counts["late"], schedule.fee_policy)
 
 
 # --- availability ---------------------------------------------------------------------------

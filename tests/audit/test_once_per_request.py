@@ -67,3 +67,37 @@ def test_it_leaves_one_health_history_read_for_its_edit_page(world: World, clien
     page = client_for("practitioner").get(f"/patients/{world.patient.pk}/health/")
     assert page.status_code == 200
     assert reads.count() == before + 1
+
+
+def test_it_writes_a_requests_held_reads_together_in_the_chain(
+        world: World, django_assert_num_queries) -> None:  # noqa: ANN001
+    before = AuditEntry.objects.count()
+    with audit_context(Channel.WEB, request=True, hold_reads=True):
+        for patient in (world.patient, world.other_patient, world.patient_b):
+            _read(world, patient.pk)
+        assert AuditEntry.objects.count() == before  # held until the request ends
+        with django_assert_num_queries(0):
+            _read(world, world.other_patient.pk)  # read again: the held entry, no query
+    entries = list(AuditEntry.objects.order_by("seq")[before:])
+    assert [e.object_id for e in entries] == [
+        str(world.patient.pk), str(world.other_patient.pk), str(world.patient_b.pk)]
+    assert list(audit_verify()) == []
+
+
+def test_it_writes_held_reads_before_a_later_write(world: World) -> None:
+    with audit_context(Channel.WEB, request=True, hold_reads=True):
+        _read(world, world.patient.pk)
+        audit_record(actor=world.practitioner, action=Action.UPDATE, object_type="patient",
+                     object_id=world.patient.pk, outcome=Outcome.OK)
+        last_two = list(AuditEntry.objects.order_by("-seq")[:2])
+    assert [e.action for e in last_two] == [Action.UPDATE, Action.READ]
+    assert list(audit_verify()) == []
+
+
+def test_it_holds_the_reads_of_a_page_request_only(world: World, client_for) -> None:  # noqa: ANN001
+    reads = AuditEntry.objects.filter(object_type="patient", action=Action.READ,
+                                      object_id=str(world.patient.pk))
+    before = reads.count()
+    client = client_for("practitioner")
+    assert client.get(f"/patients/{world.patient.pk}/").status_code == 200
+    assert reads.count() == before + 1  # written when the request ended

@@ -36,9 +36,11 @@ def patient_appointments(context: template.Context, patient: Patient) -> dict[st
     from acuback.portal.selectors import questionnaires_due
     from acuback.reminders.services import preferences_of
 
+    schedule = services.schedule_of(patient.clinic_id)
     return {"shown": True,
             "outstanding": questionnaires_due(patient) if is_clinical(user) else [],
             "patient": patient, "upcoming": upcoming[:5],
             "opted_out": preferences_of(patient),
-            "more": max(0, len(upcoming) - 5), "attendance": selectors.attendance_of(patient),
-            "tz": services.schedule_of(patient.clinic_id).tz}
+            "more": max(0, len(upcoming) - 5),
+            "attendance": selectors.attendance_of(patient, schedule),
+            "tz": schedule.tz}
