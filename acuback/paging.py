@@ -45,9 +45,14 @@ def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit
     backwards = before is not None and key is not None
     start = qs.filter(_beyond(order, key, backwards=backwards)) if key is not None else qs
     direction = [f"-{name}" for name in order] if backwards else list(order)
-    ids = list(start.order_by(*direction).values_list("pk", flat=True)[:size + 1])
-    if key is None and len(ids) <= size:
-        count = len(ids)  # the whole list is on this page: nothing more to count
+    # The first page reads the ids up to the count's limit in the same query: its count is
+    # how many came back, and no second query walks the same rows again to count them.
+    first = key is None
+    ids = list(start.order_by(*direction).values_list("pk", flat=True)
+               [:max(size, count_limit) + 1 if first else size + 1])
+    if first:
+        count = len(ids)
+        ids = ids[:size + 1]
     else:
         count = (qs if counted is None else counted).order_by()[:count_limit + 1].count()
     chosen = rows(ids) if rows else qs.model._default_manager.filter(pk__in=ids)

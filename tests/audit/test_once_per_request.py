@@ -94,7 +94,7 @@ def test_it_writes_held_reads_before_a_later_write(world: World) -> None:
     assert list(audit_verify()) == []
 
 
-def test_it_holds_the_reads_of_a_page_request_only(world: World, client_for) -> None:  # noqa: ANN001
+def test_it_writes_a_page_requests_reads_when_it_ends(world: World, client_for) -> None:  # noqa: ANN001
     reads = AuditEntry.objects.filter(object_type="patient", action=Action.READ,
                                       object_id=str(world.patient.pk))
     before = reads.count()
