@@ -62,3 +62,15 @@ def inbox(smtp_server: Inbox, settings: Any) -> Inbox:
     settings.EMAIL_TIMEOUT = 5
     settings.DEFAULT_FROM_EMAIL = "clinic@riverside.example"
     return smtp_server
+
+
+@pytest.fixture
+def sms_log(settings: Any, tmp_path: Any) -> Any:
+    """Text messages written by the default gateway to a log file (its path)."""
+    from acuback.reminders.sms import gateway
+
+    settings.DATA_DIR = tmp_path
+    settings.SMS_GATEWAY = "acuback.reminders.sms.LogGateway"
+    gateway.cache_clear()
+    yield tmp_path / "sms.log"
+    gateway.cache_clear()

@@ -41,17 +41,6 @@ def cal(world: World) -> Cal:
     return c
 
 
-@pytest.fixture
-def sms_log(settings: Any, tmp_path: Any) -> Any:
-    from acuback.reminders.sms import gateway
-
-    settings.DATA_DIR = tmp_path
-    settings.SMS_GATEWAY = "acuback.reminders.sms.LogGateway"
-    gateway.cache_clear()
-    yield tmp_path / "sms.log"
-    gateway.cache_clear()
-
-
 def _booked(world: World, cal: Cal, days: int = 2, hour: int = 9) -> Appointment:
     return book(world.front_desk, world.patient, world.practitioner, cal.initial,
                 at(local_day(days), hour), cal.room1)

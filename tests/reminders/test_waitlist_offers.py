@@ -18,7 +18,7 @@ from acuback.scheduling import services as calendar
 from acuback.scheduling.models import Appointment, Status, WaitlistEntry, WaitlistStatus
 from tests.personas import World, make_patient
 from tests.reminders.conftest import Inbox
-from tests.reminders.test_reminders import HEALTH_WORDS, sms_log  # noqa: F401 - a fixture
+from tests.reminders.test_reminders import HEALTH_WORDS
 from tests.scheduling.factories import Calendar, at, book, local_day, make_calendar
 
 
