@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TESTS = Path(__file__).parent
 # A test that uses none of these never touches the database, so the PostgreSQL pass skips it.
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server", "world",
-               "client_for", "django_user_model", "admin_user", "admin_client"}
+               "client_for", "django_user_model", "admin_user", "admin_client", "demo_db"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -98,6 +99,50 @@ def _flush_past_the_audit_guard() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flush.Command, "handle", handle)
         yield
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The demo as of tests.demo_copy.TODAY, built once per test process (tests/demo_copy.py)."""
+    from tests.demo_copy import build
+
+    with django_db_blocker.unblock():
+        return build()
+
+
+@pytest.fixture(scope="module")
+def demo_db(_demo_snapshot: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The built demo in the test database for this module's tests (a copy of the one build;
+    emptied after the module). Its tests still need the django_db mark."""
+    from django.core.management import call_command
+
+    from tests.demo_copy import restore
+
+    with django_db_blocker.unblock():
+        restore(_demo_snapshot)
+        yield
+        call_command("flush", interactive=False)
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite data dir where `acuback demo` ran (as of today), once per test process, for the
+    modules that serve or command a built demo in a subprocess. Copy it (`copy_demo_data`):
+    never write to it."""
+    from tests.test_settings import acuback
+
+    data = tmp_path_factory.mktemp("demo-data")
+    result = acuback(data, "demo")
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+def copy_demo_data(demo_data: Path, into: Path) -> Path:
+    """A copy of the built demo's data dir at `into` (which must not exist yet)."""
+    import shutil
+
+    shutil.copytree(demo_data, into)
+    return into
 
 
 def require_service(available: bool, what: str) -> None:

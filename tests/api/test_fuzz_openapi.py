@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_demo_data
 from tests.served import Served, run_acuback, scratch_postgres
 from tests.test_settings import LONG_KEY, clean_env
 
@@ -31,15 +32,19 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.fixture(scope="module")
-def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def demo_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[tuple[str, str]]:
     """(base URL, a practitioner's token) of `acuback serve` with the demo loaded."""
-    env = clean_env(tmp_path_factory.mktemp("fuzz"))
     with ExitStack() as stack:
         if os.environ.get("ACUBACK_DATABASE_URL"):  # the PostgreSQL pass
+            env = clean_env(tmp_path_factory.mktemp("fuzz"))
             env.update(ACUBACK_DATABASE_URL=stack.enter_context(scratch_postgres("fuzz")),
                        ACUBACK_SECRET_KEY=LONG_KEY, ACUBACK_SECURE="false")
-        demo = run_acuback(env, "demo")
-        assert demo.returncode == 0, demo.stderr
+            demo = run_acuback(env, "demo")
+            assert demo.returncode == 0, demo.stderr
+        else:  # SQLite: a copy of this process's one built demo (tests/conftest.py demo_data)
+            data = tmp_path_factory.mktemp("fuzz") / "data"
+            env = clean_env(copy_demo_data(request.getfixturevalue("demo_data"), data))
         token = run_acuback(env, "token", "create", "lin", "--name", "schemathesis")
         assert token.returncode == 0, token.stderr
         served = Served(env, workers=2)

@@ -3,29 +3,24 @@ validators.py) on the demo clinics, exported whole, and on what the read API ans
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from acuback.accounts.models import User
-from acuback.demo import demo_load
 from tests.interop import validators
 from tests.interop.conftest import Json, entries, exported_resources
 
-TODAY = dt.date(2026, 11, 21)
 EXPORTED_TYPES = {"Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse",
                   "Observation", "Organization", "Practitioner", "PractitionerRole",
                   "Questionnaire", "Appointment"}
 
 
 @pytest.fixture(scope="module")
-def demo_export(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201
+def demo_export(demo_db, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201
     """Both demo clinics exported whole, plus what the read API answers around them."""
     with django_db_blocker.unblock():
-        demo_load(TODAY)
         resources = []
         for owner in ("owner", "hv-owner"):
             user = User.objects.get(username=owner)
@@ -40,8 +35,7 @@ def demo_export(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: 
             body = json.loads(client.get(path).content)
             resources.append(body)
             resources += entries(body) if body["resourceType"] == "Bundle" else []
-        yield resources
-        call_command("flush", interactive=False)
+        return resources
 
 
 @pytest.mark.django_db

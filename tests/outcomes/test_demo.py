@@ -3,20 +3,17 @@ faded, pain that came back or not; added once."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 
 from acuback.demo import demo_load
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.outcomes.rows import episode_rows
 from acuback.outcomes.selectors import compute
+from tests.demo_copy import TODAY
 
-TODAY = dt.date(2026, 11, 21)
 
-
-def test_it_gives_some_patients_an_earlier_episode_whose_relief_lasted_or_not(db: None) -> None:
-    demo_load(TODAY)
+def test_it_gives_some_patients_an_earlier_episode_whose_relief_lasted_or_not(
+        demo_db: None, db: None) -> None:
     before = Episode.objects.count()
     demo_load(TODAY)  # a second run adds nothing
     assert Episode.objects.count() == before

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.core.management import call_command
 
 from acuback.clinical.contraindications import DECISIVE
 from acuback.demo import demo_load
@@ -13,18 +10,16 @@ from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.plans.models import Plan
 from acuback.screening.models import Decision, Screening
 from acuback.screening.selectors import episode_planning_status
-
-TODAY = dt.date(2026, 11, 21)
+from tests.demo_copy import TODAY
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+def demo(demo_db, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+    """The built demo (a copy of this process's one build: tests/demo_copy.py), run again."""
     with django_db_blocker.unblock():
-        demo_load(TODAY)
         counts = (Screening.objects.count(), Plan.objects.count())
         demo_load(TODAY)  # a second run adds nothing
-        yield counts
-        call_command("flush", interactive=False)
+        return counts
 
 
 @pytest.mark.django_db

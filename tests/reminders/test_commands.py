@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_demo_data
 from tests.reminders.conftest import Inbox
 from tests.served import Served
 from tests.test_settings import acuback, clean_env
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("demo")
-    result = acuback(data, "demo")
-    assert result.returncode == 0, result.stderr
-    return data
+def demo_dir(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's data for this module (a copy of this process's one `acuback demo`)."""
+    return copy_demo_data(demo_data, tmp_path_factory.mktemp("demo") / "data")
 
 
 @pytest.fixture

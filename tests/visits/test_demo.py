@@ -4,12 +4,9 @@ events (about half bleeding), and a living clinic (needles in, a visit to sign).
 
 from __future__ import annotations
 
-import datetime as dt
-import time
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from acuback.demo import demo_load
@@ -18,27 +15,23 @@ from acuback.plans.models import Plan
 from acuback.visits.content import visit_integrity
 from acuback.visits.models import AdverseEvent, Amendment, PainkillerUse, Visit, VisitStatus
 from acuback.visits.selectors import painkiller_course
-
-TODAY = dt.date(2026, 11, 21)
+from tests.demo_copy import TODAY
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+def demo(demo_db, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+    """The built demo (a copy of this process's one build: tests/demo_copy.py), run again."""
     with django_db_blocker.unblock():
-        started = time.perf_counter()
-        demo_load(TODAY)
-        seconds = time.perf_counter() - started
         counts = (Visit.objects.count(), Amendment.objects.count(), AdverseEvent.objects.count())
         demo_load(TODAY)  # a second run adds nothing
-        yield counts, seconds
-        call_command("flush", interactive=False)
+        return counts
 
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_adds_nothing_when_run_again(demo) -> None:  # noqa: ANN001
-    counts, _ = demo
+    counts = demo
     assert (Visit.objects.count(), Amendment.objects.count(),
             AdverseEvent.objects.count()) == counts
 
