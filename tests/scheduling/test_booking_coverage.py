@@ -49,6 +49,14 @@ def held(world: World, episode: Episode, visits: int) -> None:
                     started_at=now - dt.timedelta(days=5 * (visits - n)))
 
 
+def _abn(world: World, episode: Episode, option: str) -> None:
+    """The patient's ABN signed today for the next 30 days, with the option they chose."""
+    today = timezone.localdate()
+    abn_record(actor=world.front_desk, episode=episode, data=AbnInput(
+        signed_on=today, covers_until=today + dt.timedelta(days=30), option=option,
+        reason="visit 13 without documented improvement"))
+
+
 def _book(world: World, cal: Calendar, day: dt.date, *, actor: object = None,
           **kw: object) -> Appointment:
     return services.appointment_book(actor=actor or world.front_desk, data=services.BookingInput(
@@ -89,10 +97,7 @@ def test_it_counts_appointments_already_booked(world: World, cal: Calendar,
 def test_it_books_without_asking_once_an_abn_covers_the_day(world: World, cal: Calendar,
                                                             lumbar: Episode) -> None:
     held(world, lumbar, 12)
-    today = timezone.localdate()
-    abn_record(actor=world.front_desk, episode=lumbar, data=AbnInput(
-        signed_on=today, covers_until=today + dt.timedelta(days=30),
-        option=AbnOption.BILL_MEDICARE, reason="visit 13 without documented improvement"))
+    _abn(world, lumbar, AbnOption.BILL_MEDICARE)
     assert _book(world, cal, local_day(2)).status == Status.BOOKED
     [warning] = booking_warnings(lumbar, [local_day(3)])
     assert warning.level is Level.ABN_ON_FILE and not warning.needs_abn
@@ -102,10 +107,7 @@ def test_it_books_without_asking_once_an_abn_covers_the_day(world: World, cal: C
 def test_it_stops_a_day_the_patient_declined_on_the_abn(world: World, cal: Calendar,
                                                         lumbar: Episode) -> None:
     held(world, lumbar, 12)
-    today = timezone.localdate()
-    abn_record(actor=world.front_desk, episode=lumbar, data=AbnInput(
-        signed_on=today, covers_until=today + dt.timedelta(days=30),
-        option=AbnOption.DECLINED, reason="visit 13 without documented improvement"))
+    _abn(world, lumbar, AbnOption.DECLINED)
     with pytest.raises(CoverageNotConfirmed) as refused:
         _book(world, cal, local_day(2))
     assert refused.value.warnings[0].level is Level.DECLINED
