@@ -144,6 +144,11 @@ def tri_state(label: str) -> forms.ChoiceField:
                              widget=forms.RadioSelect(attrs={"class": "tri"}))
 
 
+def tri_answer(choice: str) -> bool | None:
+    """A tri-state radio's value as the service takes it: True, False or None."""
+    return _TRI[choice]
+
+
 def _tri_value(answer: object) -> str:
     return YES if answer is True else NO if answer is False else NOT_ASKED
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -176,6 +178,28 @@ class HealthHistory(models.Model):
     def not_asked(self) -> list[str]:
         return [key for key in HEALTH_QUESTIONS if self.answer(key) is None]
 
+    def confirmed(self, key: str) -> bool:
+        """False only for an answer the patient gave themself (the portal's pre-visit intake)
+        that no clinician has confirmed since."""
+        return (self.answered or {}).get(key, {}).get("confirmed", True) is not False
+
+    @property
+    def unconfirmed(self) -> list[str]:
+        """The questions the patient answered themself, not yet confirmed by a clinician."""
+        return [key for key in HEALTH_QUESTIONS
+                if self.answer(key) is not None and not self.confirmed(key)]
+
+    def care_answer(self, key: str) -> Any:
+        """The answer that safety checks and the prescriber may rely on. A patient's own "yes"
+        counts at once (a concern is never set aside); a patient's own "no" (or "none", or no
+        broken skin) is not known until a clinician confirms it, as a question never asked
+        (issue 7: unknown is not no; a patient may not know that aspirin thins the blood)."""
+        value = self.answer(key)
+        if self.confirmed(key) or key not in HEALTH_QUESTIONS:
+            return value
+        saying_no = value in (False, ImplantedDevice.NONE) or value == []
+        return None if saying_no else value
+
 
 class HealthHistoryVersion(models.Model):
     """One write of a health history, kept for ever: who, when, from whom the answers came, the
@@ -203,12 +227,24 @@ class HealthHistoryVersion(models.Model):
         return f"version {self.version} of {self.history}"
 
 
+class ConsentMethod(models.TextChoices):
+    RECORDED = "recorded", "Recorded by the clinic"
+    ELECTRONIC = "electronic", "Signed by the patient in the portal"
+
+
 class Consent(models.Model):
     """Informed consent to acupuncture, against a versioned text. Never edited: a new consent
-    is a new row."""
+    is a new row. An electronic consent keeps the name the patient typed as their signature
+    and the SHA-256 of the very text they were shown."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
     text_version = models.CharField(max_length=40)
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices,
+                              default=ConsentMethod.RECORDED)
+    signature = models.CharField(max_length=200, blank=True,
+                                 help_text="the full name the patient typed to sign")
+    text_sha256 = models.CharField(max_length=64, blank=True,
+                                   help_text="SHA-256 of the consent text that was signed")
     given_on = models.DateField()
     witness = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -26,6 +27,7 @@ from acuback.patients.models import (
     HEALTH_QUESTIONS,
     AnswerSource,
     Consent,
+    ConsentMethod,
     HealthHistory,
     HealthHistoryVersion,
     ImplantedDevice,
@@ -204,6 +206,23 @@ def _require_role(
     raise refusal
 
 
+def _require_own(actor: User, patient: Patient, *, action: str, object_type: str) -> int:
+    """For the portal: the patient themself, on their own record only. Anyone else gets the
+    audited refusal `_require_role` gives (staff have their own forms: 403; another record,
+    or another clinic's: 404). Call it before the write's transaction opens."""
+    membership = membership_of(actor)
+    if (membership is not None and membership.role == Role.PATIENT
+            and patient.user_id == actor.pk and patient.clinic_id == membership.clinic_id):
+        return membership.clinic_id
+    if membership is not None and membership.role == Role.PATIENT:
+        audit_record(actor=actor, action=action, object_type=object_type, object_id=patient.pk,
+                     outcome=Outcome.NOT_FOUND, detail={"patient": patient.pk})
+        raise NotFound("patient not found")
+    _require_role(actor, frozenset({Role.PATIENT}), action=action, object_type=object_type,
+                  object_id=patient.pk, patient=patient)
+    raise AssertionError("unreachable: _require_role refuses every non-patient")
+
+
 class LikelyDuplicate(ConflictError):
     """The patient may be registered already: the candidates go back to the person, who may
     register a new patient anyway, deliberately (`confirm_duplicate`)."""
@@ -297,6 +316,19 @@ def _patient_update(
     return patient
 
 
+def patient_contact_update(*, actor: User, patient: Patient, email: str, phone: str,
+                           address: str, version: int) -> Patient:
+    """The patient's own contact details, from the portal's pre-visit intake. Names, date of
+    birth and practitioner stay as the clinic has them; the checks, version and audit are the
+    staff form's (`patient_update`)."""
+    clinic_id = _require_own(actor, patient, action=Action.UPDATE, object_type="patient")
+    data = PatientInput(given_name=patient.given_name, family_name=patient.family_name,
+                        date_of_birth=patient.date_of_birth, sex=patient.sex, email=email,
+                        phone=phone, address=address, practitioner_id=patient.practitioner_id)
+    with transaction.atomic():
+        return _patient_update(actor, patient, data, version, clinic_id)
+
+
 # What a patient is found by (acuback.patients.search): a change to any of these re-indexes.
 SEARCHED_FIELDS = {"given_name", "family_name", "phone", "email"}
 
@@ -330,6 +362,38 @@ def health_history_write(
         return _health_history_write(actor, patient, answers, version, source, replace, clinic_id)
 
 
+def health_history_intake(*, actor: User, patient: Patient, answers: Mapping[str, object],
+                          version: int) -> HealthHistory:
+    """The patient's own answers, from the portal's pre-visit intake: patient-reported and not
+    yet confirmed by a clinician (`HealthHistory.care_answer` says what that means for safety)
+    until `health_history_confirm` or the staff form. Only the keys sent change, as in PATCH.
+    A patient answers yes or no: "not asked" (None) is refused, so the form leaves out a
+    question the patient is not sure of. An answer the same as one a clinician confirmed keeps
+    that confirmation."""
+    clinic_id = _require_own(actor, patient, action=Action.UPDATE, object_type="health_history")
+    blank = sorted(k for k, v in answers.items() if k in HEALTH_QUESTIONS and v is None)
+    if blank:
+        raise InputError({k: ["Answer yes or no, or leave the question out."] for k in blank})
+    with transaction.atomic():
+        return _health_history_write(actor, patient, answers, version, AnswerSource.PATIENT,
+                                     False, clinic_id, by_patient=True)
+
+
+def health_history_confirm(*, actor: User, patient: Patient, version: int) -> HealthHistory:
+    """A clinician confirms, as they stand, the answers the patient gave in the portal (they
+    stay patient-reported, now confirmed). To correct one, the clinician uses the health form,
+    which confirms every answer it saves. `version` is the one the clinician looked at."""
+    clinic_id = _require_role(actor, CLINICAL_ROLES, action=Action.UPDATE,
+                              object_type="health_history", object_id=patient.pk, patient=patient)
+    health = health_history_of(patient)
+    pending = {key: health.answer(key) for key in health.unconfirmed}
+    if not pending and version == health.version:
+        raise InputError({"__all__": ["No answer of the patient is waiting to be confirmed."]})
+    with transaction.atomic():
+        return _health_history_write(actor, patient, pending, version, AnswerSource.PATIENT,
+                                     False, clinic_id)
+
+
 def health_history_update(*, actor: User, patient: Patient, data: HealthInput,
                           source: str = AnswerSource.CLINICIAN) -> HealthHistory:
     """Answer the questions given in `data` (fields left None stay as they are), at the current
@@ -357,7 +421,7 @@ def _health_history_open(patient: Patient, actor: User | None) -> HealthHistory:
 
 def _health_history_write(
     actor: User, patient: Patient, answers: Mapping[str, object], version: int, source: str,
-    replace: bool, clinic_id: int,
+    replace: bool, clinic_id: int, by_patient: bool = False,
 ) -> HealthHistory:
     _health_history_open(patient, actor)
     health = HealthHistory.objects.select_for_update().get(patient=patient)
@@ -373,9 +437,14 @@ def _health_history_write(
         setattr(health, key, "" if key == "implanted_device" and value is None else value)
         if value is None and key in HEALTH_QUESTIONS:
             health.answered.pop(key, None)  # not asked: nobody answered it
+        elif by_patient and before[key] == value and key in health.answered \
+                and health.confirmed(key):
+            continue  # the patient says what a clinician confirmed: it stays confirmed
         else:
             health.answered[key] = {"by": actor.pk, "name": _name(actor),
                                     "at": now.isoformat(), "source": source}
+            if by_patient:
+                health.answered[key].update(confirmed=False, previous=before[key])
     health.version += 1
     health.save()
     HealthHistoryVersion.objects.create(
@@ -386,7 +455,7 @@ def _health_history_write(
         actor=actor, action=Action.UPDATE, object_type="health_history", object_id=patient.pk,
         outcome=Outcome.OK, clinic_id=clinic_id,
         detail={"fields": sorted(changed), "asked": sorted(answers), "version": health.version,
-                "source": source},
+                "source": source, "confirmed": not by_patient},
     )
     return health
 
@@ -405,11 +474,30 @@ def consent_record(
         return _consent_record(actor, patient, given_on, witness, text_version, clinic_id)
 
 
+def consent_sign(*, actor: User, patient: Patient, text_version: str, signature: str,
+                 agreed: bool) -> Consent:
+    """The patient's e-consent in the portal: they read the text of `text_version`, tick that
+    they agree and type their full name as the clinic has it. Dated today; the consent keeps
+    the typed name and the SHA-256 of the text shown, so what was signed can be proved."""
+    clinic_id = _require_own(actor, patient, action=Action.CREATE, object_type="consent")
+    errors: dict[str, list[str]] = {}
+    if not agreed:
+        errors["agreed"] = ["Tick the box to say you agree, or talk to the clinic first."]
+    if " ".join(signature.split()).casefold() != " ".join(patient.full_name.split()).casefold():
+        errors["signature"] = [f"Type your full name as the clinic has it: {patient.full_name}."]
+    if errors:
+        raise InputError(errors)
+    typed = " ".join(signature.split())
+    with transaction.atomic():
+        return _consent_record(actor, patient, _today(), "", text_version, clinic_id,
+                               method=ConsentMethod.ELECTRONIC, signature=typed)
+
+
 def _consent_record(
     actor: User, patient: Patient, given_on: dt.date, witness: str, text_version: str | None,
-    clinic_id: int,
+    clinic_id: int, *, method: str = ConsentMethod.RECORDED, signature: str = "",
 ) -> Consent:
-    from acuback.patients.consent import CURRENT_VERSION
+    from acuback.patients.consent import CURRENT_VERSION, consent_text
 
     version = text_version or CURRENT_VERSION
     errors: dict[str, list[str]] = {}
@@ -421,11 +509,12 @@ def _consent_record(
         raise InputError(errors)
     consent = Consent.objects.create(
         patient=patient, text_version=version, given_on=given_on, witness=witness.strip(),
-        recorded_by=actor,
+        recorded_by=actor, method=method, signature=signature,
+        text_sha256=hashlib.sha256(consent_text(version).encode()).hexdigest(),
     )
     audit_record(
         actor=actor, action=Action.CREATE, object_type="consent", object_id=consent.pk,
-        outcome=Outcome.OK, clinic_id=clinic_id, detail={"patient": patient.pk},
+        outcome=Outcome.OK, clinic_id=clinic_id, detail={"patient": patient.pk, "method": method},
     )
     return consent
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:patient_id>/edit/", views.patient_edit, name="patient_edit"),
     path("<int:patient_id>/health/", views.health_edit, name="health_edit"),
     path("<int:patient_id>/health/versions/", views.health_versions, name="health_versions"),
+    path("<int:patient_id>/health/confirm/", views.health_confirm, name="health_confirm"),
     path("<int:patient_id>/consent/", views.consent_create, name="consent_create"),
     path("<int:patient_id>/portal/", views.portal_invite, name="portal_invite"),
     path("<int:patient_id>/portal/change/", views.portal_login_change, name="portal_login_change"),

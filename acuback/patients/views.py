@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.access import is_clinical, is_staff_member
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES
@@ -248,6 +248,24 @@ def health_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                   {"form": form, "patient": patient, "health": health, "meanwhile": theirs})
 
 
+@login_required
+@require_POST
+def health_confirm(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A clinician confirms the answers the patient gave in the portal, as shown on the chart."""
+    patient = selectors.patient_get_clinical(
+        actor=request.user, patient_id=patient_id, what="health_history")
+    try:
+        services.health_history_confirm(actor=request.user, patient=patient,
+                                        version=int(request.POST.get("version") or 0))
+    except InputError as exc:
+        messages.error(request, exc.message)
+    except services.HealthHistoryConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The patient's answers are confirmed.")
+    return redirect("patient_detail", patient_id=patient.pk)
+
+
 def _conflict_form(request: HttpRequest, form: HealthForm, exc: services.HealthHistoryConflict
                    ) -> tuple[HealthForm, dict[str, str]]:
     """Keep what this person typed, show the other person's answer beside each one that
@@ -327,11 +345,14 @@ class Safety:
     no_needling: bool
     no_estim: bool
     not_asked: tuple[str, ...] = ()  # questions never asked, in words
+    # The patient's own answers (portal intake) no clinician has confirmed: "Blood thinners: No"
+    unconfirmed: tuple[str, ...] = ()
+    version: int = 0  # the history's version, which a confirmation sends back
 
     @property
     def all_clear(self) -> bool:
-        """Green only when every question was asked and none raises a concern."""
-        return not self.flags and not self.not_asked
+        """Green only when every question was asked (or confirmed) and none raises a concern."""
+        return not self.flags and not self.not_asked and not self.unconfirmed
 
 
 _LABELS = {
@@ -353,7 +374,8 @@ def safety_of(health: HealthHistory) -> Safety:
     except ValueError as exc:  # HealthHistoryError, or a region the core does not know
         problem = SafetyFlag("The health history needs review", str(exc), absolute=True)
         return Safety((problem,), no_needling=False, no_estim=False)
-    not_asked = tuple(q.words for q in ci.unanswered(history))
+    waiting = {_CORE_KEYS.get(k, k) for k in health.unconfirmed}
+    not_asked = tuple(q.words for q in ci.unanswered(history) if q.value not in waiting)
     flags = [SafetyFlag(_label(c, health), c.why.split(": ", 1)[-1],
                         c.severity == ci.Severity.ABSOLUTE) for c in found]
     if health.skin_conditions.strip():
@@ -362,7 +384,19 @@ def safety_of(health: HealthHistory) -> Safety:
                                 "or infected skin"))
     kinds = {e.kind for c in found for e in c.effects}
     return Safety(tuple(flags), no_needling=ci.EffectKind.FORBID_NEEDLING in kinds,
-                  no_estim=ci.EffectKind.FORBID_ESTIM in kinds, not_asked=not_asked)
+                  no_estim=ci.EffectKind.FORBID_ESTIM in kinds, not_asked=not_asked,
+                  unconfirmed=unconfirmed_words(health), version=health.version)
+
+
+# The clinical core's name of a history question, where the model's differs.
+_CORE_KEYS = {"immunosuppressed": "immunosuppression"}
+
+
+def unconfirmed_words(health: HealthHistory) -> tuple[str, ...]:
+    """The patient's own answers waiting for a clinician, as "Blood thinners: No"."""
+    words = health_words(health.answers())
+    words["skin_lesion_regions"] = words["skin_lesions"]
+    return tuple(f"{_QUESTION_LABELS[k]}: {words[k]}" for k in health.unconfirmed)
 
 
 def _label(found: ci.Contraindication, health: HealthHistory) -> str:
@@ -382,21 +416,21 @@ def _core_history(health: HealthHistory) -> ci.HealthHistory:
 
 def core_history(health: HealthHistory) -> ci.HealthHistory:
     """The clinical core's view of a stored history; "not asked" stays None all the way."""
-    device = health.answer("implanted_device")
-    regions = health.skin_lesion_regions
+    a = health.care_answer  # a patient's own unconfirmed "no" is not known yet
+    device, regions, pregnant = a("implanted_device"), a("skin_lesion_regions"), a("pregnant")
     return ci.HealthHistory(
-        pregnant=health.pregnant,
-        pregnancy_weeks=health.pregnancy_weeks if health.pregnant else None,
-        anticoagulant=health.anticoagulant,
-        bleeding_disorder=health.bleeding_disorder,
+        pregnant=pregnant,
+        pregnancy_weeks=health.pregnancy_weeks if pregnant else None,
+        anticoagulant=a("anticoagulant"),
+        bleeding_disorder=a("bleeding_disorder"),
         implanted_device=None if device is None else device != ImplantedDevice.NONE,
-        needle_phobia=health.needle_phobia,
+        needle_phobia=a("needle_phobia"),
         skin_lesion_regions=(None if regions is None
                              else frozenset(ci.BodyRegion(r) for r in regions)),
-        epilepsy=health.epilepsy,
-        immunosuppression=health.immunosuppressed,
-        diabetes=health.diabetes,
-        metal_allergy=health.metal_allergy,
+        epilepsy=a("epilepsy"),
+        immunosuppression=a("immunosuppressed"),
+        diabetes=a("diabetes"),
+        metal_allergy=a("metal_allergy"),
     )
 
 
@@ -406,6 +440,7 @@ class HealthRow:
     answer: str  # in words: "Yes", "No", "Not asked", "Pacemaker", ...
     not_asked: bool
     by: str  # "patient-reported, 1 Dec 2026 (Pat Lin)" or ""
+    unconfirmed: bool = False  # the patient's own answer, not yet confirmed by a clinician
 
 
 def health_rows(health: HealthHistory) -> list[HealthRow]:
@@ -419,7 +454,8 @@ def health_rows(health: HealthHistory) -> list[HealthRow]:
         if key == "pregnant" and health.pregnant and health.pregnancy_weeks is not None:
             answer = f"Yes, {health.pregnancy_weeks} weeks"
         rows.append(HealthRow(_QUESTION_LABELS[key], answer, health.answer(key) is None,
-                              _answered_by(health.answered.get(key))))
+                              _answered_by(health.answered.get(key)),
+                              health.answer(key) is not None and not health.confirmed(key)))
     return rows
 
 
@@ -428,6 +464,8 @@ def _answered_by(meta: dict[str, str] | None) -> str:
         return ""
     when = dt.datetime.fromisoformat(meta["at"])
     source = "patient-reported" if meta.get("source") == "patient" else "clinician-reported"
+    if meta.get("confirmed") is False:  # beside a "Not yet confirmed" pill
+        source = "patient-reported in the portal"
     return f"{source}, {timezone.localtime(when):%-d %b %Y} ({meta.get('name', '')})"
 
 

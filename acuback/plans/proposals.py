@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from acuback.clinical.acupoints import Acupoint, catalogue
-from acuback.clinical.contraindications import DECISIVE
+from acuback.clinical.contraindications import DECISIVE, Question
 from acuback.clinical.prescribing import (
     Prescription,
     PrescriptionInputError,
@@ -42,6 +42,9 @@ class Proposal:
     request: dict[str, Any]  # exactly what the prescriber was asked
     prescription: Prescription
     catalogue_version: str
+    # Questions the patient answered "no" in the portal, not yet confirmed by a clinician: the
+    # prescriber was told "not known" (HealthHistory.care_answer), the page says why.
+    unconfirmed: frozenset[Question] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """The snapshot a plan keeps."""
@@ -57,7 +60,12 @@ class Proposal:
     @property
     def not_asked(self) -> list[str]:
         """Health-history questions never asked, in words."""
-        return [q.words for q in self.prescription.unanswered]
+        return [q.words for q in self.prescription.unanswered if q not in self.unconfirmed]
+
+    @property
+    def unconfirmed_words(self) -> list[str]:
+        """The patient's own "no" answers a clinician has still to confirm, in words."""
+        return [q.words for q in self.prescription.unanswered if q in self.unconfirmed]
 
     @property
     def blocking_questions(self) -> list[str]:
@@ -103,7 +111,11 @@ def prescriber_request(
     """The prescriber's input: the episode's complaint plus every health-history item that can
     change the points (the contraindications module decides what each one does)."""
     h = health if health is not None else HealthHistory()  # never written: nothing asked
-    device = h.answer("implanted_device")
+    # What a clinician asked or confirmed; a patient's own unconfirmed "no" is not known yet
+    # (HealthHistory.care_answer), so it blocks a plan as a question never asked does.
+    a = h.care_answer
+    device, regions = a("implanted_device"), a("skin_lesion_regions")
+    pregnant = a("pregnant")
     return {
         "region": episode.region,
         "side": episode.side,
@@ -111,19 +123,27 @@ def prescriber_request(
         "chronicity": episode.chronicity.value,
         "pattern": pattern or None,
         "estim_requested": estim_requested,
-        "pregnant": h.pregnant,
-        "pregnancy_weeks": h.pregnancy_weeks if h.pregnant else None,
-        "anticoagulant": h.anticoagulant,
-        "bleeding_disorder": h.bleeding_disorder,
+        "pregnant": pregnant,
+        "pregnancy_weeks": h.pregnancy_weeks if pregnant else None,
+        "anticoagulant": a("anticoagulant"),
+        "bleeding_disorder": a("bleeding_disorder"),
         "implanted_device": None if device is None else device != ImplantedDevice.NONE,
-        "needle_phobia": h.needle_phobia,
-        "skin_lesion_regions": (None if h.skin_lesion_regions is None
-                                else list(h.skin_lesion_regions)),
-        "epilepsy": h.epilepsy,
-        "immunosuppression": h.immunosuppressed,
-        "diabetes": h.diabetes,
-        "metal_allergy": h.metal_allergy,
+        "needle_phobia": a("needle_phobia"),
+        "skin_lesion_regions": None if regions is None else list(regions),
+        "epilepsy": a("epilepsy"),
+        "immunosuppression": a("immunosuppressed"),
+        "diabetes": a("diabetes"),
+        "metal_allergy": a("metal_allergy"),
     }
+
+
+def unconfirmed_noes(health: HealthHistory | None) -> frozenset[Question]:
+    """The questions whose stored answer is the patient's own unconfirmed "no"."""
+    if health is None:
+        return frozenset()
+    core = {"immunosuppressed": "immunosuppression"}  # the core's name for it
+    return frozenset(Question(core.get(k, k)) for k in health.unconfirmed
+                     if health.care_answer(k) is None)
 
 
 def propose(request: dict[str, Any]) -> Proposal:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -14,7 +15,13 @@ from acuback.clinical.acupoints import Acupoint, catalogue
 from acuback.episodes.models import Episode
 from acuback.patients.models import HealthHistory
 from acuback.plans.models import Plan, PointSide
-from acuback.plans.proposals import Proposal, badges, prescriber_request, propose
+from acuback.plans.proposals import (
+    Proposal,
+    badges,
+    prescriber_request,
+    propose,
+    unconfirmed_noes,
+)
 from acuback.prefetch import prefetched
 from acuback.screening.models import Referral, Screening
 
@@ -68,8 +75,10 @@ def plan_history(*, actor: User, episode: Episode) -> list[Plan]:
 
 def plan_proposal(episode: Episode, *, pattern: str | None, estim_requested: bool) -> Proposal:
     """What the prescriber proposes for this episode and patient now."""
-    return propose(prescriber_request(episode, _health_history(episode), pattern=pattern,
-                                      estim_requested=estim_requested))
+    health = _health_history(episode)
+    proposal = propose(prescriber_request(episode, health, pattern=pattern,
+                                          estim_requested=estim_requested))
+    return dataclasses.replace(proposal, unconfirmed=unconfirmed_noes(health))
 
 
 def _health_history(episode: Episode) -> HealthHistory | None:

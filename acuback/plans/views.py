@@ -36,7 +36,8 @@ def plan_episode(request: HttpRequest, episode_id: int) -> HttpResponse:
         return render(request, "plans/plan.html", context)  # says why; no form
     current = selectors.plan_get_current(actor=request.user, episode=episode)
     proposal = selectors.plan_proposal(episode, pattern=None, estim_requested=False)
-    context.update(not_asked=proposal.not_asked, blocking=proposal.blocking_questions)
+    context.update(not_asked=proposal.not_asked, blocking=proposal.blocking_questions,
+                   unconfirmed=proposal.unconfirmed_words)
     if proposal.blocking_questions:
         return render(request, "plans/plan.html", {**context, "current": current})
     restored = form_data(request) if request.method == "GET" else None

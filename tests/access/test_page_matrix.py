@@ -47,6 +47,17 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
         "owner": 403, "practitioner": 403, "front_desk": 403, "patient_user": 200,
         "outsider": 403, "outsider_owner": 403, "anonymous": LOGIN,
     },
+    # The pre-visit intake: the patient's own record only; staff have their own forms.
+    **{(page, method): {
+        "owner": 403, "practitioner": 403, "front_desk": 403,
+        "patient_user": 200 if method == "GET" else SAVED,
+        "outsider": 403, "outsider_owner": 403, "anonymous": LOGIN,
+    } for page in ("portal_intake_contact", "portal_intake_health", "portal_intake_consent")
+        for method in ("GET", "POST")},
+    ("portal_intake", "GET"): {
+        "owner": 403, "practitioner": 403, "front_desk": 403, "patient_user": 200,
+        "outsider": 403, "outsider_owner": 403, "anonymous": LOGIN,
+    },
     ("calendar", "GET"): {
         "owner": 200, "practitioner": 200, "front_desk": 200, "patient_user": 403,
         "outsider": 200, "outsider_owner": 200, "anonymous": LOGIN,
@@ -98,6 +109,12 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
         "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200), "anonymous": ANON3,
     },
     ("health_edit", "POST"): {
+        "owner": (SAVED, SAVED, 404), "practitioner": (SAVED, SAVED, 404),
+        "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
+        "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, SAVED), "anonymous": ANON3,
+    },
+    # A clinician confirms the answers the patient gave in the portal.
+    ("health_confirm", "POST"): {
         "owner": (SAVED, SAVED, 404), "practitioner": (SAVED, SAVED, 404),
         "front_desk": (403, 403, 404), "patient_user": (403, 404, 404),
         "outsider": (404, 404, SAVED), "outsider_owner": (404, 404, SAVED), "anonymous": ANON3,
@@ -259,7 +276,11 @@ def _url(world: World, cell: Cell) -> str:
                 "calendar": "/calendar/", "hours_list": "/calendar/hours/",
                 "claims_ledger": "/outcomes/claims/",
                 "cohort_dashboard": "/outcomes/cohort/",
-                "cohort_download": "/outcomes/cohort/export.csv"}[cell.page]
+                "cohort_download": "/outcomes/cohort/export.csv",
+                "portal_intake": "/portal/before-your-visit/",
+                "portal_intake_contact": "/portal/before-your-visit/contact/",
+                "portal_intake_health": "/portal/before-your-visit/health/",
+                "portal_intake_consent": "/portal/before-your-visit/consent/"}[cell.page]
     if cell.page == "visit_episode":
         return f"/visits/episode/{_cleared_episode(world, cell.target).pk}/"
     if cell.page in VISIT_PAGES:
@@ -280,6 +301,7 @@ def _url(world: World, cell: Cell) -> str:
     patient = {"A-own": world.patient, "A-other": world.other_patient,
                "B": world.patient_b}[cell.target]
     suffix = {"patient_detail": "", "patient_edit": "edit/", "health_edit": "health/",
+              "health_confirm": "health/confirm/",
               "consent_create": "consent/", "episode_create": "episodes/new/"}[cell.page]
     return f"/patients/{patient.pk}/{suffix}"
 
@@ -305,6 +327,12 @@ def _form(page: str) -> dict[str, str]:
         "health_edit": {"version": "2", "source": "patient", "anticoagulant": "yes",
                         "implanted_device": "none", "pregnant": "no", "skin_lesions": "no"},
         "consent_create": {"given_on": yesterday, "witness": "Sam"},
+        "health_confirm": {"version": "2"},
+        "portal_intake_contact": {"version": "1", "phone": "(202) 555-0142",
+                                  "email": "ada@example.org", "address": "1 Main St"},
+        "portal_intake_health": {"version": "2", "anticoagulant": "yes"},
+        "portal_intake_consent": {"text_version": "acupuncture-v1", "agreed": "on",
+                                  "signature": "Ada Lovelace"},
         "episode_create": episode,
         "episode_edit": {**episode, "status": "active", "version": "1"},
         "visit_page": {"version": "1", "started_at": timezone.localtime().strftime(
@@ -355,7 +383,8 @@ def test_it_covers_every_persona_and_page() -> None:
         "audit_list", "visit_rooms", "visit_unsigned", "visit_lots", "visit_episode",
         "visit_page", "visit_print", "visit_sign", "visit_amend", "portal_home", "calendar",
         "hours_list", "outcome_episode", "outcome_report", "claims_ledger", "cohort_dashboard",
-        "cohort_download"}
+        "cohort_download", "portal_intake", "portal_intake_contact", "portal_intake_health",
+        "portal_intake_consent", "health_confirm"}
 
 
 @pytest.mark.parametrize("cell", [_param(c) for c in CELLS])
