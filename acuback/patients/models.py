@@ -239,11 +239,12 @@ class Consent(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
     text_version = models.CharField(max_length=40)
+    # Defaults in the database too: the bulk demo writes consents with plain INSERT / COPY.
     method = models.CharField(max_length=20, choices=ConsentMethod.choices,
-                              default=ConsentMethod.RECORDED)
-    signature = models.CharField(max_length=200, blank=True,
+                              db_default=ConsentMethod.RECORDED)
+    signature = models.CharField(max_length=200, blank=True, db_default="",
                                  help_text="the full name the patient typed to sign")
-    text_sha256 = models.CharField(max_length=64, blank=True,
+    text_sha256 = models.CharField(max_length=64, blank=True, db_default="",
                                    help_text="SHA-256 of the consent text that was signed")
     given_on = models.DateField()
     witness = models.CharField(max_length=200, blank=True)
