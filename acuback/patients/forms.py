@@ -192,6 +192,13 @@ class HealthForm(ServiceErrorsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # The form replaces the whole history, and the page always sends every question (one
+        # radio of each is always ticked, "Not asked" at least). A question missing from the
+        # post is refused, never saved as "not asked": no stored "yes" is lost unless its
+        # very question was sent (issue 7).
+        for name in (*self.QUESTIONS, "skin_lesions", "implanted_device"):
+            if name not in self.data:
+                self.add_error(name, "Missing from the form: answer yes, no or not asked.")
         skin, regions = data.get("skin_lesions"), data.get("skin_lesion_regions") or []
         if skin == YES and not regions:
             self.add_error("skin_lesion_regions", "Tick where the skin is broken or infected.")
