@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import PHONE, login, overflows, shot
 
 pytestmark = pytest.mark.browser
 
@@ -111,3 +111,33 @@ def test_it_warns_of_a_likely_duplicate_and_registers_only_on_purpose(page, worl
     page.wait_for_url(re.compile(r"/patients/\d+/$"))
     assert page.url.rstrip("/").split("/")[-1] != str(world.patient.pk)
     expect(page.locator(".messages")).to_contain_text("is registered.")
+
+
+def test_it_warns_of_a_likely_duplicate_on_a_phone(page, world) -> None:
+    """The same warning at 390 px: in view, focused, nothing scrolls sideways, and both ways
+    out (the existing record, or "a different person") are there to tap."""
+    page.set_viewport_size(PHONE)
+    login(page, "desk")
+    page.goto("/patients/new/")
+    page.fill("#id_given_name", "Grace")
+    page.fill("#id_family_name", "Hopper")
+    page.fill("#id_date_of_birth", world.other_patient.date_of_birth.isoformat())
+    page.select_option("#id_sex", "female")
+    page.get_by_role("button", name="Register patient").click()
+
+    warning = page.get_by_test_id("duplicates")
+    expect(warning).to_be_focused()
+    expect(warning).to_be_in_viewport()
+    existing = warning.get_by_role("link", name=re.compile("Hopper, Grace"))
+    expect(existing).to_have_attribute("href", f"/patients/{world.other_patient.pk}/")
+    confirm = page.get_by_test_id("confirm-duplicate")
+    confirm.scroll_into_view_if_needed()
+    expect(confirm).to_be_visible()
+    box = confirm.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["height"] >= 40  # a tap target, not a text link
+    assert not overflows(page), "the duplicate warning scrolls sideways at 390 px"
+    shot(page, "phone-patient-create-duplicate")
+
+    existing.click()
+    page.wait_for_url(f"**/patients/{world.other_patient.pk}/")
