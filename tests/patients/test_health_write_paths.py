@@ -1,8 +1,8 @@
 """The property of issue 7 over every write path of the health history but the API (whose own
 property test is in test_health_api.py): random bodies posted to the staff page form and to
 the portal's pre-visit intake never turn a stored "yes" into "no" or "not asked" unless that
-very question was sent, and a refused post changes nothing at all. (The FHIR import writes no
-health history.)"""
+very question was sent, and a refused post changes nothing at all. (The FHIR import writes
+through the same service, only into a history the clinic never took: tests/interop.)"""
 
 from __future__ import annotations
 
