@@ -148,11 +148,14 @@ def confirmation_send(appointment_id: int) -> SendCount:
 OFFERS_AT_ONCE = 3  # the first waiting patients the time fits, in the order they joined
 
 
-def waitlist_offers_send(freed_id: int, starts_at: dt.datetime) -> SendCount:
-    """Offer a freed time (appointment `freed_id` cancelled, or moved away from `starts_at`)
-    to the first patients waiting whom it fits, in order, on each channel they accept. Each
-    offer is recorded once (per entry, time and channel); nothing is sent when the time is
-    taken again or already past."""
+def waitlist_offers_send(freed_id: int, starts_at: dt.datetime,
+                         practitioner_id: int | None = None) -> SendCount:
+    """Offer a freed time (appointment `freed_id` cancelled, or moved away from `starts_at`
+    and, when `practitioner_id` is given, from that practitioner) to the first patients
+    waiting whom it fits, in order, on each channel they accept. Each offer is recorded once
+    (per entry, time and channel); nothing is sent when the time is taken again or already
+    past."""
+    from acuback.accounts.models import User
     from acuback.scheduling.selectors import fitting_entries
 
     count = SendCount()
@@ -160,6 +163,10 @@ def waitlist_offers_send(freed_id: int, starts_at: dt.datetime) -> SendCount:
         pk=freed_id).first()
     if freed is None or starts_at <= timezone.now():
         return count
+    if practitioner_id is not None and practitioner_id != freed.practitioner_id:
+        # Moved to someone else: the time that came free is the first practitioner's, so it
+        # is matched, checked and offered as theirs (the row only read, never saved).
+        freed.practitioner = User.objects.get(pk=practitioner_id)
     ends_at = starts_at + (freed.ends_at - freed.starts_at)
     if _taken_again(freed, starts_at, ends_at):
         return count

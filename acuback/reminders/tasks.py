@@ -27,14 +27,15 @@ def confirm_later(appointment_id: int) -> None:
 
 
 @task()
-def send_waitlist_offers(freed_id: int, starts_at: str) -> dict[str, int]:
+def send_waitlist_offers(freed_id: int, starts_at: str,
+                         practitioner_id: int | None = None) -> dict[str, int]:
     import datetime as dt
 
     with audit_context("system"):
-        return services.waitlist_offers_send(freed_id, dt.datetime.fromisoformat(starts_at)
-                                             ).as_dict()
+        return services.waitlist_offers_send(freed_id, dt.datetime.fromisoformat(starts_at),
+                                             practitioner_id=practitioner_id).as_dict()
 
 
-def offer_later(freed_id: int, starts_at: str) -> None:
+def offer_later(freed_id: int, starts_at: str, practitioner_id: int | None = None) -> None:
     """Queue the waitlist offers of a freed time (a page never waits on mail)."""
-    send_waitlist_offers.enqueue(freed_id, starts_at)
+    send_waitlist_offers.enqueue(freed_id, starts_at, practitioner_id)

@@ -361,12 +361,14 @@ def _check_coverage(clinic_id: int, episode: Episode | None, patient_id: int,
         check_confirmed(booking_warnings(judged, [day], ignore=ignore), confirmed)
 
 
-def offer_after_commit(freed_id: int, starts_at: dt.datetime) -> None:
+def offer_after_commit(freed_id: int, starts_at: dt.datetime,
+                       practitioner_id: int | None = None) -> None:
     """Offer a freed time to the waitlist once the cancel or move is committed (the
-    reminders worker sends the messages: `reminders.services.waitlist_offers_send`)."""
+    reminders worker sends the messages: `reminders.services.waitlist_offers_send`).
+    `practitioner_id`: whose time it was, when a move gave the appointment to someone else."""
     from acuback.reminders.tasks import offer_later
 
-    transaction.on_commit(lambda: offer_later(freed_id, starts_at.isoformat()))
+    transaction.on_commit(lambda: offer_later(freed_id, starts_at.isoformat(), practitioner_id))
 
 
 def confirm_after_commit(appointment_id: int) -> None:
@@ -421,7 +423,7 @@ def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.dat
                     r.starts_at, r.ends_at)
         _refuse_clashes(clashes_of(clinic_id, [slot], ignore=[appointment.pk])[0],
                         allow_outside_hours)
-        before = appointment.starts_at
+        before, before_practitioner = appointment.starts_at, appointment.practitioner_id
         moved = _save(appointment, version, starts_at=r.starts_at, ends_at=r.ends_at,
                       practitioner=r.practitioner, room=r.room)
         audit_record(actor=actor, action=Action.UPDATE, object_type="appointment",
@@ -429,8 +431,8 @@ def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.dat
                      detail={"moved_from": before.isoformat(), "to": r.starts_at.isoformat()})
         if moved.status == Status.BOOKED:
             confirm_after_commit(moved.pk)
-        if before != moved.starts_at:
-            offer_after_commit(moved.pk, before)
+        if (before, before_practitioner) != (moved.starts_at, moved.practitioner_id):
+            offer_after_commit(moved.pk, before, before_practitioner)
         return moved
 
 

@@ -193,6 +193,10 @@ def _book_again(form: BookForm, tz: Any) -> str:
              "appointment_type": d["appointment_type"], "start": start}
     if d.get("room"):
         query["room"] = d["room"]
+    if d.get("note"):
+        query["note"] = d["note"]
+    if d.get("outside_hours"):
+        query["outside_hours"] = "1"
     return f"{reverse('appointment_book')}?{urlencode(query)}"
 
 
@@ -210,6 +214,11 @@ def _book_initial(request: HttpRequest, clinic_id: int) -> dict[str, Any]:
     for key in ("practitioner", "patient", "room", "appointment_type"):
         if _int(request.GET.get(key)):
             initial[key] = _int(request.GET.get(key))
+    # Back from the ABN form: the note and the deliberate outside-hours tick as typed.
+    if request.GET.get("note"):
+        initial["note"] = request.GET["note"][:300]
+    if request.GET.get("outside_hours") == "1":
+        initial["outside_hours"] = True
     return initial
 
 

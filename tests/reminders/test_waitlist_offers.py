@@ -148,3 +148,31 @@ def test_the_front_desk_takes_the_offer_for_the_patient(world: World, cal: Calen
 def test_it_never_offers_a_time_already_past(world: World, freed: Appointment) -> None:
     past = freed.starts_at - dt.timedelta(days=30)
     assert services.waitlist_offers_send(freed.pk, past).as_dict()["sent"] == 0
+
+
+def test_it_offers_the_first_practitioner_s_time_when_a_move_gives_it_to_another(
+        world: World, cal: Calendar, waiting: list[Patient], inbox: Inbox, sms_log: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """Moved to the owner at the same hour: the time that came free is the practitioner's, so
+    Ada and Grace (waiting for the practitioner) are offered it, not Edith (waiting for the
+    owner, whose hour is now taken)."""
+    from django_tasks_db.models import DBTaskResult
+
+    other = make_patient(world.front_desk, "Mary", "Somerville")
+    booked = book(world.front_desk, other, world.practitioner, cal.initial,
+                  at(local_day(2), 11), cal.room1)
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar.appointment_move(actor=world.front_desk, appointment=booked,
+                                  starts_at=booked.starts_at, version=booked.version,
+                                  practitioner_id=world.owner.pk)
+    task = DBTaskResult.objects.filter(task_path__endswith="send_waitlist_offers").latest("pk")
+    freed_id, starts_at, practitioner_id = task.args_kwargs["args"]
+    assert (freed_id, practitioner_id) == (booked.pk, world.practitioner.pk)
+    count = services.waitlist_offers_send(freed_id, dt.datetime.fromisoformat(starts_at),
+                                          practitioner_id=practitioner_id)
+    assert count.as_dict() == {"sent": 3, "failed": 0}
+    offers = Message.objects.filter(kind=MessageKind.WAITLIST_OFFER)
+    assert sorted(offers.values_list("to", flat=True)) == [
+        "+12025550143", "ada@example.org", "grace@example.org"]
+    assert world.practitioner.get_full_name() in inbox.to("ada@example.org")[0].get_body(
+        ("plain",)).get_content()

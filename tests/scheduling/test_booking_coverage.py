@@ -6,6 +6,8 @@ outside Medicare (shown, never stopped)."""
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -206,6 +208,10 @@ def test_it_warns_on_the_booking_page_and_keeps_what_was_typed(world: World, cal
     assert "Medicare is expected not to pay" in html and 'data-testid="record-abn"' in html
     assert 'value="prefers mornings"' in html and Appointment.objects.count() == 0
     assert f"/billing/episodes/{lumbar.pk}/abn/?next=" in html
+    # The ABN form sends the person back to the booking filled in, the note included.
+    back = html.split(f"/billing/episodes/{lumbar.pk}/abn/?next=")[1].split('"')[0]
+    again = client.get(unquote(unescape(back))).content.decode()
+    assert 'value="prefers mornings"' in again and 'value="10:00"' in again
     done = client.post(reverse("appointment_book"), {**form, "coverage_confirmed": "1"})
     assert done.status_code == 302 and Appointment.objects.count() == 1
 
