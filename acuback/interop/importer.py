@@ -433,14 +433,15 @@ def _import_health(state: Bundle, entry: Entry, problems: Problems) -> None:
                                    "the file's answers are not written over it.")
         return
     answers = health.health_answers(entry.resource, entry.where, problems)
-    by_source: dict[str, dict[str, Any]] = {}
-    for key, (answer, source) in answers.items():
+    by_source: dict[tuple[str, bool], dict[str, Any]] = {}
+    for key, (answer, source, confirmed) in answers.items():
         if key == "pregnancy_weeks":  # written with the question it depends on
-            source = answers.get("pregnant", (None, source))[1]
-        by_source.setdefault(source, {})[key] = answer
-    for source, part in sorted(by_source.items()):
+            _, source, confirmed = answers.get("pregnant", (None, source, confirmed))
+        by_source.setdefault((source, confirmed), {})[key] = answer
+    for (source, confirmed), part in sorted(by_source.items()):
         current = health_history_write(actor=state.actor, patient=patient, answers=part,
-                                       version=current.version, source=source)
+                                       version=current.version, source=source,
+                                       confirmed=confirmed)
     _remember(state, entry, health.KIND_HEALTH, current)
     state.result.created[-1] = f"Observation/health-{current.pk}"
 

@@ -347,7 +347,7 @@ def search_rows(patient: Patient) -> list[PatientSearchTerm]:
 
 def health_history_write(
     *, actor: User, patient: Patient, answers: Mapping[str, object], version: int,
-    source: str, replace: bool = False,
+    source: str, replace: bool = False, confirmed: bool = True,
 ) -> HealthHistory:
     """Write health-history answers, in one transaction, audited.
 
@@ -355,11 +355,16 @@ def health_history_write(
     PATCH) only the keys sent change: nothing else is touched, so a stored "yes" can only
     become "no" or "not asked" when that very key is sent. `version` is the one the writer read:
     a stale one raises HealthHistoryConflict with both versions. `source` says whether the
-    patient or a clinician gave the answers; each answered key records who, when and source."""
+    patient or a clinician gave the answers; each answered key records who, when and source.
+    `confirmed=False` (a FHIR import of a patient's answers no clinician has confirmed yet)
+    keeps them unconfirmed, as the portal's intake writes them."""
+    if not confirmed and source != AnswerSource.PATIENT:
+        raise InputError({"source": ["Only the patient's own answers await confirmation."]})
     clinic_id = _require_role(actor, CLINICAL_ROLES, action=Action.UPDATE,
                               object_type="health_history", object_id=patient.pk, patient=patient)
     with transaction.atomic():
-        return _health_history_write(actor, patient, answers, version, source, replace, clinic_id)
+        return _health_history_write(actor, patient, answers, version, source, replace, clinic_id,
+                                     by_patient=not confirmed)
 
 
 def health_history_intake(*, actor: User, patient: Patient, answers: Mapping[str, object],

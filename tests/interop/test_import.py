@@ -20,7 +20,11 @@ from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.interop.importer import ImportRefused, bundle_import
 from acuback.patients.models import HealthHistory, Patient
-from acuback.patients.services import health_history_of, health_history_write
+from acuback.patients.services import (
+    health_history_intake,
+    health_history_of,
+    health_history_write,
+)
 from acuback.visits.inputs import PainkillerInput
 from acuback.visits.painkillers import painkillers_record_intake
 from tests.interop.conftest import ClientFor, Json, exported_resources
@@ -93,6 +97,13 @@ def exported(charted: World, tmp_path: Path) -> list[Json]:
     health_history_write(actor=charted.practitioner, patient=charted.other_patient,
                          answers={"needle_phobia": True}, version=health.version,
                          source="patient")
+    # A question the clinic had not asked, answered "no" by the patient in the portal's
+    # intake, and not yet confirmed by a clinician.
+    asked = health_history_write(actor=charted.practitioner, patient=charted.patient,
+                                 answers={"bleeding_disorder": None}, source="clinician",
+                                 version=health_history_of(charted.patient).version)
+    health_history_intake(actor=charted.patient_user, patient=charted.patient,
+                          answers={"bleeding_disorder": False}, version=asked.version)
     return exported_resources(charted.owner, tmp_path / "a")
 
 
@@ -280,3 +291,23 @@ def test_it_imports_from_the_command_line(charted: World, exported: list[Json], 
     path.write_text(json.dumps({"resourceType": "Bundle", "type": "batch"}))
     assert main(["import", str(path), "--user", "lake-owner"]) == 2
     assert "Bundle.type" in capsys.readouterr().err
+
+
+def test_it_keeps_a_patient_s_unconfirmed_answer_unconfirmed(charted: World,
+                                                              exported: list[Json]) -> None:
+    """A patient's "no" that no clinician has checked travels marked so, and arrives so: the
+    receiving clinic's prescriber must not take it as a checked "no"."""
+    sent = next(r for r in exported if r["id"].startswith("health-")
+                and r["subject"]["reference"] == f"Patient/{charted.patient.pk}")
+    flags = {e["url"].rsplit("/", 1)[1]: next(v for k, v in e.items() if k.startswith("value"))
+             for e in _component(sent, "bleeding-disorder")["extension"]}
+    assert flags == {"answer-source": "patient", "answer-confirmed": False}
+    assert "answer-confirmed" not in json.dumps(_component(sent, "diabetes"))
+    owner = _empty_clinic(npi="")
+    bundle_import(actor=owner, bundle=_bundle([r for r in exported
+                                               if r["resourceType"] in PATIENT_DATA]))
+    imported = HealthHistory.objects.get(patient__clinic__slug="lakeside",
+                                         patient__family_name=charted.patient.family_name)
+    assert imported.bleeding_disorder is False and imported.unconfirmed == ["bleeding_disorder"]
+    assert imported.care_answer("bleeding_disorder") is None  # not known until confirmed
+    assert imported.confirmed("diabetes") and imported.care_answer("diabetes") is False
