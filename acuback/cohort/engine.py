@@ -28,7 +28,6 @@ from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -206,29 +205,53 @@ def _in_error_visits() -> QuerySet[Amendment]:
     return Amendment.objects.filter(kind=AmendmentKind.ENTERED_IN_ERROR)
 
 
+# The safety counts in one statement: the cohort's visits entered in error (a handful, read
+# once), its live visits and adverse events per episode, then the totals and the distinct
+# patients treated and with an event. One pass over the visits and the events instead of five
+# queries each probing the amendments (issue 11: 121 ms for the "with an event" join alone at
+# 500 patients). An event of a visit entered in error is left out with its visit.
+_SAFETY_SQL = """
+WITH cohort AS ({cohort}),
+in_error AS (
+  SELECT DISTINCT am.visit_id FROM {amendment} am
+  JOIN {visit} v ON v.id = am.visit_id
+  WHERE am.kind = %s AND v.episode_id IN (SELECT id FROM cohort)
+),
+live AS (
+  SELECT v.episode_id, COUNT(*) AS n FROM {visit} v
+  WHERE v.clinic_id = %s AND v.episode_id IN (SELECT id FROM cohort)
+    AND v.id NOT IN (SELECT visit_id FROM in_error)
+  GROUP BY v.episode_id
+),
+events AS (
+  SELECT a.episode_id, COUNT(*) AS n,
+         SUM(CASE WHEN a.serious THEN 1 ELSE 0 END) AS serious
+  FROM {event} a
+  WHERE a.clinic_id = %s AND a.in_error_at IS NULL AND a.episode_id IN (SELECT id FROM cohort)
+    AND a.visit_id NOT IN (SELECT visit_id FROM in_error)
+  GROUP BY a.episode_id
+)
+SELECT (SELECT COALESCE(SUM(n), 0) FROM live),
+       (SELECT COALESCE(SUM(n), 0) FROM events),
+       (SELECT COALESCE(SUM(serious), 0) FROM events),
+       (SELECT COUNT(DISTINCT c.patient_id) FROM cohort c JOIN live l ON l.episode_id = c.id),
+       (SELECT COUNT(DISTINCT c.patient_id) FROM cohort c JOIN events e ON e.episode_id = c.id)
+"""
+
+
 def safety_counts(clinic_id: int, episodes: QuerySet[Episode]) -> SafetyCounts:
     """Live visits and adverse events of the cohort (entered in error left out), the treated
     patients and those with at least one event."""
-    cohort = episodes.values("id")
-    in_error = _in_error_visits().filter(visit__episode__in=cohort).values("visit_id")
-    # Visits entered in error are a handful: counting all, then those, reads the visit index
-    # once instead of probing the amendments for each of millions of visits.
-    visits = Visit.objects.filter(clinic_id=clinic_id, episode__in=cohort)
-    treatments = visits.count() - in_error.distinct().count()
-    treated = (episodes.filter(Exists(visits.filter(episode=OuterRef("pk"))
-                                      .exclude(pk__in=in_error)))
-               .values("patient_id").distinct().count())
-    events = AdverseEvent.objects.filter(clinic_id=clinic_id, episode__in=cohort,
-                                         in_error_at__isnull=True).exclude(visit__in=in_error)
-    counted = events.aggregate(n=_count(), serious=_count(Q(serious=True)))
-    with_event = events.values("episode__patient_id").distinct().count()
-    return SafetyCounts(treatments=treatments, events=counted["n"] or 0,
-                        serious=counted["serious"] or 0, treated_patients=treated,
-                        patients_with_event=with_event)
-
-
-def _count(condition: Q | None = None) -> Count:
-    return Count("id", filter=condition)
+    cohort, params = episodes.values("id", "patient_id").query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = _SAFETY_SQL.format(
+        cohort=cohort, amendment=quote(Amendment._meta.db_table),
+        visit=quote(Visit._meta.db_table), event=quote(AdverseEvent._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, AmendmentKind.ENTERED_IN_ERROR.value, clinic_id, clinic_id))
+        treatments, events, serious, treated, with_event = cursor.fetchone()
+    return SafetyCounts(treatments=int(treatments), events=int(events), serious=int(serious),
+                        treated_patients=treated, patients_with_event=with_event)
 
 
 def episode_patient_count(episodes: QuerySet[Episode]) -> tuple[int, int]:
