@@ -44,6 +44,27 @@ def tap(page: Any, which: str, times: int) -> None:
             arg=[f"[data-testid=count-{which}]", before])
 
 
+def press_on(page: Any, testid: str, key: str) -> None:
+    """A key pressed on a control once the page is idle (no htmx request in flight: the
+    control may be about to be swapped for a new one) and the control has the focus."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.focus(f"[data-testid={testid}]")
+    page.wait_for_function("(id) => document.activeElement?.dataset.testid === id", arg=testid)
+    page.keyboard.press(key)
+
+
+def counted(page: Any, which: str, count: str) -> None:
+    """The counter shows `count` needles `which` (in or out); if not, what the counter says
+    instead (a refusal is shown in it) is the failure's message."""
+    try:
+        page.wait_for_function(
+            "([sel, n]) => document.querySelector(sel)?.textContent.trim() === n",
+            arg=[f"[data-testid=count-{which}]", count])
+    except Exception as exc:  # noqa: BLE001 - reported with what the page shows
+        raise AssertionError(f"needles {which} not {count}: "
+                             f"{page.inner_text('#needle-counter')!r}") from exc
+
+
 def test_it_charts_refuses_a_mismatch_signs_and_amends(practitioner: Any, world: World) -> None:
     page = practitioner
     page.set_viewport_size(TABLET)
@@ -138,15 +159,11 @@ def test_it_charts_with_the_keyboard_alone(practitioner: Any, world: World) -> N
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid=point-GB30]")
 
-    # Needles counted by keyboard: focus the button, Space.
-    page.focus("[data-testid=tap-in]")
-    page.keyboard.press("Space")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=count-in]').textContent.trim() === '1'")
-    page.focus("[data-testid=tap-out]")
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=count-out]').textContent.trim() === '1'")
+    # Needles counted by keyboard: focus the button, Space (or Enter).
+    press_on(page, "tap-in", "Space")
+    counted(page, "in", "1")
+    press_on(page, "tap-out", "Enter")
+    counted(page, "out", "1")
 
     # The pain drawing by its tick boxes.
     page.focus("input[name=pain_regions][value=buttock_right]")
