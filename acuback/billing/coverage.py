@@ -221,10 +221,15 @@ class Course:
             covered=covered)
 
 
-def patient_course(patient_id: int, *, exclude_visit: int | None = None) -> Course:
+def patient_course(patient_id: int, *, exclude_visit: int | None = None,
+                   loaded: Episode | None = None) -> Course:
     """The patient's live visits of every episode, each with its stored judgement (from its
-    current claim lines) when it has one. Five queries plus one per episode (its screen)."""
+    current claim lines) when it has one. Five queries plus one per episode (its screen), less
+    one for the caller's `loaded` episode when its screens are already read (a page that judged
+    needling with them: `screening.selectors.prefetch_screenings`)."""
     episodes = {e.pk: e for e in Episode.objects.filter(patient_id=patient_id)}
+    if loaded is not None and loaded.pk in episodes:
+        episodes[loaded.pk] = loaded
     core = {pk: core_episode(e) for pk, e in episodes.items()}
     course = Course(episodes, core, _measurements(episodes), _abns(patient_id), [])
     visits = live_visits(Visit.objects.filter(episode__patient_id=patient_id)).exclude(
@@ -250,7 +255,7 @@ def _warning(course: Course, episode: Episode, day: dt.date, payer: str) -> Cove
 def visit_coverage_warning(episode: Episode, day: dt.date) -> CoverageWarning:
     """How Medicare would judge a visit of `episode` on `day` (for booking and charting): the
     patient's visits held before it count, whichever episode they belong to."""
-    return _warning(patient_course(episode.patient_id), episode, day,
+    return _warning(patient_course(episode.patient_id, loaded=episode), episode, day,
                     payer_of(episode.patient_id))
 
 
@@ -258,9 +263,9 @@ def visit_judgement(visit: Visit) -> CoverageWarning:
     """How Medicare judges this visit (a draft being charted, or one being billed): the
     patient's other visits before it count, not the visit itself."""
     day = timezone.localtime(visit.started_at).date()
-    course = patient_course(visit.episode.patient_id, exclude_visit=visit.pk)
+    course = patient_course(visit.episode.patient_id, exclude_visit=visit.pk,
+                            loaded=visit.episode)
     return _warning(course, visit.episode, day, payer_of(visit.episode.patient_id))
-
 
 
 def planned_visit_warnings(episode: Episode, days: Iterable[dt.date], *,
@@ -269,7 +274,7 @@ def planned_visit_warnings(episode: Episode, days: Iterable[dt.date], *,
     course being booked): each as if the visits before it were held, that is the patient's
     charted visits, the appointments already `booked` ((episode id, day) pairs, not yet
     charted) and the earlier `days` of this booking."""
-    course = patient_course(episode.patient_id)
+    course = patient_course(episode.patient_id, loaded=episode)
     payer = payer_of(episode.patient_id)
     for episode_id, day in booked:
         if episode_id in course.episodes:

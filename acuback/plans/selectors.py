@@ -23,7 +23,7 @@ from acuback.plans.proposals import (
     unconfirmed_noes,
 )
 from acuback.prefetch import prefetched
-from acuback.screening.models import Referral, Screening
+from acuback.screening.selectors import screenings_prefetch
 
 SEARCH_LIMIT = 15
 
@@ -44,9 +44,7 @@ def prefetch_care(episodes: list[Episode]) -> None:
     instead of four per episode. Only for episodes already read through a scoped selector."""
     prefetch_related_objects(
         episodes,
-        Prefetch("screenings", queryset=Screening.objects.select_related("recorded_by")
-                 .prefetch_related(Prefetch("referrals", queryset=Referral.objects
-                                            .select_related("recorded_by")))),
+        screenings_prefetch(),
         Prefetch("plans", queryset=Plan.objects.select_related("created_by")
                  .prefetch_related("points")),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from acuback.accounts.access import Forbidden, is_clinical
 from acuback.accounts.models import User
 from acuback.audit.models import Action, Outcome
@@ -72,6 +74,21 @@ def screening_current(episode: Episode) -> Screening | None:
     if loaded is not None:
         return loaded[0] if loaded else None
     return episode.screenings.select_related("recorded_by").first()
+
+
+def screenings_prefetch() -> Prefetch:
+    """The episodes' screens, newest first, each with its referral outcomes: what
+    `screening_current` and `screening_status` read, loaded for many episodes at once."""
+    return Prefetch("screenings", queryset=Screening.objects.select_related("recorded_by")
+                    .prefetch_related(Prefetch("referrals", queryset=Referral.objects
+                                               .select_related("recorded_by"))))
+
+
+def prefetch_screenings(episodes: list[Episode]) -> None:
+    """Load the episodes' screens once (two queries for any number), so that every judgement of
+    a page that reads them (needling, Medicare's nonspecific pain) shares one read. Only for
+    episodes already read through a scoped selector, and read before anything is written."""
+    prefetch_related_objects(episodes, screenings_prefetch())
 
 
 def _latest_referral(screening: Screening) -> Referral | None:

@@ -26,7 +26,7 @@ from acuback.clinical.cpt import cpt_table
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
 from acuback.plans.selectors import point_search
-from acuback.screening.selectors import clinical_episode_get
+from acuback.screening.selectors import clinical_episode_get, prefetch_screenings
 from acuback.visits import forms, selectors
 from acuback.visits.access import StaleVersion, VisitLocked, needling_status
 from acuback.visits.adverse import (
@@ -73,6 +73,7 @@ def episode_visits(request: HttpRequest, episode_id: int) -> HttpResponse:
     page = selectors.episode_visits_page(actor=request.user, episode=episode,
                                          before=request.GET.get("before"))
     live = [v for v in page.history if not v.in_error]
+    prefetch_screenings([episode])  # read once for needling and the coverage warning
     return render(request, "visits/episode.html", {
         "episode": episode, "patient": episode.patient, "visits": page.listed,
         "page": page, "has_visits": bool(page.history),
@@ -132,6 +133,9 @@ def episode_intake(request: HttpRequest, episode_id: int) -> HttpResponse:
 def _context(request: HttpRequest, visit: Visit, **extra: Any) -> dict[str, Any]:
     """Everything the visit page shows, in a bounded number of queries."""
     proposal = visit_proposal(visit) if not visit.is_signed else None
+    if proposal is not None:
+        # Read once for both needling and billing's coverage judgement of the draft.
+        prefetch_screenings([visit.episode])
     form = extra.pop("form", None) or forms.VisitForm(initial=forms.visit_initial(visit))
     rows = extra.pop("rows", None)
     if rows is None and proposal is not None:

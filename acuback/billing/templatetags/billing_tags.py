@@ -55,7 +55,9 @@ def visit_coverage_warning(context: template.Context, episode: Episode) -> dict[
 def visit_claims_panel(context: template.Context, visit: Visit) -> dict[str, Any]:
     if not _clinician(context):
         return {"show": False}
-    lines = list(ClaimLine.objects.filter(visit=visit, superseded_at__isnull=True))
+    # A draft has no claim lines (`claim_lines_derive` refuses one), so none are looked for.
+    lines = (list(ClaimLine.objects.filter(visit=visit, superseded_at__isnull=True))
+             if visit.is_signed else [])
     warning = None if visit.is_signed else visit_judgement(visit)
     return {"show": True, "visit": visit, "lines": lines, "evidence": True,
             "warning": warning if warning is not None and warning.warns else None,
