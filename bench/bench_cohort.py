@@ -19,17 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench import scratch
 
 PATIENTS = int(os.environ.get("ACUBACK_BENCH_COHORT_PATIENTS", "5000"))
 TODAY = dt.date(2026, 11, 21)
 INSTRUMENTS = ("nrs", "odi")
 REPEATS = 3
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "bench-only-secret-key-never-used-anywhere-else-0123456789abcdef"  # noqa: S105
 
 # Per episode and instrument: the first and last scored total (ties by id) and whether there
 # is more than one; then, per instrument, the episodes followed up and those improved by the
@@ -81,7 +79,7 @@ def main() -> None:
             _child("SQLite", {"ACUBACK_DATA_DIR": data})
     url = os.environ.get("ACUBACK_TEST_POSTGRES_URL")
     if url and "postgresql" in chosen:
-        with _postgres(url) as extra:
+        with scratch.postgres_env(url, "bench_cohort") as extra:
             _child("PostgreSQL", extra)
     elif not url:
         print("PostgreSQL skipped: set ACUBACK_TEST_POSTGRES_URL to measure it too")
@@ -98,24 +96,6 @@ def _child(database: str, extra: dict[str, str]) -> None:
                    env=env, check=True)
 
 
-@contextmanager
-def _postgres(url: str) -> Iterator[dict[str, str]]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'acuback'}_bench_cohort"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="acuback-bench-cohort-") as data:
-            yield {"ACUBACK_DATA_DIR": data,
-                   "ACUBACK_DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")),
-                   "ACUBACK_SECRET_KEY": SECRET, "ACUBACK_SECURE": "false"}
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _setup() -> None:

@@ -26,9 +26,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from bench import load
+from bench import load, scratch
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "50000"))
 PORT = int(os.environ.get("BENCH_PORT", "8119"))
@@ -41,7 +40,6 @@ BUILD_LIMIT = 15 * 60.0  # seconds for building one database
 ROUNDS_LIMIT = 12 * 60.0  # seconds of requests for one database: no new round after that
 PASSWORD = "acuback-demo-2026"  # noqa: S105 - the demo's published password
 ROOT = Path(__file__).resolve().parents[1]
-SECRET = "bench-only-secret-key-never-used-anywhere-else-0123456789abcdef"  # noqa: S105
 
 # Targets from issue 9.
 PAGE_RATIO, P95_MS, SEARCH_RATIO, POSTGRES_RATIO = 2.0, 100.0, 2.0, 1.5
@@ -72,7 +70,7 @@ def main() -> None:
         print_table(results[-1])
     url = os.environ.get("ACUBACK_TEST_POSTGRES_URL")
     if url and "postgresql" in chosen:
-        results.append(measure("PostgreSQL", lambda: postgres_env(url)))
+        results.append(measure("PostgreSQL", lambda: scratch.postgres_env(url, "bench_pages")))
         print_table(results[-1])
     elif not url:
         print("PostgreSQL skipped: set ACUBACK_TEST_POSTGRES_URL to measure it too")
@@ -87,24 +85,6 @@ def sqlite_env() -> Iterator[dict[str, str]]:
         yield {"ACUBACK_DATA_DIR": data}
 
 
-@contextmanager
-def postgres_env(url: str) -> Iterator[dict[str, str]]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'acuback'}_bench_pages"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="acuback-bench-pages-") as data:
-            yield {"ACUBACK_DATA_DIR": data,
-                   "ACUBACK_DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")),
-                   "ACUBACK_SECRET_KEY": SECRET, "ACUBACK_SECURE": "false"}
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def measure(database: str, environment) -> Result:  # noqa: ANN001 - a context factory
