@@ -13,6 +13,8 @@ page as the test leaves it (`tests.browser.axe`).
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +79,69 @@ def no_serious_axe_violations() -> Iterator[None]:
     found = list(axe.VIOLATIONS)
     axe.VIOLATIONS.clear()
     assert not found, "serious accessibility violations (axe-core):\n" + "\n".join(found)
+
+
+class _ServerRequests:
+    """How many requests the live server is working on, from Django's own request signals.
+
+    A browser that is closed stops waiting for its answers, but the server's thread goes on
+    with the request (a search typed key by key leaves several); the database must not be
+    flushed under it, or SQLite answers "database table is locked" in the teardown."""
+
+    def __init__(self) -> None:
+        self.busy = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_: object) -> None:
+        with self.changed:
+            self.busy += 1
+
+    def finished(self, **_: object) -> None:
+        with self.changed:
+            self.busy = max(0, self.busy - 1)
+            self.changed.notify_all()
+
+    def wait_until_quiet(self, timeout: float = 20.0, settle: float = 0.15) -> None:
+        """Until no request has been running for `settle` seconds (a request the browser sent
+        just before it closed may reach the server a moment later)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.changed:
+                self.changed.wait_for(lambda: self.busy == 0,
+                                      timeout=max(0.0, deadline - time.monotonic()))
+            time.sleep(settle)
+            with self.changed:
+                if self.busy == 0:
+                    return
+        raise AssertionError(f"the live server still runs {self.busy} request(s) after "
+                             f"{timeout:.0f} s")
+
+
+SERVER_REQUESTS = _ServerRequests()
+
+
+def _count_server_requests() -> None:
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(SERVER_REQUESTS.started, weak=False, dispatch_uid="browser-busy+")
+    request_finished.connect(SERVER_REQUESTS.finished, weak=False, dispatch_uid="browser-busy-")
+
+
+@pytest.fixture(autouse=True)
+def quiet_server_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Torn down after the test's own fixtures and before the database is flushed: closes every
+    browser context still open (a page that polls would go on asking) and waits until the live
+    server has answered everything it was asked."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so the flush comes after this teardown
+    _count_server_requests()
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    SERVER_REQUESTS.wait_until_quiet()
 
 
 @pytest.fixture(scope="module")
