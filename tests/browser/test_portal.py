@@ -27,7 +27,7 @@ def test_it_books_a_request_and_answers_what_is_due_on_a_phone(browser: Any, liv
     cal = make_calendar(world)
     context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True)
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(20_000)  # two test processes share two cores with Chromium
     login(page, world.patient_user.username)
     page.wait_for_selector("[data-testid=portal-due]")
     assert not overflows(page)
