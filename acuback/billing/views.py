@@ -148,8 +148,11 @@ def abn_new(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.billing_episode_get(actor=request.user, episode_id=episode_id,
                                             what="abn")
     today = timezone.localdate()
-    warning = selectors.coverage_status(actor=request.user, episode=episode, on=today)
-    initial = {"signed_on": today, "covers_until": today + dt.timedelta(days=90),
+    # The day the notice is for: the booking or visit that asked for it (?on=), else today. The
+    # notice itself is signed today, before that treatment, and must cover that day.
+    on = _day_asked(request, default=today)
+    warning = selectors.coverage_status(actor=request.user, episode=episode, on=on)
+    initial = {"signed_on": today, "covers_until": max(today + dt.timedelta(days=90), on),
                "option": "bill_medicare", "reason": warning.judgement.modifier.why[:2000]}
     form = forms.AbnForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +165,16 @@ def abn_new(request: HttpRequest, episode_id: int) -> HttpResponse:
             return redirect(_back(request, f"/billing/patients/{episode.patient_id}/"))
     return render(request, "billing/abn_new.html", {
         "episode": episode, "patient": episode.patient, "form": form, "warning": warning,
-        "next": _back(request, "")})
+        "on": on, "today": today, "next": _back(request, "")})
+
+
+def _day_asked(request: HttpRequest, *, default: dt.date) -> dt.date:
+    """`?on=YYYY-MM-DD`; anything else (missing, malformed) is the default, never an error:
+    the link is ours, and the page still judges a day it can name."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return default
 
 
 @login_required

@@ -207,13 +207,36 @@ def test_it_warns_on_the_booking_page_and_keeps_what_was_typed(world: World, cal
     assert page.status_code == 200 and 'data-testid="booking-coverage"' in html
     assert "Medicare is expected not to pay" in html and 'data-testid="record-abn"' in html
     assert 'value="prefers mornings"' in html and Appointment.objects.count() == 0
-    assert f"/billing/episodes/{lumbar.pk}/abn/?next=" in html
-    # The ABN form sends the person back to the booking filled in, the note included.
-    back = html.split(f"/billing/episodes/{lumbar.pk}/abn/?next=")[1].split('"')[0]
+    day = local_day(2)
+    link = f"/billing/episodes/{lumbar.pk}/abn/?on={day.isoformat()}&amp;next="
+    assert link in html
+    # The ABN form judges the day booked, not today, and covers it.
+    abn_page = client.get(unescape(html.split('data-testid="record-abn"')[0]
+                                   .rsplit('href="', 1)[1].split('"')[0]))
+    assert abn_page.context["warning"].on == day and abn_page.context["on"] == day
+    assert abn_page.context["form"].initial["covers_until"] >= day
+    # It sends the person back to the booking filled in, the note included.
+    back = html.split(link)[1].split('"')[0]
     again = client.get(unquote(unescape(back))).content.decode()
     assert 'value="prefers mornings"' in again and 'value="10:00"' in again
     done = client.post(reverse("appointment_book"), {**form, "coverage_confirmed": "1"})
     assert done.status_code == 302 and Appointment.objects.count() == 1
+
+
+def test_it_judges_today_on_the_abn_form_when_the_day_asked_is_not_a_date(
+        world: World, lumbar: Episode, client_for) -> None:  # noqa: ANN001
+    held(world, lumbar, 12)
+    url = f"/billing/episodes/{lumbar.pk}/abn/"
+    today = timezone.localdate()
+    for query in ("", "?on=", "?on=2026-02-30", "?on=tomorrow"):
+        page = client_for("front_desk").get(url + query)
+        assert page.status_code == 200 and page.context["warning"].on == today, query
+        assert 'data-testid="abn-day"' not in page.content.decode()
+    later = today + dt.timedelta(days=120)
+    page = client_for("front_desk").get(f"{url}?on={later.isoformat()}")
+    assert page.context["warning"].on == later and page.context["form"].initial[
+        "covers_until"] == later  # the notice must reach the treatment it is for
+    assert f"{later.day} {later:%B %Y}</strong>" in page.content.decode()
 
 
 def test_it_never_judges_a_booking_for_another_clinic_s_patient(world: World, cal: Calendar,
