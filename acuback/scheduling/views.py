@@ -338,22 +338,22 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRespons
 def appointment_status(request: HttpRequest, appointment_id: int) -> HttpResponse:
     """A status button. From a day list (HTMX) the answer is the row again."""
     appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
-    error = ""
+    error, coverage = "", False
     try:
         appointment = services.appointment_set_status(
             actor=request.user, appointment=appointment, status=request.POST.get("status", ""),
             version=_int(request.POST.get("version")) or 0,
             coverage_confirmed=_confirmed(request))
     except CoverageNotConfirmed:
-        error = ("Medicare is expected not to pay for this visit: open the appointment to "
-                 "record the patient's ABN or confirm it anyway.")
+        error, coverage = ("Medicare is expected not to pay for this visit: open the appointment "
+                           "to record the patient's ABN or confirm it anyway."), True
         appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
     except (ConflictError, InputError) as exc:
         error = str(exc)
         appointment = selectors.appointment_get(actor=request.user, appointment_id=appointment_id)
     if request.headers.get("HX-Request"):
         return render(request, "scheduling/_day_row.html", {
-            "a": appointment, "steps": NEXT_STEPS, "error": error,
+            "a": appointment, "steps": NEXT_STEPS, "error": error, "coverage": coverage,
             "mine": request.POST.get("mine") == "1",
             "tz": services.schedule_of(appointment.clinic_id).tz})
     if error:

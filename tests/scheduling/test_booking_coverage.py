@@ -157,6 +157,26 @@ def test_it_asks_before_the_clinic_confirms_a_portal_request(world: World, cal: 
     assert confirmed.status == Status.BOOKED
 
 
+def test_it_points_the_day_list_to_the_appointment_when_confirming_needs_coverage(
+        world: World, cal: Calendar, lumbar: Episode, client_for) -> None:  # noqa: ANN001
+    held(world, lumbar, 12)
+    requested = services.portal_request(actor=world.patient_user,
+                                        appointment_type_id=cal.follow_up.pk,
+                                        practitioner_id=world.practitioner.pk,
+                                        starts_at=at(local_day(2), 10))
+    row = client_for("front_desk").post(
+        reverse("appointment_status", args=[requested.pk]),
+        {"status": Status.BOOKED, "version": requested.version}, HTTP_HX_REQUEST="true")
+    html = row.content.decode()
+    assert row.status_code == 200 and "Medicare is expected not to pay" in html
+    detail = reverse("appointment_detail", args=[requested.pk])
+    assert f'href="{detail}" data-testid="coverage-open"' in html
+    requested.refresh_from_db()
+    assert requested.status == Status.REQUESTED  # nothing saved before it is confirmed
+    detail_page = client_for("front_desk").get(detail).content.decode()
+    assert 'data-testid="record-abn"' in detail_page
+
+
 def test_it_asks_before_moving_visit_12_past_another_booking(world: World, cal: Calendar,
                                                              lumbar: Episode) -> None:
     held(world, lumbar, 11)
