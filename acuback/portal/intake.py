@@ -31,15 +31,23 @@ def _signed(patient: Patient) -> Consent | None:
     return patient.consents.filter(text_version=CURRENT_VERSION).first()
 
 
+def intake_status(request: HttpRequest, patient: Patient) -> dict[str, object]:
+    """Which of the three steps are done, for the intake page and the portal's home card."""
+    health = patient_selectors.health_history_of(actor=request.user, patient=patient)
+    contact_done = bool(patient.phone or patient.email)
+    health_left = len(health.not_asked)
+    consent = _signed(patient)
+    return {"contact_done": contact_done, "health_left": health_left, "consent": consent,
+            "steps_done": sum((contact_done, not health_left, consent is not None))}
+
+
 @login_required
 @require_GET
 def intake(request: HttpRequest) -> HttpResponse:
     """The three steps, and which are done."""
     patient = selectors.own_patient(request.user)
-    health = patient_selectors.health_history_of(actor=request.user, patient=patient)
     return render(request, "portal/intake.html", {
-        "patient": patient, "contact_done": bool(patient.phone or patient.email),
-        "health_left": len(health.not_asked), "consent": _signed(patient)})
+        "patient": patient, **intake_status(request, patient)})
 
 
 @login_required

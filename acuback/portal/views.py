@@ -23,6 +23,7 @@ from acuback.assessments.services import assessment_record
 from acuback.errors import InputError
 from acuback.portal import selectors
 from acuback.portal.forms import BookRequestForm, ChecklistForm, is_checklist
+from acuback.portal.intake import intake_status
 from acuback.portal.words import result_words
 from acuback.reminders import ics
 from acuback.reminders.services import preference_set, preferences_of
@@ -49,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
                      for a in upcoming],
         "due": selectors.questionnaires_due(patient),
         "episodes": [(e, selectors.episode_label(e, episodes)) for e in episodes],
+        "intake": intake_status(request, patient),
     })
 
 

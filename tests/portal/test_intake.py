@@ -280,3 +280,27 @@ def test_it_pins_the_queries_of_the_health_page(newcomer: Newcomer,
                                                 django_assert_max_num_queries) -> None:  # noqa: ANN001
     with django_assert_max_num_queries(16):
         assert newcomer.client.get(HEALTH).status_code == 200
+
+
+def test_it_shows_on_the_portal_home_how_much_of_the_intake_is_done(newcomer: Newcomer) -> None:
+    from acuback.patients.models import ImplantedDevice
+    from acuback.portal.forms import IntakeHealthForm
+
+    def card() -> str:
+        page = newcomer.client.get(reverse("portal_home")).content.decode()
+        return page.split('data-testid="portal-intake"')[1].split("</section>")[0]
+
+    assert "0 of 3 steps done" in card() and "Fill in your details" in card()
+    newcomer.client.post(CONTACT, {"version": "1", "phone": "(202) 555-0147", "email": "",
+                                   "address": ""})
+    assert "1 of 3 steps done" in card() and "Carry on" in card()
+    answers = {name: "no" for name, field in IntakeHealthForm.base_fields.items()
+               if name not in ("version", "pregnancy_weeks")
+               and getattr(field, "choices", None) and any(v == "no" for v, _ in field.choices)}
+    answers["implanted_device"] = ImplantedDevice.NONE
+    assert _send(newcomer, **answers).status_code == 302
+    assert "All answered" in newcomer.client.get("/portal/before-your-visit/").content.decode()
+    assert "2 of 3 steps done" in card()
+    newcomer.client.post(CONSENT, {"text_version": CURRENT_VERSION, "agreed": "on",
+                                   "signature": "Mary Somerville"})
+    assert "are all in" in card() and "steps done" not in card()
