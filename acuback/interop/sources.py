@@ -26,11 +26,13 @@ from acuback.interop.resources import (
     health,
     people,
     reports,
+    screening,
     visits,
 )
 from acuback.interop.resources.common import Identities, Json, Kind
 from acuback.patients.selectors import health_history_queryset, patient_queryset
 from acuback.scheduling.selectors import appointment_queryset
+from acuback.screening.selectors import referral_queryset, screening_queryset
 from acuback.visits.selectors import (
     adverse_event_queryset,
     amendment_queryset,
@@ -136,6 +138,15 @@ _ALL = (
            health_history_queryset, "patient_id", {"date": ("updated_at", True)},
            "updated_at", health.health_observation, ("patient",), ("patient__clinic_id",),
            id_prefix="health-", clinic_path="patient.clinic_id"),
+    Source("Observation", "screening", screening.KIND_SCREENING, "screening", True,
+           screening_queryset, "episode__patient_id", {"date": ("screened_on", False)},
+           "recorded_at", screening.screening_observation, ("episode",),
+           ("episode__patient_id",), id_prefix=screening.SCREENING_PREFIX),
+    Source("Observation", "referral", screening.KIND_REFERRAL, "referral", True,
+           referral_queryset, "screening__episode__patient_id",
+           {"date": ("recorded_at", True)}, "recorded_at", screening.referral_observation,
+           ("screening__episode",), id_prefix=screening.REFERRAL_PREFIX,
+           clinic_path="screening.clinic_id"),
     *(Source("DocumentReference", "episode-report", Kind.EPISODE, "episode", True,
              reports.report_queryset, "patient_id", {"date": ("opened_on", False)},
              "updated_at", reports.renderer(document), id_prefix=document.prefix)

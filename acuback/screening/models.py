@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from acuback.accounts.models import Clinic
+from acuback.clinical.screening import FLAG_QUESTIONS
 from acuback.episodes.models import Episode
 
 
@@ -49,7 +50,9 @@ class Screening(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="screenings")
     screened_on = models.DateField()
     age = models.PositiveSmallIntegerField(help_text="age in years on the screening date")
-    answers = models.JSONField(help_text="every red-flag question: flag id -> yes (true) / no")
+    answers = models.JSONField(
+        help_text="every red-flag question: flag id -> yes (true) / no (false) / not asked "
+        "(null or missing: only a screen imported from elsewhere leaves a question not asked)")
     decision = models.CharField(max_length=20, choices=Decision.choices)
     fired = models.JSONField(
         default=list, help_text="[{flag, category, why, level}], most serious first"
@@ -78,6 +81,17 @@ class Screening(models.Model):
     @property
     def blocks_treatment(self) -> bool:
         return self.decision in BLOCKING_DECISIONS
+
+    @property
+    def not_asked(self) -> list[str]:
+        """The questions this screen did not ask (an imported screen may leave some; a question
+        added to the rules after the screen counts too). Not asked is never no."""
+        return [str(flag) for flag in FLAG_QUESTIONS
+                if not isinstance(self.answers.get(str(flag)), bool)]
+
+    @property
+    def not_asked_words(self) -> list[str]:
+        return [flag.replace("_", " ") for flag in self.not_asked]
 
     @property
     def fired_flags(self) -> list[str]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from acuback.accounts.access import Forbidden, is_clinical
 from acuback.accounts.models import User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode, EpisodeStatus
-from acuback.episodes.selectors import episode_get
+from acuback.episodes.selectors import episode_get, episode_queryset
 from acuback.errors import InputError
 from acuback.prefetch import prefetched
 from acuback.screening.models import BLOCKING_DECISIONS, Decision, Referral, Screening
@@ -34,6 +34,17 @@ def clinical_episode_get(
                      clinic_id=episode.clinic_id, detail={"episode": episode.pk})
         raise Forbidden(f"only practitioners and owners may work on the {what}")
     return episode
+
+
+def screening_queryset(actor: User) -> QuerySet[Screening]:
+    """The screens of the episodes the actor may see (clinical content: the caller keeps front
+    desk out, as /fhir does)."""
+    return Screening.objects.filter(episode__in=episode_queryset(actor))
+
+
+def referral_queryset(actor: User) -> QuerySet[Referral]:
+    """The referral outcomes of the screens the actor may see."""
+    return Referral.objects.filter(screening__episode__in=episode_queryset(actor))
 
 
 class PlanningStatus(NamedTuple):
@@ -129,7 +140,7 @@ def screening_status(episode: Episode) -> ScreeningStatus:
     cleared = referral is not None and referral.clears
     if screening is None or (blocked and not cleared):
         level = Level.DANGER
-    elif screening.decision == Decision.CLEAR:
+    elif screening.decision == Decision.CLEAR and not screening.not_asked:
         level = Level.OK
     else:
         level = Level.WARN  # routine flags, or serious ones a physician has cleared
@@ -167,6 +178,15 @@ def _planning(
         )
     when = f"{screening.screened_on:%-d %b %Y}"
     if screening.decision not in BLOCKING_DECISIONS:
+        if screening.not_asked:
+            # Unknown is not no: a screen that left questions unasked (one imported from
+            # elsewhere) cannot clear anyone for needling, however its answers came out.
+            return PlanningStatus(
+                False, f"The red-flag screen on {when} did not ask "
+                f"{len(screening.not_asked)} question(s) ("
+                f"{', '.join(screening.not_asked_words)}): screen "
+                "again, asking every question, before planning treatment.",
+            )
         return _not_blocking(screening, when)
     serious = "an emergency" if screening.decision == Decision.EMERGENCY else "urgent"
     if referral is not None and referral.clears:

@@ -11,9 +11,12 @@ import pytest
 from django.test import Client
 
 from acuback.audit.models import AuditEntry
+from acuback.episodes.models import Episode
 from acuback.patients.models import HealthHistory
+from acuback.screening.models import Screening
 from tests.access.test_api_matrix import PERSONAS, TARGETS, Cell
 from tests.personas import World
+from tests.screening.factories import screen
 
 CLINICAL_READ = {
     "owner": (200, 200, 404), "practitioner": (200, 200, 404),
@@ -32,6 +35,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "fhir_episode_read": CLINICAL_READ,
     "fhir_everything": CLINICAL_READ,
     "fhir_health_read": CLINICAL_READ,
+    "fhir_screening_read": CLINICAL_READ,
     "fhir_export": {
         "owner": 202, "practitioner": 202, "front_desk": 403, "patient_user": 403,
         "outsider": 202, "outsider_owner": 202, "anonymous": 401,
@@ -81,6 +85,11 @@ def request(client: Client, world: World, cell: Cell) -> Any:
         case "fhir_health_read":
             health = HealthHistory.objects.get(patient_id=patient)
             return client.get(f"/fhir/Observation/health-{health.pk}")
+        case "fhir_screening_read":
+            screening = Screening.objects.filter(episode_id=episode).first() or screen(
+                world.outsider if cell.target == "B" else world.practitioner,
+                Episode.objects.get(pk=episode))
+            return client.get(f"/fhir/Observation/screening-{screening.pk}")
         case "fhir_everything":
             return client.get(f"/fhir/Patient/{patient}/$everything")
         case "fhir_export":

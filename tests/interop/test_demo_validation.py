@@ -48,3 +48,13 @@ def test_it_passes_every_validator_on_the_demo(demo_export: list[Json]) -> None:
     assert validators.problems(demo_export) == {}
 
 
+
+
+@pytest.mark.django_db
+def test_it_exports_the_demo_screens_and_referral_outcomes(demo_export: list[Json]) -> None:
+    """The demo has clear, routine, urgent-then-cleared and emergency screens: all validated."""
+    ids = [r["id"] for r in demo_export if r["resourceType"] == "Observation"]
+    decisions = {r["valueCodeableConcept"]["coding"][0]["code"] for r in demo_export
+                 if r["resourceType"] == "Observation" and r["id"].startswith("screening-")}
+    assert decisions == {"clear", "routine", "urgent", "emergency"}
+    assert any(i.startswith("referral-") for i in ids)

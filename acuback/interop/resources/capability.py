@@ -39,14 +39,23 @@ def capability_statement(*, base_url: str, searches: dict[str, list[str]], date:
 # What each resource type holds, where one type carries several of acuback's records.
 DOCUMENTATION = {
     "Observation": (
-        "Three kinds, by id: a questionnaire score (<id>, derived from its "
+        "Five kinds, by id: a questionnaire score (<id>, derived from its "
         "QuestionnaireResponse), a visit's measurements (visit-<id>: pain before and after, "
-        "mobility, needle counts), and the health history (health-<id>, code "
+        "mobility, needle counts), a red-flag screen (screening-<id>, code red-flag-screen: "
+        "the decision clear/routine/urgent/emergency as its value, one component per "
+        "red-flag question, yes/no as valueBoolean or not asked as dataAbsentReason "
+        "not-asked; who screened in performer, the day in effectiveDateTime), each referral "
+        "outcome recorded after a screen (referral-<id>, code referral-outcome, derivedFrom "
+        "its screen; a physician's clearance carries its grounds in note), and the health "
+        "history (health-<id>, code "
         "health-history): one component per safety question, tri-state: yes and no are "
         "values (valueBoolean; for the implanted device a code, where 'none' is the no), a "
         "question never asked has no value and dataAbsentReason not-asked, never false. "
         "Import reads it back the same way (a not-asked component stays not asked) and "
-        "never writes over a health history the clinic has already taken."),
+        "never writes over a health history the clinic has already taken. A screen and its "
+        "referral outcomes are imported through the screening service (acuback decides "
+        "from the answers; a screen with a question not asked cannot clear planning), never "
+        "over an episode the clinic has already screened."),
     "DocumentReference": (
         "The visit note (visit-<id>) and each amendment (amendment-<id>, relatesTo appends "
         "or replaces the note); and an episode's PDF reports: progress-patient-<id>, "
