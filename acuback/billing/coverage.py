@@ -17,11 +17,13 @@ the outcomes app's episode outcome once it can be read as of a day).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from acuback.assessments.models import Assessment
@@ -210,13 +212,28 @@ class Course:
     measurements: dict[int, list[Measurement]]
     abns: dict[int, list[Abn]]
     history: list[VisitFacts]
+    payer: str = ""  # the patient's payer ("" when not recorded)
+    # improvement_as_of by (episode, how many of its measures were taken by the day): a long
+    # history has a few measures and many visits, so most visits share one answer.
+    _improvement: dict[tuple[int, int], ImprovementEvidence] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def improvement(self, episode_id: int, day: dt.date) -> ImprovementEvidence:
+        measurements = self.measurements[episode_id]
+        taken = bisect_right([m.taken_on for m in measurements], day) if measurements else 0
+        key = (episode_id, taken)
+        found = self._improvement.get(key)
+        if found is None:  # the measures are in date order: the first `taken` are by `day`
+            found = self._improvement[key] = improvement_as_of(measurements[:taken], day)
+        return found
 
     def facts(self, episode_id: int, day: dt.date, covered: bool | None = None) -> VisitFacts:
-        abn = abn_for(self.abns[episode_id], day)
+        abns = self.abns[episode_id]
+        abn = abn_for(abns, day) if abns else None
         return VisitFacts(
             on=day, episode_id=episode_id, episode=self.core[episode_id],
             diagnosis=self.episodes[episode_id].icd10_code,
-            improvement=improvement_as_of(self.measurements[episode_id], day).status,
+            improvement=self.improvement(episode_id, day).status,
             abn_on_file=abn is not None and abn.option == AbnOption.BILL_MEDICARE,
             covered=covered)
 
@@ -224,39 +241,44 @@ class Course:
 def patient_course(patient_id: int, *, exclude_visit: int | None = None,
                    loaded: Episode | None = None) -> Course:
     """The patient's live visits of every episode, each with its stored judgement (from its
-    current claim lines) when it has one. Five queries plus one per episode (its screen), less
-    one for the caller's `loaded` episode when its screens are already read (a page that judged
-    needling with them: `screening.selectors.prefetch_screenings`)."""
-    episodes = {e.pk: e for e in Episode.objects.filter(patient_id=patient_id)}
+    current claim lines) when it has one, and the patient's payer. Four queries (episodes with
+    the payer, outcome measures, ABNs, visits with their judgements) plus one per episode (its
+    screen), less one for the caller's `loaded` episode when its screens are already read (a
+    page that judged needling with them: `screening.selectors.prefetch_screenings`)."""
+    rows = list(Episode.objects.filter(patient_id=patient_id).annotate(
+        payer=Subquery(BillingProfile.objects.filter(patient_id=OuterRef("patient_id"))
+                       .order_by("pk").values("payer")[:1])))
+    episodes = {e.pk: e for e in rows}
     if loaded is not None and loaded.pk in episodes:
         episodes[loaded.pk] = loaded
     core = {pk: core_episode(e) for pk, e in episodes.items()}
-    course = Course(episodes, core, _measurements(episodes), _abns(patient_id), [])
+    payer = (rows[0].payer or "") if rows else payer_of(patient_id)
+    course = Course(episodes, core, _measurements(episodes), _abns(patient_id), [], payer)
+    # A visit's judgement is its current claim lines' (the last of them, in their order).
+    judged = ClaimLine.objects.filter(visit=OuterRef("pk"), superseded_at__isnull=True).order_by(
+        "-service_date", "-visit_id", "-derivation", "-position").values("covered")[:1]
     visits = live_visits(Visit.objects.filter(episode__patient_id=patient_id)).exclude(
-        pk=exclude_visit).order_by("started_at", "id").values_list("pk", "episode_id",
-                                                                   "started_at")
-    judged = dict(ClaimLine.objects.filter(patient_id=patient_id, superseded_at__isnull=True)
-                  .values_list("visit_id", "covered"))
+        pk=exclude_visit).order_by("started_at", "id").values_list(
+        "episode_id", "started_at", Subquery(judged))
     zone = timezone.get_current_timezone()  # once, not per visit: a history may be long
-    for pk, episode_id, started in visits:
+    for episode_id, started, covered in visits:
         day = started.astimezone(zone).date()
-        course.history.append(course.facts(episode_id, day, judged.get(pk)))
+        course.history.append(course.facts(episode_id, day, covered))
     return course
 
 
 def _warning(course: Course, episode: Episode, day: dt.date, payer: str) -> CoverageWarning:
     facts = course.facts(episode.pk, day)
     judgement = judge_next(course.history, facts)
-    return CoverageWarning(day, episode.pk, payer, judgement,
-                           improvement_as_of(course.measurements[episode.pk], day),
+    return CoverageWarning(day, episode.pk, payer, judgement, course.improvement(episode.pk, day),
                            abn_for(course.abns[episode.pk], day))
 
 
 def visit_coverage_warning(episode: Episode, day: dt.date) -> CoverageWarning:
     """How Medicare would judge a visit of `episode` on `day` (for booking and charting): the
     patient's visits held before it count, whichever episode they belong to."""
-    return _warning(patient_course(episode.patient_id, loaded=episode), episode, day,
-                    payer_of(episode.patient_id))
+    course = patient_course(episode.patient_id, loaded=episode)
+    return _warning(course, episode, day, course.payer)
 
 
 def visit_judgement(visit: Visit) -> CoverageWarning:
@@ -265,7 +287,7 @@ def visit_judgement(visit: Visit) -> CoverageWarning:
     day = timezone.localtime(visit.started_at).date()
     course = patient_course(visit.episode.patient_id, exclude_visit=visit.pk,
                             loaded=visit.episode)
-    return _warning(course, visit.episode, day, payer_of(visit.episode.patient_id))
+    return _warning(course, visit.episode, day, course.payer)
 
 
 def planned_visit_warnings(episode: Episode, days: Iterable[dt.date], *,
@@ -275,7 +297,7 @@ def planned_visit_warnings(episode: Episode, days: Iterable[dt.date], *,
     charted visits, the appointments already `booked` ((episode id, day) pairs, not yet
     charted) and the earlier `days` of this booking."""
     course = patient_course(episode.patient_id, loaded=episode)
-    payer = payer_of(episode.patient_id)
+    payer = course.payer
     for episode_id, day in booked:
         if episode_id in course.episodes:
             course.history.append(course.facts(episode_id, day))

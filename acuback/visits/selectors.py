@@ -226,14 +226,18 @@ def retention_timers(*, actor: User) -> list[Timer]:
         audit_record(actor=actor, action=Action.LIST, object_type="room",
                      outcome=Outcome.DENIED)
         raise Forbidden("only clinic staff see the treatment rooms")
-    visits = live_visits(Visit.objects.filter(
+    # Only the columns a timer shows: every staff page's rooms strip reads this.
+    rows = live_visits(Visit.objects.filter(
         clinic_id=membership.clinic_id, status=VisitStatus.DRAFT,
-        needles_in__gt=F("needles_out"))).select_related("episode__patient")
+        needles_in__gt=F("needles_out"))).values_list(
+        "pk", "room", "episode__patient__given_name", "episode__patient__family_name",
+        "practitioner_id", "needles_in", "needles_out", "retention_started_at",
+        "retention_minutes")
     timers = [Timer(
-        v.pk, v.room, v.episode.patient.full_name, v.practitioner_id,
-        v.needles_in - v.needles_out,
-        v.retention_started_at + dt.timedelta(minutes=v.retention_minutes or 0)
-        if v.retention_started_at else None) for v in visits]
+        pk, room, f"{given} {family}", practitioner_id, needles_in - needles_out,
+        started + dt.timedelta(minutes=minutes or 0) if started else None)
+        for pk, room, given, family, practitioner_id, needles_in, needles_out, started, minutes
+        in rows]
     now = timezone.now()
     far = now + dt.timedelta(days=1)
     return sorted((replace(t, shown=t.words(now)) for t in timers),

@@ -78,6 +78,20 @@ class Select(forms.Select):
         return SafeString(f"<select{flatatt(_attrs(self, name, attrs))}>{options}</select>")
 
 
+class PasswordInput(forms.PasswordInput):
+    """Never shows the value unless asked to (as Django's); its attributes in Django's order,
+    which the sign form has always written."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
+        found = self.format_value(value) if self.render_value else None
+        shown = f" value=\"{esc(found)}\"" if found is not None else ""
+        built = self.build_attrs(self.attrs, attrs)
+        rest = "".join(f" {esc(k)}" if v is True else f" {esc(k)}=\"{esc(v)}\""
+                       for k, v in built.items() if v is not False and v is not None)
+        return SafeString(f"<input type=\"password\" name=\"{esc(name)}\"{shown}{rest}>")
+
+
 class DateTimeInput(forms.DateTimeInput):
     """The browser's date-and-time picker, in the clinic's time zone."""
 
@@ -112,6 +126,7 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
 
 FAST: dict[type[forms.Widget], type[forms.Widget]] = {
     forms.TextInput: TextInput, forms.NumberInput: NumberInput, forms.HiddenInput: HiddenInput,
+    forms.PasswordInput: PasswordInput,
     forms.Textarea: Textarea, forms.Select: Select,
     forms.CheckboxSelectMultiple: CheckboxSelectMultiple,
 }
