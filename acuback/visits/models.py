@@ -154,6 +154,12 @@ class Visit(_Guarded):
         max_length=100, blank=True,
         help_text="the id another system gave the visit, when imported: importing it again "
                   "updates this draft (or is refused once it is signed), never duplicates it")
+    # A visit imported from another system (FHIR): when, and for a signed one what the source
+    # signed (its own SHA-256, which cannot be checked here: it covers the source's ids) and,
+    # when no clinician of this clinic has the signer's NPI, who signed it there.
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_hash = models.CharField(max_length=64, blank=True, db_default="")
+    imported_signer = models.CharField(max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

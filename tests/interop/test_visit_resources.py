@@ -4,6 +4,7 @@ signature as a Provenance, AdverseEvent, MedicationStatement; valid, linked, sco
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -13,10 +14,10 @@ from acuback.visits.adverse import AdverseEventInput, adverse_event_record
 from acuback.visits.inputs import PainkillerInput
 from acuback.visits.models import Visit
 from acuback.visits.painkillers import painkillers_record_intake
-from acuback.visits.signing import visit_amend
+from acuback.visits.signing import visit_amend, visit_sign
 from tests.interop import validators
 from tests.interop.conftest import ClientFor, Json, entries, fhir_get
-from tests.personas import World
+from tests.personas import PASSWORD, World, make_episode
 from tests.visits.factories import LOT, ashi, charted, ready, signed, start
 from tests.visits.factories import fill as fill_visit
 
@@ -70,7 +71,83 @@ def test_it_codes_the_needling_in_snomed_and_cpt(client_for: ClientFor, treated:
 
 def test_it_sends_an_ashi_point_as_text(client_for: ClientFor, treated: World) -> None:
     draft = next(p for p in _all(client_for, treated)["Procedure"] if p["status"] != "completed")
-    assert {"text": "Ashi: left PSIS (left)"} in draft["bodySite"]
+    site = next(s for s in draft["bodySite"] if s["text"] == "Ashi: left PSIS (left)")
+    assert "coding" not in site
+    assert _extensions(site)["ashi-location"] == ["left PSIS"]
+    assert _extensions(site)["point-side"] == ["left"]
+
+
+def _extensions(element: Json) -> dict[str, list[object]]:
+    """acuback's extensions of an element: name -> values (a complex one: its parts)."""
+    found: dict[str, list[object]] = {}
+    for ext in element.get("extension", []):
+        name = ext["url"].rsplit("/", 1)[1]
+        value = next((v for k, v in ext.items() if k.startswith("value")), None)
+        found.setdefault(name, []).append(value if value is not None else {
+            part["url"]: next(v for k, v in part.items() if k.startswith("value"))
+            for part in ext["extension"]})
+    return found
+
+
+def test_it_sends_all_the_needling(client_for: ClientFor, world: World) -> None:
+    """Every STRICTA detail of each point and of the session, the note's parts, the pain
+    drawing, every CPT line, and the adverse event's action, points and lots."""
+    lumbar = ready(world, make_episode(world.practitioner, world.other_patient))  # e-stim allowed
+    visit = start(world, lumbar)
+    data = charted(visit)
+    points = [replace(data.points[0], angle="oblique", stimulation="electrical",
+                      estim_hz=Decimal("2.5"), estim_ma=Decimal("1.5"), electrode_pair=1),
+              replace(data.points[1], stimulation="electrical", estim_hz=Decimal("2.5"),
+                      electrode_pair=1, de_qi=False),
+              *data.points[2:]]
+    visit = fill_visit(world, visit, points=points, minutes_with_estim=15,
+                       minutes_without_estim=25, retention_minutes=25, insertions=2,
+                       adjuncts=["heat", "cupping"], adjunct_note="heat lamp 10 min",
+                       pain_regions=["lower_back_left"], needles_out=data.needles_in - 1,
+                       needle_mismatch_reason="found_outside", needle_mismatch_note="on floor",
+                       objective="Tender L4.", next_visit="Same points.")
+    visit = visit_sign(actor=world.practitioner, visit=visit, password=PASSWORD,
+                       version=visit.version)
+    adverse_event_record(actor=world.practitioner, visit=visit, data=AdverseEventInput(
+        kind="bleeding", severity="mild", serious=False, causality="certain",
+        onset_at=timezone.now(), action="Pressed for a minute.", points=["BL23"], lots=[LOT]))
+    found = _all(client_for, world)
+    assert validators.problems([r for rs in found.values() for r in rs]) == {}
+    procedure = next(p for p in found["Procedure"] if p["id"] == str(visit.pk))
+    first = _extensions(procedure["bodySite"][0])
+    assert first == {"point-side": ["bilateral"], "needle-depth-mm": [25.0],
+                     "needle-angle": ["oblique"], "needle-diameter-mm": [0.25],
+                     "needle-length-mm": [40], "needle-manufacturer": ["Hwato"],
+                     "needle-lot": [LOT], "stimulation": ["electrical"],
+                     "estim-frequency-hz": [2.5], "estim-intensity-ma": [1.5],
+                     "electrode-pair": [1], "de-qi": [True]}
+    assert _extensions(procedure["bodySite"][1])["de-qi"] == [False]
+    session = _extensions(procedure)
+    assert session["retention-minutes"] == [25] and session["needle-insertions"] == [2]
+    assert session["minutes-with-estim"] == [15] and session["minutes-without-estim"] == [25]
+    assert session["needle-mismatch-reason"] == ["found_outside"]
+    assert session["needle-mismatch-note"] == ["on floor"]
+    assert sorted(session["adjunct"]) == ["cupping", "heat"]
+    assert session["adjunct-note"] == ["heat lamp 10 min"]
+    stored = Visit.objects.get(pk=visit.pk).cpt["lines"]
+    assert len(stored) > 1  # needling with and without e-stim: more than one code
+    assert session["cpt-line"] == [
+        {"code": {"system": "http://www.ama-assn.org/go/cpt", "code": line["code"]},
+         "units": line["units"]} for line in stored]
+    encounter = next(e for e in found["Encounter"] if e["id"] == str(visit.pk))
+    assert _extensions(encounter)["room"] == ["Room 2"]
+    measures = next(o for o in found["Observation"] if o["id"] == f"visit-{visit.pk}")
+    assert _extensions(measures)["pain-region"] == ["lower_back_left"]
+    note = next(d for d in found["DocumentReference"] if d["id"] == f"visit-{visit.pk}")
+    assert _extensions(note) == {"note-section-subjective": ["Back stiff in the mornings."],
+                                 "note-section-objective": ["Tender L4."],
+                                 "note-section-next-visit": ["Same points."]}
+    event = next(a for a in found["AdverseEvent"] if a["encounter"]["reference"]
+                 == f"Encounter/{visit.pk}" and a["event"]["coding"][0]["code"] == "bleeding")
+    details = _extensions(event)
+    assert details["adverse-event-action"] == ["Pressed for a minute."]
+    assert details["adverse-event-point"] == ["BL23"] and details["needle-lot"] == [LOT]
+    assert event["recorder"] == {"reference": f"Practitioner/{world.practitioner.pk}"}
 
 
 def test_it_measures_pain_before_and_after_and_the_needles(client_for: ClientFor,

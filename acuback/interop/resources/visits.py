@@ -18,6 +18,7 @@ from typing import Any
 
 from acuback.interop.resources.common import (
     CODE_SYSTEM,
+    EXTENSION,
     SNOMED,
     Identities,
     Json,
@@ -40,6 +41,7 @@ from acuback.visits.models import (
 KIND_VISIT = "visit"
 KIND_ADVERSE_EVENT = "adverse_event"
 KIND_PAINKILLER = "painkiller"
+KIND_AMENDMENT = "amendment"
 CPT = "http://www.ama-assn.org/go/cpt"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -69,7 +71,9 @@ def encounter(visit: Visit, ids: Identities) -> Json:
     return without_empty({
         "resourceType": "Encounter",
         "id": str(visit.pk),
-        "extension": [extension("visit-number", "Integer", visit.number)],
+        "meta": _meta(visit),
+        "extension": [extension("visit-number", "Integer", visit.number),
+                      *([extension("room", "String", visit.room)] if visit.room else [])],
         "identifier": _ids(ids, KIND_VISIT, visit),
         "status": status,
         "class": coding(ACT_CODE, "AMB", "ambulatory"),
@@ -82,11 +86,76 @@ def encounter(visit: Visit, ids: Identities) -> Json:
     })
 
 
+# The needling of one point (STRICTA 2b-2g), as extensions of its bodySite: the value type of
+# each, and the VisitPoint field it carries. A value not recorded is left out.
+POINT_EXTENSIONS = (
+    ("point-side", "Code", "side"),
+    ("ashi-location", "String", "ashi_location"),
+    ("needle-depth-mm", "Decimal", "depth_mm"),
+    ("needle-angle", "Code", "angle"),
+    ("needle-diameter-mm", "Decimal", "gauge_mm"),
+    ("needle-length-mm", "Integer", "length_mm"),
+    ("needle-manufacturer", "String", "manufacturer"),
+    ("needle-lot", "String", "lot"),
+    ("stimulation", "Code", "stimulation"),
+    ("estim-frequency-hz", "Decimal", "estim_hz"),
+    ("estim-intensity-ma", "Decimal", "estim_ma"),
+    ("electrode-pair", "Integer", "electrode_pair"),
+    ("de-qi", "Boolean", "de_qi"),
+    ("override-reason", "String", "override_reason"),
+)
+# The session's own details, as extensions of the Procedure (the Visit field each carries).
+PROCEDURE_EXTENSIONS = (
+    ("retention-minutes", "Integer", "retention_minutes"),
+    ("minutes-without-estim", "Integer", "minutes_without_estim"),
+    ("minutes-with-estim", "Integer", "minutes_with_estim"),
+    ("needle-insertions", "Integer", "insertions"),
+    ("needle-mismatch-reason", "Code", "needle_mismatch_reason"),
+    ("needle-mismatch-note", "String", "needle_mismatch_note"),
+    ("adjunct-note", "String", "adjunct_note"),
+    ("cpt-rule-version", "String", "cpt_rule_version"),
+)
+# The visit note's parts, as extensions of its DocumentReference, so that an importer reads
+# each part back whole (the attachment is the note as one text, for people).
+NOTE_SECTIONS = (
+    ("subjective", "Subjective"), ("objective", "Objective"), ("assessment", "Assessment"),
+    ("plan_note", "Plan"), ("next_visit", "Next visit"),
+)
+NOTE_EXTENSION = "note-section-"
+IMPORTED_TAG = coding(f"{CODE_SYSTEM}/record-origin", "imported", "Imported from another system")
+
+
+def value_extensions(row: Any, table: tuple[tuple[str, str, str], ...]) -> list[Json]:
+    """One extension per recorded value (None and "" are not recorded)."""
+    found = []
+    for name, value_type, field in table:
+        value = getattr(row, field)
+        if value is None or value == "":
+            continue
+        found.append(extension(name, value_type, _number(value) if value_type == "Decimal"
+                               else value))
+    return found
+
+
 def _body_site(point: Any) -> Json:
     text = f"{point.label} ({point.side})"
-    if not point.code:  # an Ashi point has no code: its location is the text
-        return {"text": text}
-    return {"coding": [coding(ACUPOINT_SYSTEM, point.code)], "text": text}
+    site: Json = {"extension": value_extensions(point, POINT_EXTENSIONS)}
+    if point.code:  # an Ashi point has no code: its location is the text
+        site["coding"] = [coding(ACUPOINT_SYSTEM, point.code)]
+    site["text"] = text
+    return site
+
+
+def _cpt_lines(visit: Visit) -> list[Json]:
+    """Every CPT line billed (Procedure.code holds the first as the procedure's code)."""
+    return [{"url": f"{EXTENSION}/cpt-line", "extension": [
+        {"url": "code", "valueCoding": coding(CPT, line["code"])},
+        {"url": "units", "valueInteger": line["units"]}]}
+        for line in (visit.cpt or {}).get("lines", [])]
+
+
+def _meta(visit: Visit) -> Json | None:
+    return {"tag": [IMPORTED_TAG]} if visit.imported_at else None
 
 
 def procedure(visit: Visit, ids: Identities) -> Json:
@@ -96,6 +165,10 @@ def procedure(visit: Visit, ids: Identities) -> Json:
     return without_empty({
         "resourceType": "Procedure",
         "id": str(visit.pk),
+        "meta": _meta(visit),
+        "extension": [*value_extensions(visit, PROCEDURE_EXTENSIONS),
+                      *[extension("adjunct", "Code", a) for a in visit.adjuncts or []],
+                      *_cpt_lines(visit)],
         "identifier": _ids(ids, KIND_VISIT, visit),
         "status": status,
         "code": {"coding": [SNOMED_ACUPUNCTURE, *cpt], "text": "Acupuncture"},
@@ -146,6 +219,10 @@ def visit_observation(visit: Visit, ids: Identities) -> Json:
     return without_empty({
         "resourceType": "Observation",
         "id": f"visit-{visit.pk}",
+        "extension": [*[extension("pain-region", "Code", r) for r in visit.pain_regions or []],
+                      *([extension("pain-outline-version", "String",
+                                   visit.pain_outline_version)]
+                        if visit.pain_regions and visit.pain_outline_version else [])],
         "identifier": _ids(ids, KIND_VISIT, visit),
         "status": "entered-in-error" if _in_error(visit) else (
             "final" if visit.status == VisitStatus.SIGNED else "preliminary"),
@@ -169,13 +246,13 @@ def _text(value: str) -> str:
 
 def visit_note(visit: Visit, ids: Identities) -> Json:
     """The visit note (SOAP) as a document; amendments refer to it."""
-    note = "\n\n".join(f"{label}: {text}" for label, text in (
-        ("Subjective", visit.subjective), ("Objective", visit.objective),
-        ("Assessment", visit.assessment), ("Plan", visit.plan_note),
-        ("Next visit", visit.next_visit)) if text)
+    sections = [(field, label, getattr(visit, field)) for field, label in NOTE_SECTIONS]
+    note = "\n\n".join(f"{label}: {text}" for _, label, text in sections if text)
     return without_empty({
         "resourceType": "DocumentReference",
         "id": f"visit-{visit.pk}",
+        "extension": [extension(NOTE_EXTENSION + field.replace("_", "-"), "String", text)
+                      for field, _, text in sections if text],
         "identifier": _ids(ids, KIND_VISIT, visit),
         "status": "entered-in-error" if _in_error(visit) else "current",
         "docStatus": "final" if visit.status == VisitStatus.SIGNED else "preliminary",
@@ -201,6 +278,13 @@ def amendment_document(amendment: Amendment, ids: Identities) -> Json:
     return without_empty({
         "resourceType": "DocumentReference",
         "id": f"amendment-{amendment.pk}",
+        "extension": [
+            *([extension("amendment-section", "Code", amendment.section)]
+              if amendment.section else []),
+            *([extension("late-entry-refers-to", "DateTime", amendment.refers_to.isoformat())]
+              if amendment.refers_to else []),
+        ],
+        "identifier": ids.identifiers(KIND_AMENDMENT, visit.clinic_id, amendment.pk),
         "status": "current",
         "docStatus": "amended",
         "type": concept(f"{CODE_SYSTEM}/amendment-kind", amendment.kind,
@@ -222,9 +306,17 @@ def signature_provenance(visit: Visit, ids: Identities) -> Json | None:
     if visit.signed_at is None:
         return None
     who = reference("Practitioner", visit.signed_by_id)
-    return {
+    extensions = []
+    if visit.imported_hash:  # what the source system signed, kept beside our own seal
+        extensions.append(extension("source-signature", "String",
+                                    f"sha256:{visit.imported_hash}"))
+    if visit.imported_signer:
+        extensions.append(extension("source-signer", "String", visit.imported_signer))
+    return without_empty({
         "resourceType": "Provenance",
         "id": f"visit-{visit.pk}",
+        "meta": _meta(visit),
+        "extension": extensions,
         "target": [reference("Encounter", visit.pk), reference("Procedure", visit.pk),
                    {"reference": f"DocumentReference/visit-{visit.pk}"}],
         "recorded": visit.signed_at.isoformat(),
@@ -241,7 +333,7 @@ def signature_provenance(visit: Visit, ids: Identities) -> Json | None:
             "sigFormat": "text/plain",
             "data": _text(f"sha256:{visit.content_hash}"),
         }],
-    }
+    })
 
 
 SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
@@ -253,6 +345,12 @@ def adverse_event(event: AdverseEvent, ids: Identities) -> Json:
     extensions = [extension("adverse-event-reporter", "Code", event.reporter)]
     if event.in_error_at:
         extensions.append(extension("entered-in-error", "String", event.in_error_reason))
+    if event.action:
+        extensions.append(extension("adverse-event-action", "String", event.action))
+    extensions += [extension("adverse-event-point", "String", p) for p in event.points or []]
+    extensions += [extension("needle-lot", "String", lot) for lot in event.lots or []]
+    if event.from_needle_count:
+        extensions.append(extension("from-needle-count", "Boolean", True))
     return without_empty({
         "resourceType": "AdverseEvent",
         "id": str(event.pk),
@@ -265,6 +363,7 @@ def adverse_event(event: AdverseEvent, ids: Identities) -> Json:
         "encounter": reference("Encounter", event.visit_id),
         "date": event.onset_at.isoformat(),
         "recordedDate": event.recorded_at.isoformat(),
+        "recorder": reference("Practitioner", event.recorded_by_id),
         "seriousness": concept(SERIOUSNESS, "serious" if event.serious else "non-serious",
                                "Serious" if event.serious else "Non-serious"),
         "severity": concept(SEVERITY, event.severity, event.get_severity_display()),
