@@ -9,14 +9,20 @@ prescriber's proposal for the episode (its plan's, or for a discharged episode t
 its plan would have had). Every visit is signed by its practitioner at its end.
 
 What a bulk visit holds is what the services would have stored:
-- its content hash is `visits.content.digest` of the same content `visit_hash` reads back, so
-  the tamper check passes and any later change to the row shows;
+- its content hash is the SHA-256 of the canonical JSON `visits.content.digest` takes of the
+  content `visit_hash` reads back (written directly, not through json.dumps: a registry has 2.3
+  million), so the tamper check passes and any later change to the row shows;
 - its CPT lines come from the core's `cpt_units` (one initial code a patient a day);
 - painkillers carry the core's MME/day and list versions (`painkiller_use`);
 - claim lines are built by `billing.claims.claim_lines_built` from the judgement the core's
   `judge_course` makes of the patient's visits in date order (what signing them one by one
   would judge) and `billing_of`, the same functions signing calls.
 A test compares bulk visits with what the services derive for them (tests/visits/test_bulk.py).
+
+Rows are built a chunk of patients at a time in two forked worker processes while this one
+writes the chunk before (`chunk_rows`); each chunk has random streams of its own, so the rows
+do not depend on which process built them, and its visits are counted first so that ids follow
+on from chunk to chunk.
 
 Adverse events come at the rates of the largest acupuncture safety study (Witt CM et al.,
 Forsch Komplementmed 2009;16:91-97: 229,230 patients, 10.2 treatments each, 8.6 % of patients
@@ -33,10 +39,17 @@ registry answers).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
+import json
+import multiprocessing
+import random
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from django.utils import timezone
@@ -58,7 +71,7 @@ from acuback.demo.bulk import BulkContext, BulkEpisode
 from acuback.episodes.models import Episode
 from acuback.plans.demo import COURSE, bulk_proposal
 from acuback.screening.models import BLOCKING_DECISIONS
-from acuback.visits.content import PAINKILLER_FIELDS, POINT_FIELDS, _value, digest
+from acuback.visits.content import PAINKILLER_FIELDS, POINT_FIELDS, VISIT_FIELDS, _value
 from acuback.visits.demo import LOTS, SUBJECTIVE, _regions
 from acuback.visits.models import (
     AdverseEvent,
@@ -82,6 +95,10 @@ NOT_ASKED_SHARE = 0.1  # painkillers: sometimes nobody asked (null, never "none"
 VISIT_MINUTES = 40
 RETENTION = 20
 PATIENTS_A_CHUNK = 2000  # rows are built and written a chunk of patients at a time
+# Processes building the chunks' rows (the machine's two cores) while this one writes them;
+# a load of one chunk is built here. Each chunk draws from a random stream of its own, so the
+# rows are the same whichever process builds them.
+WORKERS = 2
 
 VISIT_COLUMNS = (
     "id", "clinic", "episode", "practitioner", "number", "status", "started_at", "ended_at",
@@ -117,15 +134,25 @@ class _Run:
     improvements: dict[tuple[int, int], Any] = field(default_factory=dict)
     times: dict[dt.datetime, tuple[str, object]] = field(default_factory=dict)
     now: object = None
+    zone: dt.tzinfo = dt.UTC
 
     def __post_init__(self) -> None:
         self.now = db_time(self.ctx.now)
+        self.zone = timezone.get_current_timezone()
 
     def time(self, moment: dt.datetime) -> tuple[str, object]:
-        """A time as `visit_hash` reads it back (ISO, UTC) and in database form."""
+        """A time as `visit_hash` reads it back (ISO, UTC), JSON-encoded, and in database
+        form."""
         if moment not in self.times:
-            self.times[moment] = (moment.astimezone(dt.UTC).isoformat(), db_time(moment))
+            self.times[moment] = (_text(moment.astimezone(dt.UTC).isoformat()), db_time(moment))
         return self.times[moment]
+
+    def preload(self, courses: list[_Course]) -> None:
+        """Read what the claim lines need before rows are built in other processes, which
+        must never use this one's database connection."""
+        for pk in sorted({course.practitioner for course in courses}):
+            self.provider_facts[pk] = provider_facts(_practitioner(self, pk))
+        _fee(self, "", dt.date.min)  # reads the fee schedule
 
 
 @dataclass
@@ -156,15 +183,15 @@ class _Course:
 def bulk_visits(ctx: BulkContext) -> None:
     """Signed visits for the bulk episodes (see the module docstring)."""
     run, tally = _Run(ctx), _Tally(first_visit=next_id(Visit))
-    next_visit = tally.first_visit
     courses = list(_courses(ctx))
     expected = sum(min(COURSE.sessions, max((c.until - c.baseline).days // 3, 0))
                    for c in courses)
+    chunks = list(_by_patients(courses, PATIENTS_A_CHUNK))
+    seed = ctx.rng.getrandbits(64)
+    if not ctx.registry:
+        run.preload(courses)
     with ctx.progress("visits", expected) as advance:
-        for chunk in _by_patients(courses, PATIENTS_A_CHUNK):
-            rows = _Rows()
-            for patient_courses in chunk:
-                next_visit = _patient(run, patient_courses, next_visit, rows)
+        for rows in chunk_rows(run, chunks, seed, tally.first_visit, workers=WORKERS):
             _write(rows, tally)
             advance(len(rows.visits))
     reset_sequences(Visit, VisitPoint, PainkillerUse, AdverseEvent, ClaimLine)
@@ -191,6 +218,67 @@ def _write(rows: _Rows, tally: _Tally) -> None:
     tally.events += insert_rows(AdverseEvent, AE_COLUMNS, rows.events)
     tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS,
                                      instance_rows(CLAIM_COLUMNS, rows.claim_lines))
+
+
+Chunk = list[list["_Course"]]  # a chunk of patients, each as their courses
+# What forked builders read: (run, chunks, seed), set before the pool forks them.
+_JOB: tuple[_Run, list[Chunk], int] | None = None
+
+
+def chunk_rows(run: _Run, chunks: list[Chunk], seed: int, first_visit: int, *,
+               workers: int) -> Iterator[_Rows]:
+    """Every chunk's rows in order, visit ids following on from `first_visit`: built in
+    `workers` forked processes, a few chunks ahead of the one being written (so memory stays a
+    few chunks' worth), or here when there is one chunk or one worker. The same rows either
+    way: a chunk's are a function of the seed, its index and its first visit id."""
+    global _JOB
+    if workers <= 1 or len(chunks) <= 1:
+        for index in range(len(chunks)):
+            rows = _chunk(run, chunks, seed, index, first_visit)
+            first_visit += len(rows.visits)
+            yield rows
+        return
+    _JOB = (run, chunks, seed)
+    try:
+        # Forked, the builders share what this step read; they only compute and never use
+        # the database connection (preload read what the claim lines need).
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            counts = pool.map(_job_count, range(len(chunks)))
+            tasks = enumerate(itertools.accumulate(counts[:-1], initial=first_visit))
+            pending = deque(pool.apply_async(_job_rows, task)
+                            for task in itertools.islice(tasks, workers + 1))
+            while pending:
+                rows = pending.popleft().get()
+                task = next(tasks, None)
+                if task is not None:
+                    pending.append(pool.apply_async(_job_rows, task))
+                yield rows
+    finally:
+        _JOB = None
+
+
+def _job_count(index: int) -> int:
+    assert _JOB is not None  # noqa: S101 - set before the fork
+    run, chunks, seed = _JOB
+    dates = random.Random(f"{seed}-dates-{index}")  # noqa: S311 - synthetic data
+    return sum(len(_planned(run.ctx, dates, patient)) for patient in chunks[index])
+
+
+def _job_rows(index: int, first_visit: int) -> _Rows:
+    assert _JOB is not None  # noqa: S101 - set before the fork
+    run, chunks, seed = _JOB
+    return _chunk(run, chunks, seed, index, first_visit)
+
+
+def _chunk(run: _Run, chunks: list[Chunk], seed: int, index: int, first_visit: int) -> _Rows:
+    """One chunk's rows, from random streams of its own (dates apart, so a chunk's visits can
+    be counted before they are built)."""
+    dates = random.Random(f"{seed}-dates-{index}")  # noqa: S311 - synthetic data
+    own = replace(run, ctx=replace(run.ctx, rng=random.Random(f"{seed}-{index}")))  # noqa: S311
+    rows, next_visit = _Rows(), first_visit
+    for patient in chunks[index]:
+        next_visit = _patient(own, patient, _planned(own.ctx, dates, patient), next_visit, rows)
+    return rows
 
 
 def _by_patients(courses: list[_Course], size: int) -> Iterator[list[list[_Course]]]:
@@ -236,9 +324,15 @@ def _courses(ctx: BulkContext) -> Iterator[_Course]:
             responder=responder, measurements=measured)
 
 
-def _dates(ctx: BulkContext, course: _Course) -> list[dt.datetime]:
+def _planned(ctx: BulkContext, rng: random.Random, courses: list[_Course]
+             ) -> list[tuple[_Course, dt.datetime]]:
+    """A patient's visits, every course's, in the order they happen."""
+    planned = [(course, when) for course in courses for when in _dates(ctx, rng, course)]
+    return sorted(planned, key=lambda p: p[1])
+
+
+def _dates(ctx: BulkContext, rng: random.Random, course: _Course) -> list[dt.datetime]:
     """Twice a week from a few days after baseline, up to the course's sessions."""
-    rng = ctx.rng
     sessions = (COURSE.sessions if rng.random() > DROPOUT_SHARE
                 else rng.randint(3, COURSE.sessions))
     day = course.baseline + dt.timedelta(days=rng.randint(1, 4))
@@ -266,24 +360,27 @@ class _Visit:
     content_hash: str
 
 
-def _patient(run: _Run, courses: list[_Course], next_pk: int, rows: _Rows) -> int:
-    """Chart every course of one patient; returns the next free visit id."""
+def _patient(run: _Run, courses: list[_Course], planned: list[tuple[_Course, dt.datetime]],
+             next_pk: int, rows: _Rows) -> int:
+    """Chart every course of one patient at its planned times; returns the next free visit
+    id."""
     ctx = run.ctx
     made: list[_Visit] = []
     initial_days: set[dt.date] = set()  # days an earlier visit of the patient billed initial
-    planned = [(course, when) for course in courses for when in _dates(ctx, course)]
+    sessions = {course.episode.id: 0 for course in courses}
+    for course, _ in planned:
+        sessions[course.episode.id] += 1
     intakes = {}
     for course in courses:  # what each took the week before care began, as at baseline
         intakes[course.episode.id] = intake = _intake(ctx, course)
         at = db_time(ctx.moment(course.baseline))
         rows.painkillers.extend(
-            _painkiller_row(ctx, course, None, _use(*use)[0], at) for use in intake)
+            _painkiller_row(ctx, course, None, _use(*use), at) for use in intake)
     numbers: dict[int, int] = {}
-    for course, when in sorted(planned, key=lambda p: p[1]):
+    for course, when in planned:
         number = numbers[course.episode.id] = numbers.get(course.episode.id, 0) + 1
-        sessions = sum(1 for c, _ in planned if c is course)
-        made.append(_visit(run, course, next_pk, number, when, sessions, initial_days,
-                           intakes[course.episode.id], rows))
+        made.append(_visit(run, course, next_pk, number, when, sessions[course.episode.id],
+                           initial_days, intakes[course.episode.id], rows))
         next_pk += 1
     if not ctx.registry and made:
         rows.claim_lines.extend(_claim_lines(run, made))
@@ -294,14 +391,14 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
            sessions: int, initial_days: set[dt.date], intake: list[tuple[str, int, int, int]],
            rows: _Rows) -> _Visit:
     ctx = run.ctx
-    rng, episode = ctx.rng, course.episode
+    rng, episode, practitioner = ctx.rng, course.episode, course.practitioner
     share = (number - 1) / max(sessions - 1, 1)
-    day = timezone.localtime(when).date()
+    day = when.astimezone(run.zone).date()
     ended = when + dt.timedelta(minutes=VISIT_MINUTES)
     before = int(min(max(round(course.start + (course.end - course.start) * share
                                + rng.uniform(-0.8, 0.8)), 0), 10))
     minutes = rng.choice((15, 20, 25))
-    cpt, cpt_json, cpt_version = _cpt(minutes, day in initial_days)
+    cpt, cpt_json, cpt_version, cpt_canonical = _cpt(minutes, day in initial_days)
     initial_days.add(day)
     lot = LOTS[(episode.patient.index + (number - 1) // 4) % len(LOTS)]
     points = [] if ctx.registry else _points(rng, course, lot, pk)
@@ -312,70 +409,101 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
     better = course.responder and share > 0.3
     started_at, started_db = run.time(when)
     ended_at, ended_db = run.time(ended)
-    regions, regions_json = _pain_regions(episode.region, episode.side, episode.radiation)
-    adjuncts = ADJUNCTS[rng.random() < 0.3]
+    regions_json = _pain_regions(episode.region, episode.side, episode.radiation)
+    adjuncts_json = ADJUNCTS[rng.random() < 0.3]
     floor = (Decimal(round(25 * (1 - 0.5 * share * course.responder)))
              if number in (1, sessions) else None)
-    # The content as `visit_hash` reads it back (VISIT_FIELDS: UTC times, normalised decimals).
-    hashed = {
-        "id": pk, "episode_id": episode.id, "practitioner_id": course.practitioner,
-        "number": number, "started_at": started_at, "ended_at": ended_at,
-        "room": rng.choice(ROOMS), "started_from": (StartedFrom.PLAN.value if course.plan
-                                                    else StartedFrom.BLANK.value),
-        "plan_id": course.plan, "pain_before": before,
-        "pain_after": max(before - rng.randint(0, 2), 0), "retention_minutes": RETENTION,
-        "retention_started_at": None, "minutes_without_estim": minutes,
-        "minutes_with_estim": 0, "insertions": 1, "needles_in": needles,
-        "needles_out": needles, "needle_mismatch_reason": "", "needle_mismatch_note": "",
-        "adjuncts": adjuncts[0], "adjunct_note": "",
-        "subjective": rng.choice(SUBJECTIVE["better" if better else "same"]),
-        "objective": "Tender over the lumbar paraspinals." if before >= 5 else "Mildly tender.",
-        "assessment": "Improving." if better else "No clear change yet.",
-        "plan_note": "Continue the plan.", "next_visit": "Same points; review home exercises.",
-        "finger_floor_cm": None if floor is None else _value(floor), "schober_cm": None,
-        "slr_left_deg": None, "slr_right_deg": None, "pain_regions": regions,
-        "pain_outline_version": OUTLINE_VERSION,
-        "painkillers_taken": bool(taken) if asked else None, "cpt": cpt,
-        "cpt_rule_version": cpt_version, "signed_at": ended_at,
-        "signed_by_id": course.practitioner,
-        "points": [dict(zip(POINT_FIELDS, (_value(v) for v in p[1:]), strict=True))
-                   for p in points],
-        "painkillers": [{**use[1], "recorded_by_id": course.practitioner}
-                        for use in painkillers],
-    }
-    content_hash = digest(hashed)
+    room = rng.choice(ROOMS)
+    started_from = StartedFrom.PLAN.value if course.plan else StartedFrom.BLANK.value
+    after = max(before - rng.randint(0, 2), 0)
+    subjective = rng.choice(SUBJECTIVE["better" if better else "same"])
+    objective = "Tender over the lumbar paraspinals." if before >= 5 else "Mildly tender."
+    assessment = "Improving." if better else "No clear change yet."
+    taken_flag = bool(taken) if asked else None
+    # The canonical JSON `visits.content.digest` hashes (json.dumps, keys sorted, compact,
+    # ASCII) of the content `visit_hash` reads back, written directly: the values below in
+    # HASHED_KEYS' order, each encoded as json.dumps encodes it (UTC ISO times, normalised
+    # decimals as text). The tests verify every bulk visit's hash with `visit_hash`.
+    canonical = _CANONICAL % (
+        '""', adjuncts_json, _text(assessment), cpt_canonical, _text(cpt_version), ended_at,
+        episode.id, "null" if floor is None else _text(_value(floor)), pk, 1, 0, minutes,
+        '""', '""', needles, needles, _NEXT_VISIT, number, _text(objective), after, before,
+        _OUTLINE, regions_json,
+        "[" + ",".join(_use_canonical(*use, practitioner) for use in painkillers) + "]",
+        _FLAG[taken_flag], _number(course.plan), _PLAN_NOTE, _points_canonical(points),
+        practitioner, RETENTION, "null", _text(room), "null", ended_at, practitioner, "null",
+        "null", started_at, _text(started_from), _text(subjective))
+    content_hash = hashlib.sha256(canonical.encode()).hexdigest()
     rows.visits.append((
-        pk, ctx.clinic.pk, episode.id, course.practitioner, number, VisitStatus.SIGNED.value,
-        started_db, ended_db, hashed["room"], hashed["started_from"], course.plan, before,
-        hashed["pain_after"], RETENTION, None, minutes, 0, 1, needles, needles, "", "",
-        adjuncts[1], "", hashed["subjective"], hashed["objective"], hashed["assessment"],
-        hashed["plan_note"], hashed["next_visit"], floor, None, None, None, regions_json,
-        OUTLINE_VERSION, hashed["painkillers_taken"], cpt_json, cpt_version, SIGNED_VERSION,
-        ended_db, course.practitioner, content_hash, "", run.now, run.now))
+        pk, ctx.clinic.pk, episode.id, practitioner, number, VisitStatus.SIGNED.value,
+        started_db, ended_db, room, started_from, course.plan, before,
+        after, RETENTION, None, minutes, 0, 1, needles, needles, "", "",
+        adjuncts_json, "", subjective, objective, assessment,
+        PLAN_NOTE, NEXT_VISIT, floor, None, None, None, regions_json,
+        OUTLINE_VERSION, taken_flag, cpt_json, cpt_version, SIGNED_VERSION,
+        ended_db, practitioner, content_hash, "", run.now, run.now))
     rows.points.extend(points)
-    rows.painkillers.extend(_painkiller_row(ctx, course, pk, use[0], started_db)
+    rows.painkillers.extend(_painkiller_row(ctx, course, pk, _use(*use), started_db)
                             for use in painkillers)
     _adverse_event(ctx, course, pk, when, rows)
     return _Visit(pk, course, number, when, day, cpt, cpt_version, content_hash)
 
 
+# The keys of a visit's hashed content (`visits.content.visit_content`) in the sorted order
+# json.dumps(sort_keys=True) writes them, and the template `_visit` fills in that order.
+HASHED_KEYS = ("adjunct_note", "adjuncts", "assessment", "cpt", "cpt_rule_version", "ended_at",
+               "episode_id", "finger_floor_cm", "id", "insertions", "minutes_with_estim",
+               "minutes_without_estim", "needle_mismatch_note", "needle_mismatch_reason",
+               "needles_in", "needles_out", "next_visit", "number", "objective", "pain_after",
+               "pain_before", "pain_outline_version", "pain_regions", "painkillers",
+               "painkillers_taken", "plan_id", "plan_note", "points", "practitioner_id",
+               "retention_minutes", "retention_started_at", "room", "schober_cm", "signed_at",
+               "signed_by_id", "slr_left_deg", "slr_right_deg", "started_at", "started_from",
+               "subjective")
+if HASHED_KEYS != tuple(sorted((*VISIT_FIELDS, "points", "painkillers"))):  # pragma: no cover
+    raise ImportError("acuback.visits.bulk.HASHED_KEYS must list visit_content's keys, sorted")
+_CANONICAL = "{" + ",".join(f'"{key}":%s' for key in HASHED_KEYS) + "}"
+_text = cache(encode_basestring_ascii)  # a JSON string, ASCII-escaped as json.dumps writes it
+_FLAG = {True: "true", False: "false", None: "null"}
+PLAN_NOTE, NEXT_VISIT = "Continue the plan.", "Same points; review home exercises."
+_PLAN_NOTE, _NEXT_VISIT, _OUTLINE = _text(PLAN_NOTE), _text(NEXT_VISIT), _text(OUTLINE_VERSION)
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(value)
+
+
+def _canonical_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _points_canonical(points: list[tuple[Any, ...]]) -> str:
+    """Point rows as `visit_content` reads them back (none in a registry)."""
+    if not points:
+        return "[]"
+    return _canonical_json([dict(zip(POINT_FIELDS, (_value(v) for v in p[1:]), strict=True))
+                            for p in points])
+
+
 ROOMS = ("Room 1", "Room 2", "Room 3")
-# (as hashed, as stored) for a visit with advice alone and with heat too.
-ADJUNCTS = ((["advice"], db_json(["advice"])), (["advice", "heat"], db_json(["advice", "heat"])))
+# A visit with advice alone and with heat too, as stored (a list of strings: the same as
+# its canonical JSON).
+ADJUNCTS = (db_json(["advice"]), db_json(["advice", "heat"]))
 
 
 @cache
-def _cpt(minutes: int, initial_billed_today: bool) -> tuple[dict[str, Any], str, str]:
-    """The core's CPT lines: as hashed, as stored, and the rule version."""
+def _cpt(minutes: int, initial_billed_today: bool) -> tuple[dict[str, Any], str, str, str]:
+    """The core's CPT lines: as read back, as stored, the rule version, and as hashed."""
     units = cpt_units(minutes_without_estim=minutes, minutes_with_estim=0, insertions=1,
                       initial_billed_today=initial_billed_today)
-    return units.to_dict(), db_json(units.to_dict()), units.rule_version
+    lines = units.to_dict()
+    return lines, db_json(lines), units.rule_version, _canonical_json(lines)
 
 
 @cache
-def _pain_regions(region: str, side: str, radiation: str) -> tuple[list[str], str]:
-    regions = _regions(Episode(region=region, side=side, radiation=radiation))
-    return regions, db_json(regions)
+def _pain_regions(region: str, side: str, radiation: str) -> str:
+    """The regions as stored (a list of strings: the same as its canonical JSON)."""
+    return db_json(_regions(Episode(region=region, side=side, radiation=radiation)))
 
 
 @cache
@@ -401,7 +529,7 @@ def _points(rng: Any, course: _Course, lot: tuple[str, str], visit: int) -> list
 
 
 def _painkillers(intake: list[tuple[str, int, int, int]], responder: bool,
-                 share: float) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+                 share: float) -> list[tuple[str, int, int, int]]:
     """What the patient took in the last week: what they took before care, less of it as the
     course goes on for a responder (as the usual demo's `_taper`)."""
     taken = []
@@ -410,7 +538,7 @@ def _painkillers(intake: list[tuple[str, int, int, int]], responder: bool,
             days = round(days * (1 - 0.8 * share))
             times = max(1, round(times * (1 - 0.5 * share)))
         if days:
-            taken.append(_use(drug, dose, times, days))
+            taken.append((drug, dose, times, days))
     return taken
 
 
@@ -435,10 +563,8 @@ def _painkiller_row(ctx: BulkContext, course: _Course, visit: int | None,
 
 
 @cache
-def _use(drug: str, dose: int, times: int, days: int
-         ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """One painkiller as `painkiller_row` stores it (PAINKILLER_FIELDS but recorded_by), and
-    as `visit_hash` reads it back."""
+def _use(drug: str, dose: int, times: int, days: int) -> dict[str, Any]:
+    """One painkiller as `painkiller_row` stores it (PAINKILLER_FIELDS but recorded_by)."""
     derived = painkiller_use(drug=drug, dose=float(dose), times_a_day=times,
                              days_last_week=days)
     stored = {
@@ -449,7 +575,15 @@ def _use(drug: str, dose: int, times: int, days: int
                         else Decimal(str(derived.mme_per_day))),
         "list_version": derived.list_version, "mme_table_version": derived.mme_table_version,
     }
-    return stored, {k: _value(v) for k, v in stored.items()}
+    return stored
+
+
+@cache
+def _use_canonical(drug: str, dose: int, times: int, days: int, recorded_by: int) -> str:
+    """One painkiller as `visit_hash` reads it back, in canonical JSON."""
+    stored = _use(drug, dose, times, days)
+    return _canonical_json({**{k: _value(v) for k, v in stored.items()},
+                            "recorded_by_id": recorded_by})
 
 
 def _adverse_event(ctx: BulkContext, course: _Course, visit: int, when: dt.datetime,

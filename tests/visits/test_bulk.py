@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 
 from acuback.accounts.models import Clinic, Role, User
@@ -24,6 +25,7 @@ from acuback.cohort.selectors import cohort_report
 from acuback.demo import BULK_STEPS
 from acuback.demo.bulk import demo_bulk_load
 from acuback.errors import ConflictError
+from acuback.visits import bulk
 from acuback.visits.content import visit_integrity
 from acuback.visits.models import AdverseEvent, PainkillerUse, Visit, VisitStatus
 from acuback.visits.services import visit_cpt, visit_input_from, visit_update
@@ -168,3 +170,43 @@ def test_it_keeps_registry_visits_to_what_a_registry_records(clinic: Clinic) -> 
     assert all(v.needles_in > 0 and not v.points.all() for v in visits)
     assert not ClaimLine.objects.filter(clinic=registry).exists()
     assert PainkillerUse.objects.filter(clinic=registry).exists()
+
+
+def _built(clinic: Clinic, monkeypatch: pytest.MonkeyPatch, workers: int) -> dict[str, list]:
+    """A small load in chunks of 6 patients, built with `workers` processes, read back and
+    rolled back (ids come from the tables' maximum, so a second build reuses them)."""
+    monkeypatch.setattr(bulk, "PATIENTS_A_CHUNK", 6)
+    monkeypatch.setattr(bulk, "WORKERS", workers)
+    saved = transaction.savepoint()
+    with audit_context("cli"):
+        demo_bulk_load(clinics=[clinic], patients=30, today=TODAY, steps=BULK_STEPS)
+    found = {
+        "visits": list(Visit.objects.filter(clinic=clinic).order_by("id").values_list(
+            "id", "episode_id", "number", "started_at", "pain_before", "content_hash")),
+        "painkillers": list(PainkillerUse.objects.filter(clinic=clinic).order_by("id")
+                            .values_list("visit_id", "drug", "days_last_week")),
+        "events": list(AdverseEvent.objects.filter(clinic=clinic).order_by("id")
+                       .values_list("visit_id", "kind")),
+        "claim_lines": list(ClaimLine.objects.filter(clinic=clinic).order_by("id")
+                            .values_list("visit_id", "code", "units", "modifier", "covered")),
+    }
+    assert all(visit_integrity(v).ok for v in _visits(clinic))
+    transaction.savepoint_rollback(saved)
+    return found
+
+
+def test_it_builds_the_same_rows_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    clinic = Clinic.objects.create(name="Bulk Chunks", slug="bulk-chunks")
+    user = member_create(clinic=clinic, username="bc-lin", password=PASSWORD,
+                         role=Role.PRACTITIONER)
+    practitioner_profile_set(user=user, licence_number="AC-2", licence_state="CA",
+                             npi="1234567893", provider_kind="physician")
+    Fee.objects.create(clinic=clinic, code="97810", unit_charge=Decimal("80.00"),
+                       effective_from=dt.date(2020, 1, 1), set_by=user)
+    in_workers = _built(clinic, monkeypatch, workers=2)
+    here = _built(clinic, monkeypatch, workers=1)
+    assert len({episode for _, episode, *_ in in_workers["visits"]}) > 12  # several chunks
+    ids = [row[0] for row in in_workers["visits"]]
+    assert ids == list(range(ids[0], ids[0] + len(ids)))  # chunks' ids follow on, no gaps
+    assert in_workers["claim_lines"] and in_workers["painkillers"]
+    assert in_workers == here
