@@ -187,6 +187,25 @@ def test_it_counts_what_each_episode_counts_for_safety(data: CohortData) -> None
     assert counts.treated_patients == live.values("episode__patient").distinct().count()
 
 
+def test_it_counts_each_episodes_visits_and_events_for_the_export(data: CohortData) -> None:
+    clinic = data.world.clinic_a
+    live = live_visits(Visit.objects.filter(clinic=clinic))
+    events = AdverseEvent.objects.filter(clinic=clinic, in_error_at__isnull=True,
+                                         visit__in=live)
+    expected: dict[int, list[int]] = {}
+    for visit in live:
+        expected.setdefault(visit.episode_id, [0, 0, 0])[0] += 1
+    for event in events:
+        counts = expected.setdefault(event.episode_id, [0, 0, 0])
+        counts[1] += 1
+        counts[2] += event.serious
+    found = engine.episode_safety(clinic.pk, Episode.objects.filter(clinic=clinic))
+    assert found == {k: tuple(v) for k, v in expected.items()}
+    assert any(serious for _, _, serious in found.values())
+    # Four visits, the fourth entered in error with its event: 3 visits, 2 events, 1 serious.
+    assert found[data.edge.treated.pk] == (3, 2, 1)
+
+
 def test_it_never_counts_another_clinics_episodes(data: CohortData) -> None:
     mine = cohort_report(actor=data.world.owner, filters=CohortFilter())
     theirs = cohort_report(actor=data.world.outsider_owner, filters=CohortFilter())
