@@ -95,13 +95,27 @@ VISITS_LISTED = 25  # an episode's visits page lists this many, newest first
 
 
 @dataclass(frozen=True)
+class VisitLine:
+    """A visit as the episode page's panels need it of every visit: not a model (a long
+    history is read as plain rows)."""
+
+    pk: int
+    number: int
+    started_at: dt.datetime
+    painkillers_taken: bool | None
+    pain_regions: list[str]
+    in_error: bool
+
+
+@dataclass(frozen=True)
 class EpisodeVisits:
     """What the episode's visits page shows: one page of the list (newest first, from
     `before` on, or the newest), and the episode's whole course read lightly (numbers, dates,
-    painkillers, pain drawings: what the page's other panels need of every visit)."""
+    pain drawings: what the page's other panels need of every visit; the painkillers of the
+    visits the course shows are read by `painkiller_course_summary`)."""
 
     listed: list[Visit]
-    history: list[Visit]  # every visit, newest first; `in_error` set on each
+    history: list[VisitLine]  # every visit, newest first
     older: int | None  # the `before` of the next page (the last listed visit), or None
     newest: bool  # this page starts at the newest visit
 
@@ -113,19 +127,21 @@ def episode_visits_page(*, actor: User, episode: Episode, before: object = None,
     `before` is a visit id of this episode; the page holds the visits listed after it.
     An unknown or foreign `before` gives the newest page (nothing of another episode leaks:
     the cursor is only compared within this one)."""
-    history = list(episode.visits.only("pk", "episode_id", "number", "started_at",
-                                       "painkillers_taken", "pain_regions")
-                   .annotate(in_error=in_error_subquery()).prefetch_related("painkillers"))
+    history = [VisitLine(*row) for row in episode.visits.annotate(
+        in_error=in_error_subquery()).values_list(
+        "pk", "number", "started_at", "painkillers_taken", "pain_regions", "in_error")]
     size = size or VISITS_LISTED
     cursor = next((v for v in history if v.pk == _as_int(before)), None)
-    # Only what the list's rows show: not each visit's points, nor who signed it.
+    # Only what the list's rows show: not each visit's points, nor who signed it; of its
+    # amendments their kind, of its adverse events how many.
     listed_qs = episode.visits.select_related("practitioner").prefetch_related(
-        "amendments", "adverse_events")
+        Prefetch("amendments", queryset=Amendment.objects.only("pk", "visit_id", "kind")),
+        Prefetch("adverse_events", queryset=AdverseEvent.objects.only("pk", "visit_id")))
     if cursor is not None:
         listed_qs = listed_qs.filter(Q(started_at__lt=cursor.started_at) | Q(
             started_at=cursor.started_at, pk__lt=cursor.pk))
     listed = list(listed_qs[:size + 1])
-    for visit in [*listed, *history]:
+    for visit in listed:
         visit.episode = episode
     audit_record(actor=actor, action=Action.LIST, object_type="visit", outcome=Outcome.OK,
                  clinic_id=episode.clinic_id,
@@ -328,17 +344,56 @@ class PainkillerPoint:
     asked: bool
 
 
-def painkiller_course(episode: Episode, visits: list[Visit]) -> list[PainkillerPoint]:
-    """Intake then every live visit, oldest first: what was taken, and opioid MME/day."""
-    intake = [p for p in intake_painkillers(episode) if p.in_error_at is None]
-    points = []
-    if intake:
-        points.append(_course_point("Intake", intake[0].recorded_at, intake, True))
+def painkiller_course(episode: Episode, visits: list[Visit], *,
+                      intake: list[PainkillerUse] | None = None) -> list[PainkillerPoint]:
+    """Intake then every live visit, oldest first: what was taken, and opioid MME/day.
+    `intake` is the episode's `intake_painkillers` when the caller has read them."""
+    points = _intake_point(intake_painkillers(episode) if intake is None else intake)
     for visit in sorted(visits, key=lambda v: v.started_at):
         points.append(_course_point(f"Visit {visit.number}", visit.started_at,
                                     list(visit.painkillers.all()),
                                     visit.painkillers_taken is not None))
     return points
+
+
+COURSE_SHOWN = 12  # a long course shows its first visit and the latest ones
+
+
+@dataclass(frozen=True)
+class CourseGap:
+    """Where a long painkiller course leaves visits out: how many."""
+
+    left_out: int
+
+
+def painkiller_course_summary(visits: list[VisitLine], *, intake: list[PainkillerUse],
+                              ) -> list[PainkillerPoint | CourseGap]:
+    """The painkiller course as the episode's page shows it: intake, then the live `visits`
+    oldest first; past COURSE_SHOWN visits, the first (where care began) and the latest ones,
+    with how many visits between are left out (a CourseGap where they would be): a course of
+    two hundred visits is a table nobody reads, and each visit's page has its painkillers.
+    Reads the painkillers of the visits shown only."""
+    ordered = sorted(visits, key=lambda v: (v.started_at, v.pk))
+    shown, left_out = ordered, 0
+    if len(ordered) > COURSE_SHOWN:
+        shown = [ordered[0], *ordered[-(COURSE_SHOWN - 1):]]
+        left_out = len(ordered) - COURSE_SHOWN
+    uses: dict[int, list[PainkillerUse]] = {v.pk: [] for v in shown}
+    if shown:  # in each visit's own order (PainkillerUse's), as visit.painkillers reads them
+        for use in PainkillerUse.objects.filter(visit_id__in=list(uses)):
+            uses[use.visit_id].append(use)
+    points: list[PainkillerPoint | CourseGap] = [*_intake_point(intake), *(
+        _course_point(f"Visit {v.number}", v.started_at, uses[v.pk],
+                      v.painkillers_taken is not None) for v in shown)]
+    if left_out:
+        points.insert(len(points) - (COURSE_SHOWN - 1), CourseGap(left_out))
+    return points
+
+
+def _intake_point(intake: list[PainkillerUse]) -> list[PainkillerPoint]:
+    """The course's first point, when painkillers were recorded at intake (`intake_painkillers`)."""
+    live = [p for p in intake if p.in_error_at is None]
+    return [_course_point("Intake", live[0].recorded_at, live, True)] if live else []
 
 
 def _course_point(label: str, when: dt.datetime, uses: list[PainkillerUse],

@@ -73,14 +73,15 @@ def episode_visits(request: HttpRequest, episode_id: int) -> HttpResponse:
     page = selectors.episode_visits_page(actor=request.user, episode=episode,
                                          before=request.GET.get("before"))
     live = [v for v in page.history if not v.in_error]
+    intake = selectors.intake_painkillers(episode)
     prefetch_screenings([episode])  # read once for needling and the coverage warning
     return render(request, "visits/episode.html", {
         "episode": episode, "patient": episode.patient, "visits": page.listed,
         "page": page, "has_visits": bool(page.history),
         "needling": needling_status(episode), "has_plan": episode.plans.exists(),
         "combinations": selectors.combinations_for(request.user),
-        "course": selectors.painkiller_course(episode, live),
-        "intake": selectors.intake_painkillers(episode),
+        "course": selectors.painkiller_course_summary(live, intake=intake),
+        "intake": intake,
         # The latest drawings, oldest of them first: enough to see a change, at any length.
         "drawings": [(v, shapes(v.pain_regions)) for v in reversed(
             [v for v in live if v.pain_regions][:DRAWINGS_SHOWN])],

@@ -295,10 +295,10 @@ def test_it_opens_the_episodes_visits_in_queries_that_do_not_grow(
         prac: Client, world: World, episode, django_assert_max_num_queries) -> None:  # noqa: ANN001
     for _ in range(6):
         signed(world)
-    # 23 for the page (one page of the list, the episode's course read lightly), 4 for
-    # billing's coverage warning (the patient's course, read once); the real count on SQLite
-    # (PostgreSQL: 25)
-    with django_assert_max_num_queries(27):
+    # 22 for the page (one page of the list, the episode's course read lightly, the
+    # painkillers of the visits its course shows), 4 for billing's coverage warning (the
+    # patient's course, read once); the real count on SQLite (PostgreSQL: 24)
+    with django_assert_max_num_queries(26):
         assert prac.get(f"/visits/episode/{episode.pk}/").status_code == 200
 
 
@@ -351,7 +351,7 @@ def test_it_gives_back_a_chart_posted_after_the_session_ended(prac: Client, worl
 # 2 more on most pages): a new query on a visit page shows here. The
 # episode page lists one page of visits (VISITS_LISTED).
 PAGE_PINS = {"unsigned": 7, "rooms": 3, "lots": 7, "adverse": 10, "print": 14, "draft": 18,
-             "signed": 12, "episode": 24}
+             "signed": 12, "episode": 23}
 
 
 def _page_queries(client_for, world: World, first: Visit, draft: Visit) -> dict[str, int]:  # noqa: ANN001
@@ -413,11 +413,32 @@ def test_it_lists_an_episodes_visits_a_page_at_a_time_newest_first(
         assert 'data-testid="newest-visits"' in page
     assert (seen, pages) == ([v.pk for v in newest_first], 3)
     # Whatever the page, the panels about the whole episode stay whole: the painkillers of
-    # every visit not entered in error.
+    # every visit not entered in error (a course this short is shown whole).
     last = html(prac.get(f"{url}?before={newest_first[3].pk}"))
     course = last.split('data-testid="painkiller-course"')[1].split("</table>")[0]
     assert sorted(int(n) for n in re.findall(r"Visit (\d+)", course)) == sorted(
         v.number for v in visits if v != in_error)
+
+
+def test_it_shows_a_long_painkiller_course_from_its_first_visit_and_its_latest(
+        prac: Client, world: World, episode, monkeypatch) -> None:  # noqa: ANN001
+    import re
+
+    from acuback.visits import selectors
+
+    monkeypatch.setattr(selectors, "COURSE_SHOWN", 3)
+    visits = [signed(world) for _ in range(6)]
+    visit_amend(actor=world.practitioner, visit=visits[4], kind="entered_in_error",
+                reason="wrong patient")
+    page = html(prac.get(f"/visits/episode/{episode.pk}/"))
+    course = page.split('data-testid="painkiller-course"')[1].split("</table>")[0]
+    # Five live visits: the first, then how many are left out, then the latest two.
+    live = [v.number for v in visits if v != visits[4]]
+    assert re.findall(r"Visit (\d+)", course) == [str(n) for n in (live[0], *live[-2:])]
+    gap = course.split('data-testid="course-left-out"')[1].split("</tr>")[0]
+    assert "2 visits between not shown" in gap
+    assert course.index(f"Visit {live[0]} ") < course.index("course-left-out") < course.index(
+        f"Visit {live[-2]} ")
 
 
 def test_it_gives_the_newest_page_for_a_cursor_of_another_episode(
