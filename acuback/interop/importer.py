@@ -60,6 +60,10 @@ DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire"
 IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation",
             "MedicationStatement"}
 
+# Exported, not imported yet (plans and consents): left out of an import with a note, so that a
+# whole export can be imported without refusing the Bundle.
+NOT_YET_IMPORTED = {"CarePlan", "Consent"}
+
 
 class ImportRefused(Exception):
     def __init__(self, issues: list[Issue]) -> None:
@@ -110,6 +114,10 @@ def _entries(bundle: object, problems: Problems) -> list[Entry]:
         if entry.type == "DocumentReference" and reports.is_report(resource):
             problems.append(Issue("information", "informational", "a report is drawn from "
                                   "the record when read: not imported.", entry.where))
+            continue
+        if entry.type in NOT_YET_IMPORTED:
+            problems.append(Issue("information", "informational", f"a {entry.type} is "
+                                  "exported but not imported yet: left out.", entry.where))
             continue
         if entry.type not in IMPORTED | DIRECTORY:
             problems.error(f"{entry.where}.resourceType",

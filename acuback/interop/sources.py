@@ -22,6 +22,7 @@ from acuback.episodes.selectors import episode_queryset
 from acuback.interop.resources import (
     appointments,
     assessments,
+    care,
     episodes,
     health,
     people,
@@ -30,7 +31,12 @@ from acuback.interop.resources import (
     visits,
 )
 from acuback.interop.resources.common import Identities, Json, Kind
-from acuback.patients.selectors import health_history_queryset, patient_queryset
+from acuback.patients.selectors import (
+    consent_queryset,
+    health_history_queryset,
+    patient_queryset,
+)
+from acuback.plans.selectors import plan_queryset
 from acuback.scheduling.selectors import appointment_queryset
 from acuback.screening.selectors import referral_queryset, screening_queryset
 from acuback.visits.selectors import (
@@ -147,6 +153,14 @@ _ALL = (
            {"date": ("recorded_at", True)}, "recorded_at", screening.referral_observation,
            ("screening__episode",), id_prefix=screening.REFERRAL_PREFIX,
            clinic_path="screening.clinic_id"),
+    Source("CarePlan", "plan", care.KIND_PLAN, "plan", True, plan_queryset,
+           "episode__patient_id", {"date": ("created_at", True)}, "created_at",
+           care.care_plan, ("episode",), prefetch=("points",), id_prefix=care.PLAN_PREFIX),
+    # Not clinical: the front desk records consents.
+    Source("Consent", "consent", care.KIND_CONSENT, "consent", False, consent_queryset,
+           "patient_id", {"date": ("given_on", False)}, "recorded_at", care.consent,
+           ("patient",), ("patient__clinic_id",), id_prefix=care.CONSENT_PREFIX,
+           clinic_path="patient.clinic_id"),
     *(Source("DocumentReference", "episode-report", Kind.EPISODE, "episode", True,
              reports.report_queryset, "patient_id", {"date": ("opened_on", False)},
              "updated_at", reports.renderer(document), id_prefix=document.prefix)

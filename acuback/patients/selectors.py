@@ -17,6 +17,7 @@ from acuback.paging import KeysetPage, keyset_page
 from acuback.patients import listing
 from acuback.patients import search as search_query
 from acuback.patients.models import (
+    Consent,
     HealthHistory,
     HealthHistoryVersion,
     Patient,
@@ -204,6 +205,12 @@ def _starting(terms: QuerySet[PatientSearchTerm], text: str) -> QuerySet[Patient
     if connection.vendor == "postgresql":
         return terms.filter(term__startswith=text)  # LIKE 'text%' on varchar_pattern_ops
     return terms.filter(term__gte=text, term__lt=text + "\U0010ffff")
+
+
+def consent_queryset(actor: User) -> QuerySet[Consent]:
+    """The consents of the patients the actor may know exist (clinical content: the caller
+    keeps front desk out, as /fhir does)."""
+    return Consent.objects.filter(patient__in=patient_queryset(actor))
 
 
 def health_history_queryset(actor: User) -> QuerySet[HealthHistory]:

@@ -6,13 +6,21 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from acuback.accounts.models import User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.acupoints import Acupoint, catalogue
 from acuback.episodes.models import Episode
+from acuback.episodes.selectors import episode_queryset
 from acuback.patients.models import HealthHistory
 from acuback.plans.models import Plan, PointSide
 from acuback.plans.proposals import (
@@ -26,6 +34,18 @@ from acuback.prefetch import prefetched
 from acuback.screening.selectors import screenings_prefetch
 
 SEARCH_LIMIT = 15
+
+
+def plan_queryset(actor: User) -> QuerySet[Plan]:
+    """The plans of the episodes the actor may see (clinical content: the caller keeps front
+    desk out, as /fhir does), each annotated with `later` (a newer plan replaced it) and
+    `previous_id` (the plan it replaced)."""
+    same_episode = Plan.objects.filter(episode=OuterRef("episode"))
+    return Plan.objects.filter(episode__in=episode_queryset(actor)).annotate(
+        later=Exists(same_episode.filter(number__gt=OuterRef("number"))),
+        previous_id=Subquery(same_episode.filter(number=OuterRef("number") - 1)
+                             .values("pk")[:1]),
+    )
 
 
 def plan_current(episode: Episode) -> Plan | None:

@@ -4,6 +4,7 @@ test_api_matrix.py; targets A-own, A-other, B in that order)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,10 +13,13 @@ from django.test import Client
 
 from acuback.audit.models import AuditEntry
 from acuback.episodes.models import Episode
-from acuback.patients.models import HealthHistory
+from acuback.patients.models import Consent, HealthHistory, Patient
+from acuback.patients.services import consent_record
+from acuback.plans.models import Plan
 from acuback.screening.models import Screening
 from tests.access.test_api_matrix import PERSONAS, TARGETS, Cell
 from tests.personas import World
+from tests.plans.factories import save
 from tests.screening.factories import screen
 
 CLINICAL_READ = {
@@ -36,6 +40,13 @@ MATRIX: dict[str, dict[str, Any]] = {
     "fhir_everything": CLINICAL_READ,
     "fhir_health_read": CLINICAL_READ,
     "fhir_screening_read": CLINICAL_READ,
+    "fhir_plan_read": CLINICAL_READ,
+    "fhir_consent_read": {  # the front desk records consents
+        "owner": (200, 200, 404), "practitioner": (200, 200, 404),
+        "front_desk": (200, 200, 404), "patient_user": (200, 404, 404),
+        "outsider": (404, 404, 200), "outsider_owner": (404, 404, 200),
+        "anonymous": (401, 401, 401),
+    },
     "fhir_export": {
         "owner": 202, "practitioner": 202, "front_desk": 403, "patient_user": 403,
         "outsider": 202, "outsider_owner": 202, "anonymous": 401,
@@ -90,6 +101,18 @@ def request(client: Client, world: World, cell: Cell) -> Any:
                 world.outsider if cell.target == "B" else world.practitioner,
                 Episode.objects.get(pk=episode))
             return client.get(f"/fhir/Observation/screening-{screening.pk}")
+        case "fhir_plan_read":
+            clinician = world.outsider if cell.target == "B" else world.practitioner
+            target = Episode.objects.get(pk=episode)
+            if not Screening.objects.filter(episode=target).exists():
+                screen(clinician, target)
+            plan = Plan.objects.filter(episode=target).first() or save(clinician, target)
+            return client.get(f"/fhir/CarePlan/plan-{plan.pk}")
+        case "fhir_consent_read":
+            consent = Consent.objects.filter(patient_id=patient).first() or consent_record(
+                actor=world.outsider if cell.target == "B" else world.practitioner,
+                patient=Patient.objects.get(pk=patient), given_on=dt.date(2026, 1, 5))
+            return client.get(f"/fhir/Consent/consent-{consent.pk}")
         case "fhir_everything":
             return client.get(f"/fhir/Patient/{patient}/$everything")
         case "fhir_export":

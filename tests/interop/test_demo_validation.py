@@ -14,7 +14,7 @@ from tests.interop.conftest import Json, entries, exported_resources
 
 EXPORTED_TYPES = {"Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse",
                   "Observation", "Organization", "Practitioner", "PractitionerRole",
-                  "Questionnaire", "Appointment"}
+                  "Questionnaire", "Appointment", "CarePlan", "Consent"}
 
 
 @pytest.fixture(scope="module")

@@ -64,6 +64,16 @@ DOCUMENTATION = {
         "the report-kind CodeSystem. A report's "
         "content.attachment.url names its Binary; reports are drawn from the record when "
         "read, so they are not imported (the records they are drawn from are)."),
+    "CarePlan": (
+        "A treatment plan (plan-<id>): the course (sessions, a week, e-stim) as the first "
+        "activity, each point an activity coded in the acupoint CodeSystem with its side, why "
+        "and any override's reason; its goals contained as Goal resources; a revision "
+        "replaces the plan before it (active: the current plan, revoked: a replaced one). "
+        "Exported, not imported yet."),
+    "Consent": (
+        "Informed consent to acupuncture (consent-<id>): the day, the consent text's version "
+        "(policyRule), how it was given, the signature typed in the portal and the SHA-256 "
+        "of the text signed. Exported, not imported yet."),
     "Binary": (
         "Read only: a report's PDF, drawn when asked. Accept: application/pdf answers the PDF "
         "itself; otherwise a Binary resource with the PDF in data."),

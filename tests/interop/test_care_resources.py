@@ -1,0 +1,115 @@
+"""Treatment plans as CarePlans (goals contained) and consents as Consents: read, search,
+$everything and bulk export, valid by every validator, out of reach of another clinic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from acuback.patients.services import consent_record
+from acuback.plans.models import Plan
+from acuback.plans.services import Goal
+from tests.interop import validators
+from tests.interop.conftest import ClientFor, Json, entries, exported_resources, fhir_get
+from tests.personas import World
+from tests.plans.factories import ODI_UNDER_20, save
+from tests.screening.factories import screen
+
+OVERRIDE = "Discussed with the patient and her midwife; LI4 kept, needled gently."
+
+
+@pytest.fixture
+def planned(world: World) -> World:
+    """Patient A: plan 1, then plan 2 replacing it (with a point the prescriber excludes in
+    pregnancy, overridden with a reason); a consent in each clinic."""
+    screen(world.practitioner, world.episode)
+    first = save(world.practitioner, world.episode)
+    save(world.practitioner, world.episode, [*(p.code for p in first.points.all()), "LI4"],
+         overrides={"LI4": OVERRIDE}, based_on=first.number,
+         goals=[ODI_UNDER_20, Goal(text="Walk the dog for half an hour")])
+    consent_record(actor=world.front_desk, patient=world.patient,
+                   given_on=dt.date(2026, 1, 5), witness="Sam Reed")
+    consent_record(actor=world.outsider, patient=world.patient_b, given_on=dt.date(2026, 1, 6))
+    return world
+
+
+def _plans(client: ClientFor, world: World) -> list[Json]:
+    return sorted(entries(fhir_get(client("practitioner"),
+                                   f"/fhir/CarePlan?patient={world.patient.pk}")),
+                  key=lambda r: r["created"])
+
+
+def test_it_exports_each_plan_with_its_points_goals_and_the_one_it_replaces(
+    client_for: ClientFor, planned: World
+) -> None:
+    first, second = _plans(client_for, planned)
+    plan = Plan.objects.get(episode=planned.episode, number=2)
+    assert (first["status"], second["status"]) == ("revoked", "active")
+    assert second["replaces"] == [{"reference": f"CarePlan/{first['id']}"}]
+    assert "replaces" not in first
+    course, *points = second["activity"]
+    assert course["detail"]["scheduledTiming"]["repeat"] == {
+        "count": 10, "frequency": 2, "period": 1, "periodUnit": "wk"}
+    assert [p["detail"]["code"]["coding"][0]["code"] for p in points] == [
+        p.code for p in plan.points.all()]
+    li4 = next(p["detail"] for p in points if p["detail"]["code"]["coding"][0]["code"] == "LI4")
+    assert any(e["url"].endswith("/point-override-reason") and e["valueString"] == OVERRIDE
+               for e in li4["extension"])
+    goals = {g["id"]: g for g in second["contained"]}
+    assert [g["reference"] for g in second["goal"]] == ["#goal-1", "#goal-2"]
+    assert goals["goal-1"]["target"][0]["detailQuantity"] == {"value": 20, "comparator": "<"}
+    assert goals["goal-2"]["description"]["text"] == "Walk the dog for half an hour"
+    assert second["author"] == {"reference": f"Practitioner/{planned.practitioner.pk}"}
+
+
+def test_it_exports_a_consent(client_for: ClientFor, planned: World) -> None:
+    (found,) = entries(fhir_get(client_for("front_desk"),
+                                f"/fhir/Consent?patient={planned.patient.pk}"))
+    assert found["dateTime"] == "2026-01-05"
+    assert found["scope"]["coding"][0]["code"] == "treatment"
+    assert {"url": "https://acuback.org/fhir/StructureDefinition/consent-witness",
+            "valueString": "Sam Reed"} in found["extension"]
+
+
+def test_it_passes_every_validator(client_for: ClientFor, planned: World, tmp_path: Path
+                                   ) -> None:
+    exported = exported_resources(planned.owner, tmp_path)
+    care = [r for r in exported if r["resourceType"] in ("CarePlan", "Consent")]
+    assert sorted(r["resourceType"] for r in care) == ["CarePlan", "CarePlan", "Consent"]
+    everything = entries(fhir_get(client_for("practitioner"),
+                                  f"/fhir/Patient/{planned.patient.pk}/$everything"))
+    assert {r["resourceType"] for r in everything} >= {"CarePlan", "Consent"}
+    assert validators.problems(care) == {}
+
+
+@pytest.mark.parametrize("persona", ["outsider", "outsider_owner"])
+def test_it_cannot_reach_another_clinics_plan_or_consent(client_for: ClientFor,
+                                                        planned: World, persona: str) -> None:
+    plan = Plan.objects.get(episode=planned.episode, number=2)
+    consent = planned.patient.consents.get()
+    client = client_for(persona)
+    fhir_get(client, f"/fhir/CarePlan/plan-{plan.pk}", 404)
+    fhir_get(client, f"/fhir/Consent/consent-{consent.pk}", 404)
+    assert entries(fhir_get(client, "/fhir/CarePlan")) == []
+    assert [r["patient"]["reference"] for r in entries(fhir_get(client, "/fhir/Consent"))] == [
+        f"Patient/{planned.patient_b.pk}"]
+
+
+def test_it_keeps_plans_from_the_front_desk(client_for: ClientFor, planned: World) -> None:
+    plan = Plan.objects.get(episode=planned.episode, number=2)
+    fhir_get(client_for("front_desk"), f"/fhir/CarePlan/plan-{plan.pk}", 403)
+
+
+def test_it_leaves_plans_and_consents_out_of_an_import_with_a_note(
+    planned: World, tmp_path: Path
+) -> None:
+    from acuback.interop.importer import bundle_import
+    from tests.interop.test_import import _bundle
+
+    care = [r for r in exported_resources(planned.owner, tmp_path)
+            if r["resourceType"] in ("CarePlan", "Consent")]
+    result = bundle_import(actor=planned.practitioner, bundle=_bundle(care))
+    assert result.created == []
+    assert sum("not imported yet" in i.diagnostics for i in result.issues) == 3
