@@ -55,15 +55,25 @@ def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit
         ids = ids[:size + 1]
     else:
         count = (qs if counted is None else counted).order_by()[:count_limit + 1].count()
-    chosen = rows(ids) if rows else qs.model._default_manager.filter(pk__in=ids)
-    by_id = {row.pk: row for row in chosen}
+    return page_of_ids(ids, count=count, count_limit=count_limit, size=size,
+                       backwards=backwards, continued=key is not None,
+                       rows=rows or (lambda chosen: qs.model._default_manager.filter(
+                           pk__in=chosen)))
+
+
+def page_of_ids(ids: list[int], *, count: int, count_limit: int, size: int, backwards: bool,
+                continued: bool, rows: Callable[[list[int]], QuerySet[T]]) -> KeysetPage[T]:
+    """The page, given up to size + 1 ids in the direction read (`backwards`: before the
+    cursor, nearest first) and the count of the whole list; `continued`: a cursor was found,
+    so there is a page before this one. `rows(ids)` reads the page's rows."""
+    by_id = {row.pk: row for row in rows(ids)}
     found = [by_id[pk] for pk in ids if pk in by_id]
     shown = found[:size][::-1] if backwards else found[:size]
     more = len(found) > size
     return KeysetPage(
         shown, min(count, count_limit), count > count_limit,
         next_after=shown[-1].pk if shown and (backwards or more) else None,
-        previous_before=shown[0].pk if shown and (more if backwards else key is not None)
+        previous_before=shown[0].pk if shown and (more if backwards else continued)
         else None,
     )
 
