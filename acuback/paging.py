@@ -8,7 +8,7 @@ name, say) never appears in a URL, and the database finds it again by primary ke
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -29,7 +29,7 @@ class KeysetPage(Generic[T]):
 def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit: int,
                 after: int | None = None, before: int | None = None,
                 counted: QuerySet[T] | None = None,
-                rows: Callable[[list[int]], QuerySet[T]] | None = None) -> KeysetPage[T]:
+                rows: Callable[[list[int]], Iterable[T]] | None = None) -> KeysetPage[T]:
     """One page of `qs` in `order` (ascending field or annotation names ending with "pk" or
     "id", so that every row has its own key).
 
@@ -62,7 +62,7 @@ def keyset_page(qs: QuerySet[T], *, order: Sequence[str], size: int, count_limit
 
 
 def page_of_ids(ids: list[int], *, count: int, count_limit: int, size: int, backwards: bool,
-                continued: bool, rows: Callable[[list[int]], QuerySet[T]]) -> KeysetPage[T]:
+                continued: bool, rows: Callable[[list[int]], Iterable[T]]) -> KeysetPage[T]:
     """The page, given up to size + 1 ids in the direction read (`backwards`: before the
     cursor, nearest first) and the count of the whole list; `continued`: a cursor was found,
     so there is a page before this one. `rows(ids)` reads the page's rows."""

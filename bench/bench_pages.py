@@ -212,12 +212,17 @@ def print_table(result: Result) -> None:
               f"{many.p95_ms / bare[20].p95_ms:6.2f}")
     probe = result.probe
     same = "same rows" if probe["same"] else "DIFFERENT rows"
-    print(f"search selector {probe['search_ms']:.2f} ms against hand-written indexed SQL "
-          f"{probe['sql_ms']:.2f} ms ({same}): {search_ratio(result):.2f}x")
+    index_same = "same rows" if probe["index_same"] else "DIFFERENT rows"
+    print(f"search selector {probe['search_ms']:.2f} ms against hand-written SQL: the same "
+          f"search over the search index {probe['index_sql_ms']:.2f} ms ({index_same}): "
+          f"{search_ratio(result):.2f}x; family name equality {probe['sql_ms']:.2f} ms ({same}): "
+          f"{search_ratio(result, 'sql_ms'):.2f}x")
 
 
-def search_ratio(result: Result) -> float:
-    return float(result.probe["search_ms"]) / float(result.probe["sql_ms"])  # type: ignore[arg-type]
+def search_ratio(result: Result, baseline: str = "index_sql_ms") -> float:
+    """The search selector against hand-written SQL: by default the same search (prefix, one
+    typo, exact first) over the search index, the same result by the same means."""
+    return float(result.probe["search_ms"]) / float(result.probe[baseline])  # type: ignore[arg-type]
 
 
 def verdicts(results: list[Result]) -> Iterator[str]:
@@ -235,9 +240,9 @@ def verdicts(results: list[Result]) -> Iterator[str]:
         p95 = pages[slow][20].p95_ms
         yield line(p95 <= P95_MS, f"{result.database}: p95 <= {P95_MS:.0f} ms at 20 users "
                    f"(worst: {slow} {p95:.1f} ms)")
-        yield line(search_ratio(result) <= SEARCH_RATIO and bool(result.probe["same"]),
-                   f"{result.database}: search <= {SEARCH_RATIO}x hand-written indexed SQL "
-                   f"({search_ratio(result):.2f}x)")
+        yield line(search_ratio(result) <= SEARCH_RATIO and bool(result.probe["index_same"]),
+                   f"{result.database}: search <= {SEARCH_RATIO}x hand-written SQL over the "
+                   f"search index ({search_ratio(result):.2f}x)")
     if len(results) == 2:
         sqlite, postgres = results
         ratios = {n: postgres.figures[n][1].p50_ms / sqlite.figures[n][1].p50_ms

@@ -1,6 +1,6 @@
 """Reads of open safety alerts for pages that list patients or greet a clinician.
 
-    annotate_open_alerts(patients)        # each patient gets `open_alerts` (an int), one query
+    open_alerts_sql()                     # the patient list's `open_alerts` (an int) column
     alerts_needing_attention(actor=...)   # the start page's "needs your attention today"
 
 Only clinicians may see alerts: they are clinical content. Callers annotate only for a clinician
@@ -10,36 +10,22 @@ else. This module imports models only, so the patients app can use it without a 
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-
 from acuback.accounts.access import is_clinical, membership_of
 from acuback.accounts.models import User
 from acuback.assessments.models import SafetyAlert
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-from acuback.patients.models import Patient
 
 # The start page lists at most this many; more than that and the page says how many more.
 ATTENTION_LIMIT = 50
 
 
-def annotate_open_alerts(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    """`qs` with `open_alerts` on each patient: the count of their unacknowledged safety alerts.
-
-    A correlated subquery rather than a JOIN + GROUP BY, so the outer query keeps its own
-    ordering, filters and pagination (keyset or offset) untouched, and stays one query. The
-    subquery uses the (patient, acknowledged_at) index."""
-    open_for_patient = (
-        SafetyAlert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
-        .order_by()
-        .values("patient")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(
-        open_alerts=Coalesce(Subquery(open_for_patient, output_field=IntegerField()), Value(0))
-    )
+def open_alerts_sql(patient: str = "p") -> str:
+    """SQL counting the unacknowledged safety alerts of the patient aliased `patient` in the
+    enclosing statement (the patient list's rows, acuback.patients.listing): a correlated
+    subquery, one statement whatever the page size, on the (patient, acknowledged_at) index."""
+    return (f"(SELECT COUNT(*) FROM {SafetyAlert._meta.db_table} sa "  # noqa: S608
+            f"WHERE sa.patient_id = {patient}.id AND sa.acknowledged_at IS NULL)")
 
 
 def alerts_needing_attention(*, actor: User) -> tuple[list[SafetyAlert], int]:

@@ -1,7 +1,12 @@
 """The patient list's columns beyond the demographics, each defined here in one place and
-bounded in cost whatever the page size: either one annotation of the list's own query
-(`annotate`), or one query for the whole page's patients at once (`load`). A new column is one
-more entry in COLUMNS and one more cell in patients/_results.html.
+bounded in cost whatever the page size: either a scalar subquery of the page's one rows
+statement (`sql`), or one query for the whole page's patients at once (`load`). A new column is
+one more entry in COLUMNS and one more cell in patients/_results.html.
+
+The page's rows are read by hand-written SQL (`rows`), not the ORM: building the ORM's query
+with its subqueries cost more than the database took to answer it (issue 9). They carry the
+fields the list and the API show (not created_at/updated_at: read on access, if ever) and
+the practitioner's name only.
 
 Clinical columns are added for clinicians only: front desk never sees clinical content.
 
@@ -15,12 +20,16 @@ active episode; follow-ups and other questionnaires are not counted yet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from acuback.assessments.alerts import annotate_open_alerts
+from acuback.accounts.models import User
+from acuback.assessments.alerts import open_alerts_sql
 from acuback.assessments.models import Assessment, TimePoint
 from acuback.episodes.models import Episode, EpisodeStatus, Region
 from acuback.patients.models import Patient
@@ -28,13 +37,16 @@ from acuback.patients.models import Patient
 CORE_FUNCTION = ("odi", "rmdq")
 CORE_PAIN = ("nrs", "peg")
 
+Sql = tuple[str, list[object]]  # an SQL fragment and its parameters
+
 
 @dataclass(frozen=True)
 class Column:
     name: str  # the attribute on each patient, which the template's cell shows
     heading: str
     clinical: bool  # clinical content: clinicians only
-    annotate: Callable[[QuerySet[Patient]], QuerySet[Patient]] | None = None
+    sql: Callable[[], Sql] | None = None  # a scalar subquery on the patient `p`
+    convert: Callable[[Any], object] = lambda value: value  # the subquery's value, as shown
     load: Callable[[list[Patient]], None] | None = None  # one query for the page's patients
 
 
@@ -45,81 +57,135 @@ class ActiveEpisode:
     opened_on: dt.date
 
 
+def _table(model: type) -> str:
+    return model._meta.db_table  # type: ignore[attr-defined,no-any-return]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
 def _active_episodes(patients: list[Patient]) -> None:
     """Each patient's latest active episode and the core baselines its active episodes lack:
-    two queries for the page, however many patients and episodes."""
-    active = list(Episode.objects.filter(patient__in=patients, status=EpisodeStatus.ACTIVE)
-                  .order_by("patient_id", "-opened_on", "-id")
-                  .values_list("patient_id", "id", "region", "opened_on"))
-    taken = set(Assessment.objects.filter(
-        episode_id__in=[row[1] for row in active], time_point=TimePoint.BASELINE,
-        instrument__in=CORE_FUNCTION + CORE_PAIN,
-    ).values_list("episode_id", "instrument").distinct())
+    one query for the page, however many patients and episodes."""
+    ids = [p.pk for p in patients]
+    baseline = (f"SELECT 1 FROM {_table(Assessment)} a WHERE a.episode_id = e.id "  # noqa: S608
+                "AND a.time_point = %s AND a.instrument IN ")
+    with connection.cursor() as db:
+        db.execute(
+            f"SELECT e.patient_id, e.id, e.region, e.opened_on, "  # noqa: S608
+            f"EXISTS({baseline}({_marks(CORE_FUNCTION)})), "
+            f"EXISTS({baseline}({_marks(CORE_PAIN)})) "
+            f"FROM {_table(Episode)} e WHERE e.patient_id IN ({_marks(ids)}) AND e.status = %s "
+            "ORDER BY e.patient_id, e.opened_on DESC, e.id DESC",
+            [TimePoint.BASELINE, *CORE_FUNCTION, TimePoint.BASELINE, *CORE_PAIN, *ids,
+             EpisodeStatus.ACTIVE])
+        active = db.fetchall()
     latest: dict[int, ActiveEpisode] = {}
     due: dict[int, int] = {}
-    for patient_id, episode_id, region, opened_on in active:
-        latest.setdefault(patient_id, ActiveEpisode(episode_id, Region(region).label, opened_on))
-        due[patient_id] = due.get(patient_id, 0) + sum(
-            not any((episode_id, name) in taken for name in core)
-            for core in (CORE_FUNCTION, CORE_PAIN))
+    for patient_id, episode_id, region, opened_on, has_function, has_pain in active:
+        latest.setdefault(patient_id, ActiveEpisode(episode_id, Region(region).label,
+                                                    _date(opened_on)))
+        due[patient_id] = due.get(patient_id, 0) + (not has_function) + (not has_pain)
     for patient in patients:
         patient.active_episode = latest.get(patient.pk)  # type: ignore[attr-defined]
         patient.questionnaires_due = due.get(patient.pk, 0)  # type: ignore[attr-defined]
 
 
-def _last_visits(patients: list[Patient]) -> None:
+def _last_visit() -> Sql:
+    """When the patient's latest visit not marked entered in error began
+    (acuback.visits.access.live_visits)."""
     # Imported here: acuback.visits imports the episode selectors, which import this app's.
-    from acuback.visits.access import live_visits
-    from acuback.visits.models import Visit
+    from acuback.visits.models import Amendment, AmendmentKind, Visit
 
-    last = dict(live_visits(Visit.objects.filter(episode__patient__in=patients))
-                .values_list("episode__patient_id").annotate(at=Max("started_at")))
-    for patient in patients:
-        patient.last_visit = last.get(patient.pk)  # type: ignore[attr-defined]
+    return (f"(SELECT MAX(v.started_at) FROM {_table(Visit)} v JOIN {_table(Episode)} ve "  # noqa: S608
+            f"ON ve.id = v.episode_id WHERE ve.patient_id = p.id AND NOT EXISTS (SELECT 1 FROM "
+            f"{_table(Amendment)} am WHERE am.visit_id = v.id AND am.kind = %s))",
+            [AmendmentKind.ENTERED_IN_ERROR])
 
 
-def _next_visit(qs: QuerySet[Patient]) -> QuerySet[Patient]:
-    """The start of the patient's next appointment that holds its time (booked, requested),
-    and the clinic's time zone to show it in (no query more: a subquery)."""
-    from django.utils import timezone
+def _next_visit() -> Sql:
+    """The start of the patient's next appointment that holds its time (booked, requested)."""
+    from acuback.scheduling.models import Appointment, Status
 
-    from acuback.scheduling.models import Appointment, ClinicSchedule, Status
+    holding = (Status.BOOKED, Status.REQUESTED)
+    return (f"(SELECT MIN(n.starts_at) FROM {_table(Appointment)} n WHERE n.patient_id = p.id "  # noqa: S608
+            f"AND n.status IN ({_marks(holding)}) AND n.starts_at >= %s)",
+            [*holding, connection.ops.adapt_datetimefield_value(timezone.now())])
 
-    upcoming = Appointment.objects.filter(
-        patient=OuterRef("pk"), status__in=(Status.BOOKED, Status.REQUESTED),
-        starts_at__gte=timezone.now())
-    return qs.annotate(
-        next_visit=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
-        clinic_time_zone=Subquery(ClinicSchedule.objects.filter(
-            clinic_id=OuterRef("clinic_id")).values("time_zone")[:1]))
+
+def _open_alerts() -> Sql:
+    return open_alerts_sql("p"), []
+
+
+def _when(value: object) -> dt.datetime | None:
+    """A stored moment as an aware datetime: PostgreSQL gives one, SQLite the UTC text Django
+    wrote."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed: dt.datetime | None = parse_datetime(str(value))
+    if parsed is None:
+        return None
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 COLUMNS: list[Column] = [
     # Both from one load: the active episodes give the latest and what they lack.
     Column("active_episode", "Active episode", clinical=True, load=_active_episodes),
-    Column("last_visit", "Last visit", clinical=False, load=_last_visits),
-    Column("next_visit", "Next visit", clinical=False, annotate=_next_visit),
+    Column("last_visit", "Last visit", clinical=False, sql=_last_visit, convert=_when),
+    Column("next_visit", "Next visit", clinical=False, sql=_next_visit, convert=_when),
     Column("questionnaires_due", "Questionnaires due", clinical=True),
-    Column("open_alerts", "Open alerts", clinical=True, annotate=annotate_open_alerts),
+    Column("open_alerts", "Open alerts", clinical=True, sql=_open_alerts, convert=int),
 ]
+
+# What the list and the API show of a patient (acuback.patients.api.PatientListOut).
+FIELDS = ("id", "clinic_id", "given_name", "family_name", "date_of_birth", "sex", "email",
+          "phone", "address", "practitioner_id", "user_id", "version")
 
 
 def visible_columns(*, clinical: bool) -> list[Column]:
     return [c for c in COLUMNS if clinical or not c.clinical]
 
 
-def annotate(qs: QuerySet[Patient], *, clinical: bool) -> QuerySet[Patient]:
-    """The page's rows query with the columns that are annotations."""
-    for column in visible_columns(clinical=clinical):
-        if column.annotate is not None:
-            qs = column.annotate(qs)
-    return qs
+def rows(ids: list[int], *, clinic_id: int, shown: list[Column]) -> list[Patient]:
+    """The clinic's patients of `ids`, in that order, with the `shown` columns: one statement,
+    and one more for each column that is a load."""
+    if not ids:
+        return []
+    from acuback.scheduling.models import ClinicSchedule
 
-
-def load(patients: list[Patient], *, clinical: bool) -> None:
-    """The columns that are loaded for the page's patients at once."""
-    if not patients:
-        return
-    for column in visible_columns(clinical=clinical):
+    columns = [c for c in shown if c.sql is not None]
+    subqueries = [c.sql() for c in columns if c.sql is not None]
+    select = ", ".join([*(f"p.{name}" for name in FIELDS), "u.first_name", "u.last_name",
+                        "u.username", *(sql for sql, _ in subqueries)])
+    with connection.cursor() as db:
+        db.execute(
+            f"SELECT {select}, (SELECT cs.time_zone FROM {_table(ClinicSchedule)} cs "  # noqa: S608
+            f"WHERE cs.clinic_id = p.clinic_id) FROM {_table(Patient)} p LEFT JOIN "
+            f"{_table(User)} u ON u.id = p.practitioner_id "
+            f"WHERE p.clinic_id = %s AND p.id IN ({_marks(ids)})",
+            [*(value for _, params in subqueries for value in params), clinic_id, *ids])
+        found = db.fetchall()
+    patients = []
+    width = len(FIELDS)
+    for row in found:
+        patient = Patient.from_db(connection.alias, FIELDS,
+                                  (*row[:4], _date(row[4]), *row[5:width]))
+        if patient.practitioner_id is not None:
+            first, last, username = row[width:width + 3]
+            patient.practitioner = User(id=patient.practitioner_id, first_name=first,
+                                        last_name=last, username=username)
+        for column, value in zip(columns, row[width + 3:-1], strict=True):
+            setattr(patient, column.name, column.convert(value))
+        patient.clinic_time_zone = row[-1]
+        patients.append(patient)
+    by_id = {p.pk: p for p in patients}
+    page = [by_id[pk] for pk in ids if pk in by_id]
+    for column in shown:
         if column.load is not None:
-            column.load(patients)
+            column.load(page)
+    return page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -122,10 +122,10 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
     query = search_query.parse(search.text)
     clinical = membership.role in CLINICAL_ROLES
 
-    def shown(ids: list[int]) -> QuerySet[Patient]:
-        # The page's rows, read by id through the actor's scope once more.
-        rows = patient_queryset(actor).filter(pk__in=ids).select_related("practitioner")
-        return listing.annotate(rows, clinical=clinical) if columns else rows
+    def shown(ids: list[int]) -> list[Patient]:
+        # The page's rows, read by id within the actor's clinic once more.
+        return listing.rows(ids, clinic_id=membership.clinic_id,
+                            shown=listing.visible_columns(clinical=clinical) if columns else [])
 
     if search_sql.searchable(query):
         dates = [search.date_of_birth] if search.date_of_birth else []
@@ -137,8 +137,6 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
                            continued=found.continued, rows=shown)
     else:
         page = _listed(actor, query, search, shown)
-    if columns:
-        listing.load(page.rows, clinical=clinical)
     audit_record(
         actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.OK,
         detail={
@@ -153,7 +151,7 @@ LIST_ORDER = ("family_name", "given_name", "id")
 
 
 def _listed(actor: User, query: search_query.Query, search: PatientSearch,
-            shown: Callable[[list[int]], QuerySet[Patient]]) -> KeysetPage[Patient]:
+            shown: Callable[[list[int]], Iterable[Patient]]) -> KeysetPage[Patient]:
     """The page of a list that is not a search by words, phone or email (`search_sql` does
     those): the whole clinic, or its patients born on a date, by the patients' own index."""
     matched = patient_queryset(actor)

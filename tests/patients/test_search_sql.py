@@ -20,7 +20,8 @@ NAMES = [
     ("Jo", "Lin"), ("Lee", "Jones"), ("Li", "Jonas"), ("Max", "Under_score"), ("Sam", "Hopper"),
 ]
 QUERIES = ["smith", "smiht", "smit", "sam smith", "smith sam", "jo", "li", "jones", "under_",
-           "under%", "emile smith", "mith", "smyth", "s", "zzz", "555 0101", "sam1@example.org", "sam1"]
+           "under%", "emile smith", "mith", "smyth", "s", "zzz", "555 0101",
+           "sam1@example.org", "sam1"]
 
 
 @pytest.fixture
