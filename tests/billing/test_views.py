@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from acuback.billing.models import Abn, BillingProfile, ClaimLine, Fee, Payment
@@ -192,11 +193,12 @@ def test_it_counts_the_billing_pages_queries(billed, client_for,  # noqa: ANN001
                                             django_assert_max_num_queries) -> None:  # noqa: ANN001
     _, episode, visits = billed
     client = client_for("front_desk")
-    with django_assert_max_num_queries(40):
+    # The real counts; PostgreSQL writes the audit entries without SQLite's 2 savepoint queries.
+    with django_assert_max_num_queries(21 if connection.vendor == "sqlite" else 19):
         page(client, reverse("billing_patient", args=[episode.patient_id]))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(13 if connection.vendor == "sqlite" else 11):
         page(client, reverse("superbill_period", args=[episode.patient_id]) + "?since=2026-03-01")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(10 if connection.vendor == "sqlite" else 8):
         page(client, reverse("billing_visit", args=[visits[0].pk]))
 
 

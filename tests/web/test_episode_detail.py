@@ -61,6 +61,6 @@ def test_it_shows_the_episode_in_a_bounded_number_of_queries(
     # once); the outcomes progress panel. The request's read entries (episode, questionnaires,
     # progress) are written together at its end: 4 queries on SQLite (savepoint, chain head,
     # insert, release), 2 on PostgreSQL (numbers, insert). A read writes no session.
-    limit = 26 if connection.vendor == "postgresql" else 28
+    limit = 24 if connection.vendor == "postgresql" else 26
     with django_assert_max_num_queries(limit):
         client.get(url(world.episode))
