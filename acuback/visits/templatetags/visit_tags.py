@@ -9,17 +9,38 @@ from functools import cache
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from acuback.accounts.models import CLINICAL_ROLES
 from acuback.clinical.analgesics import analgesic_list
 from acuback.episodes.models import Episode
 from acuback.visits.access import live_visits
+from acuback.visits.drawing import Shape
 from acuback.visits.models import Adjunct
-from acuback.visits.widgets import field_html, options_html
+from acuback.visits.widgets import esc, field_html, options_html
 
 register = template.Library()
 
 ADJUNCTS = dict(Adjunct.choices)
+
+
+@register.simple_tag
+def drawing_svg(shapes: list[Shape], viewbox: str, interactive: bool = False) -> SafeString:
+    """The pain drawing's figure, its regions marked (visits/_pain_drawing.html), written
+    directly: the episode page shows a dozen of them, twenty polygons each. A still drawing
+    names the marked regions in its label."""
+    named = "" if interactive else ": " + "".join(
+        f"{esc(s.region.label)}; " for s in shapes if s.marked)
+    regions = "".join(
+        f"<polygon points=\"{esc(s.points)}\" class=\"region{' marked' if s.marked else ''}\" "
+        f"data-region=\"{esc(s.region.id)}\"><title>{esc(s.region.label)}</title></polygon>"
+        for s in shapes)
+    return SafeString(
+        f"<svg viewBox=\"{esc(viewbox)}\" class=\"body-outline\" role=\"img\" aria-label=\"Pain "
+        f"drawing, back of the body{named}\" data-testid=\"pain-drawing\">\n    <circle cx=\"100\" "
+        f"cy=\"28\" r=\"19\" class=\"head\"></circle>\n    {regions}\n    <text x=\"22\" y=\"438\" "
+        f"class=\"side-label\">L</text><text x=\"170\" y=\"438\" class=\"side-label\">R</text>\n"
+        f"  </svg>")
 
 
 @register.filter
