@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from acuback.assessments.fhir import EPISODE_OF_CARE
 from acuback.clinical.instruments.fhir import BASE
 from acuback.episodes.models import EpisodeStatus
 from acuback.interop.resources.common import (
@@ -22,6 +21,7 @@ from acuback.interop.resources.common import (
     Identities,
     Json,
     concept,
+    episode_extension,
     extension,
     fhir_text,
     reference,
@@ -37,10 +37,6 @@ PLAN_PREFIX, CONSENT_PREFIX = "plan-", "consent-"
 PATTERN_SYSTEM = f"{CODE_SYSTEM}/tcm-pattern"
 CONSENT_TEXT_SYSTEM = f"{CODE_SYSTEM}/consent-text"
 FHIR_COMPARATORS = {"<", "<=", ">=", ">"}
-
-
-def _episode(episode_id: int) -> Json:
-    return {"url": EPISODE_OF_CARE, "valueReference": reference("EpisodeOfCare", episode_id)}
 
 
 def _goal(index: int, goal: dict[str, Any], plan: Plan, current: bool) -> Json:
@@ -108,7 +104,7 @@ def care_plan(plan: Plan, ids: Identities) -> Json:
         "resourceType": "CarePlan",
         "id": f"{PLAN_PREFIX}{plan.pk}",
         "identifier": ids.identifiers(KIND_PLAN, plan.clinic_id, plan.pk),
-        "extension": [_episode(plan.episode_id)],
+        "extension": [episode_extension(plan.episode_id)],
         "contained": goals,
         "status": status,
         "intent": "plan",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from acuback.accounts.models import Clinic
+from acuback.assessments.fhir import EPISODE_OF_CARE
 from acuback.clinical.instruments.fhir import BASE
 from acuback.interop.models import ExternalIdentifier
 
@@ -76,6 +77,12 @@ class Identities:
 
 def reference(resource_type: str, pk: object) -> Json:
     return {"reference": f"{resource_type}/{pk}"}
+
+
+def episode_extension(episode_id: int) -> Json:
+    """The episode a record belongs to, for resources without an episodeOfCare element of
+    their own (the FHIR extensions pack's workflow-episodeOfCare)."""
+    return {"url": EPISODE_OF_CARE, "valueReference": reference("EpisodeOfCare", episode_id)}
 
 
 def coding(system: str, code: str, display: str | None = None) -> Json:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from acuback.assessments.fhir import EPISODE_OF_CARE
 from acuback.clinical.screening import FLAG_QUESTIONS
 from acuback.interop.resources.common import (
     CODE_SYSTEM,
@@ -30,6 +29,7 @@ from acuback.interop.resources.common import (
     Identities,
     Json,
     concept,
+    episode_extension,
     extension,
     fhir_text,
     reference,
@@ -63,10 +63,6 @@ def _flag(code: str) -> str:
     return code.replace("-", "_")
 
 
-def _episode(episode_id: int) -> Json:
-    return {"url": EPISODE_OF_CARE, "valueReference": reference("EpisodeOfCare", episode_id)}
-
-
 def _answer(flag: str, answer: object, screening: Screening, fired: dict[str, Json]) -> Json:
     component: Json = {"code": concept(FLAG_SYSTEM, _code(flag), text=flag.replace("_", " "))}
     extensions = []
@@ -90,7 +86,7 @@ def screening_observation(screening: Screening, ids: Identities) -> Json:
         "resourceType": "Observation",
         "id": f"{SCREENING_PREFIX}{screening.pk}",
         "identifier": ids.identifiers(KIND_SCREENING, screening.clinic_id, screening.pk),
-        "extension": [_episode(screening.episode_id),
+        "extension": [episode_extension(screening.episode_id),
                       extension(EXT_RULES, "String", screening.rules_version),
                       extension(EXT_NONSPECIFIC, "Boolean", screening.nonspecific)],
         "status": "final",
@@ -114,7 +110,7 @@ def referral_observation(referral: Referral, ids: Identities) -> Json:
         "resourceType": "Observation",
         "id": f"{REFERRAL_PREFIX}{referral.pk}",
         "identifier": ids.identifiers(KIND_REFERRAL, screening.clinic_id, referral.pk),
-        "extension": [_episode(screening.episode_id)],
+        "extension": [episode_extension(screening.episode_id)],
         "status": "final",
         "category": [CATEGORY],
         "code": concept(SCREEN_SYSTEM, REFERRAL_CODE,
