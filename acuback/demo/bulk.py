@@ -35,7 +35,7 @@ from django.utils import timezone
 from acuback.accounts.models import Clinic, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-from acuback.bulk import db_time
+from acuback.bulk import db_time, deferred_indexes
 from acuback.clinical.outcomes import Measurement
 
 Advance = Callable[[int], None]
@@ -150,7 +150,7 @@ def demo_bulk_load(*, clinics: Sequence[Clinic], patients: int, today: dt.date,
         rng = random.Random(f"acuback-bulk-{clinic.slug}-{patients}")  # noqa: S311 - synthetic
         ctx = BulkContext(rng=rng, today=today, clinic=clinic, clinician=clinician,
                           count=missing, progress=progress, registry=registry)
-        with transaction.atomic():
+        with transaction.atomic(), deferred_indexes():
             for step in steps:
                 step(ctx)
         added += missing

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from acuback.accounts.models import Clinic, Role, User
@@ -164,6 +164,14 @@ def test_it_keeps_registry_visits_to_what_a_registry_records(clinic: Clinic) -> 
     with audit_context("cli"):
         demo_bulk_load(clinics=[registry], patients=40, today=TODAY, steps=BULK_STEPS,
                        registry=True)
+    # The load builds the indexes it set aside (on SQLite) again: the models' own and one on
+    # each foreign key.
+    for model in (Visit, PainkillerUse):
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        indexed = {tuple(c["columns"]) for c in found.values() if c["index"]}
+        assert {index.name for index in model._meta.indexes} <= set(found)
+        assert {(f.column,) for f in model._meta.concrete_fields if f.is_relation} <= indexed
     visits = list(_visits(registry))
     assert len(visits) > 100
     assert all(visit_integrity(v).ok for v in visits)
