@@ -8,38 +8,47 @@ through the same services as every other write path (so access, audit and locks 
 - References are resolved inside the Bundle (fullUrl or Type/id), or to the clinic's records.
 - Scores are never taken from the file: acuback scores the answers, and an Observation whose
   value differs from that score is reported (a warning; the import still happens).
+- Visits (acuback.interop.visit_import) through the visits app's import services: a signed
+  visit arrives signed and locked, its source's hash kept beside our own seal.
 - Any error refuses the whole Bundle: nothing is written and every bad element is named.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from acuback.accounts.access import AccessError, membership_of
-from acuback.accounts.models import CLINICAL_ROLES, Membership, User
+from acuback.accounts.models import CLINICAL_ROLES, User
 from acuback.assessments.services import assessment_record
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import instruments
-from acuback.episodes.models import Episode
 from acuback.episodes.selectors import episode_get
 from acuback.episodes.services import EpisodeInput, episode_create
-from acuback.errors import InputError
-from acuback.interop import identity
+from acuback.interop import visit_import
+from acuback.interop.bundle import (
+    Bundle,
+    Entry,
+    ImportResult,
+    clinician,
+    existing_episode,
+    existing_patient,
+    guarded,
+    known_record,
+    remember,
+)
 from acuback.interop.parsing import (
     Problems,
     episode_fields,
-    identifiers,
     medication_fields,
     patient_fields,
     response_fields,
 )
 from acuback.interop.resources import health, reports
-from acuback.interop.resources.common import NPI, Json, Kind
+from acuback.interop.resources.common import Kind
 from acuback.interop.resources.outcome import Issue
 from acuback.interop.resources.visits import KIND_PAINKILLER
 from acuback.patients.models import Patient
@@ -58,7 +67,7 @@ from acuback.visits.painkillers import painkillers_record_intake
 DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire", "CodeSystem",
              "Group"}
 IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation",
-            "MedicationStatement"}
+            "MedicationStatement", "DocumentReference", *visit_import.VISIT_TYPES}
 
 # Exported, not imported yet (plans and consents): left out of an import with a note, so that a
 # whole export can be imported without refusing the Bundle.
@@ -69,32 +78,6 @@ class ImportRefused(Exception):
     def __init__(self, issues: list[Issue]) -> None:
         super().__init__(f"{len(issues)} problem(s)")
         self.issues = issues
-
-
-@dataclass
-class Entry:
-    index: int
-    resource: Json
-    full_url: str
-
-    @property
-    def where(self) -> str:
-        return f"Bundle.entry[{self.index}].resource"
-
-    @property
-    def type(self) -> str:
-        return str(self.resource.get("resourceType", ""))
-
-    @property
-    def key(self) -> str:
-        return f"{self.type}/{self.resource.get('id', '')}"
-
-
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)  # "Patient/12", ...
-    existing: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)  # warnings and information
 
 
 def _entries(bundle: object, problems: Problems) -> list[Entry]:
@@ -125,25 +108,6 @@ def _entries(bundle: object, problems: Problems) -> list[Entry]:
                            "not-supported")
         found.append(entry)
     return found
-
-
-class Bundle:
-    def __init__(self, actor: User, membership: Membership, entries: list[Entry]) -> None:
-        self.actor, self.membership, self.entries = actor, membership, entries
-        self.by_ref = {e.full_url: e for e in entries if e.full_url}
-        self.by_ref |= {e.key: e for e in entries if e.resource.get("id")}
-        self.made: dict[int, Any] = {}  # entry index -> the acuback record
-        self.result = ImportResult()
-
-    def target(self, reference: str | None, resource_type: str) -> Entry | None:
-        if not reference:
-            return None
-        entry = self.by_ref.get(reference) or next(
-            (e for url, e in self.by_ref.items() if url.endswith(f"/{reference}")), None)
-        return entry if entry is not None and entry.type == resource_type else None
-
-    def of_type(self, *types: str) -> list[Entry]:
-        return [e for e in self.entries if e.type in types]
 
 
 def bundle_import(*, actor: User, bundle: object) -> ImportResult:
@@ -193,33 +157,36 @@ def _check(state: Bundle, problems: Problems) -> None:
     for entry in _health_histories(state):
         _patient_of(state, entry, "subject", problems)
         health.health_answers(entry.resource, entry.where, problems)
+    visit_import.check_visits(state, problems)
     for entry in state.of_type("QuestionnaireResponse"):
         _patient_of(state, entry, "subject", problems)
         fields = response_fields(entry.resource, entry.where, problems)
         if fields:
             _check_scorable(entry, fields, problems)
         if fields and not (state.target(fields["episode"], "EpisodeOfCare")
-                           or _existing_episode(state, fields["episode"])):
+                           or existing_episode(state, fields["episode"])):
             problems.error(f"{entry.where}.extension", "must name its EpisodeOfCare "
                                                        "(workflow-episodeOfCare), in this "
                                                        "Bundle or of your clinic.", "required")
 
 
 def _intake_statements(state: Bundle, problems: Problems) -> list[Entry]:
-    """MedicationStatements of intake (context: an EpisodeOfCare) are imported; those of a
-    visit travel with the visit, which acuback does not import yet."""
+    """MedicationStatements of intake (context: an EpisodeOfCare); those of a visit (context:
+    its Encounter) are imported with the visit."""
     found = []
     for entry in state.of_type("MedicationStatement"):
         context = (entry.resource.get("context") or {}).get("reference", "")
+        if state.target(context, "Encounter"):
+            continue
         if entry.resource.get("status") == "entered-in-error":
             problems.append(Issue("information", "informational",
                                   "a statement entered in error is not imported.", entry.where))
-        elif state.target(context, "EpisodeOfCare") or _existing_episode(state, context):
+        elif state.target(context, "EpisodeOfCare") or existing_episode(state, context):
             found.append(entry)
         else:
-            problems.append(Issue("information", "informational", "painkillers of a visit "
-                                  "are not imported (visits are not imported yet).",
-                                  entry.where))
+            problems.append(Issue("information", "informational", "a statement whose "
+                                  "context is neither an EpisodeOfCare nor an Encounter of "
+                                  "this Bundle is not imported.", entry.where))
     return found
 
 
@@ -237,27 +204,9 @@ def _check_scorable(entry: Entry, fields: dict[str, Any], problems: Problems) ->
 
 def _patient_of(state: Bundle, entry: Entry, element: str, problems: Problems) -> None:
     reference = (entry.resource.get(element) or {}).get("reference")
-    if state.target(reference, "Patient") is None and _existing_patient(state, reference) is None:
+    if state.target(reference, "Patient") is None and existing_patient(state, reference) is None:
         problems.error(f"{entry.where}.{element}", f"{reference!r} is no Patient in this Bundle "
                                                    "or of your clinic.", "not-found")
-
-
-def _existing_patient(state: Bundle, reference: str | None) -> Patient | None:
-    if not reference or not reference.startswith("Patient/"):
-        return None
-    try:
-        return patient_get(actor=state.actor, patient_id=reference.split("/", 1)[1])
-    except AccessError:
-        return None
-
-
-def _existing_episode(state: Bundle, reference: str | None) -> Episode | None:
-    if not reference or not reference.startswith("EpisodeOfCare/"):
-        return None
-    try:
-        return episode_get(actor=state.actor, episode_id=reference.split("/", 1)[1])
-    except AccessError:
-        return None
 
 
 def _condition_of(state: Bundle, care: Entry) -> Entry | None:
@@ -280,17 +229,19 @@ def _care_of(state: Bundle, condition: Entry) -> Entry | None:
 
 def _write(state: Bundle, problems: Problems) -> None:
     for entry in state.of_type("Patient"):
-        _guarded(state, entry, problems, _import_patient)
+        guarded(state, entry, problems, _import_patient)
     for entry in state.of_type("Condition"):
-        _guarded(state, entry, problems, _import_episode)
+        guarded(state, entry, problems, _import_episode)
     for entry in state.of_type("QuestionnaireResponse"):
-        _guarded(state, entry, problems, _import_response)
+        guarded(state, entry, problems, _import_response)
     for entry in _intake_statements(state, Problems()):
-        _guarded(state, entry, problems, _import_painkiller)
+        guarded(state, entry, problems, _import_painkiller)
     for entry in _health_histories(state):
-        _guarded(state, entry, problems, _import_health)
+        guarded(state, entry, problems, _import_health)
+    visit_import.write_visits(state, problems)
     for entry in state.of_type("Observation"):
-        if not health.is_health_history(entry.resource):
+        if not (health.is_health_history(entry.resource)
+                or visit_import.is_visit_measures(entry.resource)):
             _compare_score(state, entry, problems)
     for entry in state.of_type(*DIRECTORY):
         problems.append(Issue("information", "informational",
@@ -298,37 +249,8 @@ def _write(state: Bundle, problems: Problems) -> None:
                               entry.where))
 
 
-def _guarded(state: Bundle, entry: Entry, problems: Problems, write: Any) -> None:
-    """One entry in its own savepoint, so every entry's errors are collected."""
-    try:
-        with transaction.atomic():
-            write(state, entry, problems)
-    except InputError as exc:
-        for name, messages in exc.errors.items():
-            for message in messages:
-                problems.error(f"{entry.where}" + ("" if name == "__all__" else f" ({name})"),
-                               message)
-    except AccessError as exc:
-        problems.error(entry.where, str(exc) or "not allowed", "forbidden")
-
-
-def _known(state: Bundle, entry: Entry, kind: str) -> int | None:
-    clinic = state.membership.clinic
-    for system, value in identifiers(entry.resource):
-        found = identity.resolve(clinic, kind, system, value)
-        if found is not None:
-            return found
-    return None
-
-
-def _remember(state: Bundle, entry: Entry, kind: str, record: Any) -> None:
-    state.made[entry.index] = record
-    identity.remember(state.membership.clinic, kind, identifiers(entry.resource), record.pk)
-    state.result.created.append(f"{entry.type}/{record.pk}")
-
-
 def _import_patient(state: Bundle, entry: Entry, problems: Problems) -> None:
-    known = _known(state, entry, Kind.PATIENT)
+    known = known_record(state, entry, Kind.PATIENT)
     if known is not None:
         state.made[entry.index] = patient_get(actor=state.actor, patient_id=known)
         state.result.existing.append(f"Patient/{known}")
@@ -346,7 +268,7 @@ def _import_patient(state: Bundle, entry: Entry, problems: Problems) -> None:
             f"Patient/{c.patient.pk} ({c.words})" for c in exc.candidates)
             + ": imported as a new patient; check, and merge by hand if it is the same person.")
         patient = patient_create(actor=state.actor, data=data, confirm_duplicate=True)
-    _remember(state, entry, Kind.PATIENT, patient)
+    remember(state, entry, Kind.PATIENT, patient)
 
 
 def _practitioner(state: Bundle, entry: Entry, problems: Problems) -> int | None:
@@ -354,29 +276,26 @@ def _practitioner(state: Bundle, entry: Entry, problems: Problems) -> int | None
     reference = ((entry.resource.get("generalPractitioner") or [{}])[0]).get("reference")
     if not reference:
         return None
-    practitioner = state.target(reference, "Practitioner")
-    npis = [v for s, v in identifiers(practitioner.resource) if s == NPI] if practitioner else []
-    match = Membership.objects.filter(clinic=state.membership.clinic, role__in=CLINICAL_ROLES,
-                                      user__practitioner__npi__in=npis).first() if npis else None
+    match = clinician(state, reference).user
     if match is None:
         problems.warn(f"{entry.where}.generalPractitioner",
                       "no clinician of your clinic has this practitioner's NPI: not kept.")
         return None
-    return match.user_id
+    return match.pk
 
 
 def _patient_record(state: Bundle, reference: str | None) -> Patient:
     target = state.target(reference, "Patient")
     if target is not None:
         return state.made[target.index]
-    found = _existing_patient(state, reference)
+    found = existing_patient(state, reference)
     assert found is not None  # noqa: S101 - checked before writing
     return found
 
 
 def _import_episode(state: Bundle, entry: Entry, problems: Problems) -> None:
     care = _care_of(state, entry)
-    known = _known(state, entry, Kind.EPISODE)
+    known = known_record(state, entry, Kind.EPISODE)
     if known is not None:
         state.made[entry.index] = episode_get(actor=state.actor, episode_id=known)
         state.result.existing.append(f"Condition/{known}")
@@ -388,39 +307,39 @@ def _import_episode(state: Bundle, entry: Entry, problems: Problems) -> None:
         episode = episode_create(actor=state.actor, patient=patient,
                                  data=EpisodeInput(**fields), opened_on=opened_on,
                                  closed_on=closed_on)
-        _remember(state, entry, Kind.EPISODE, episode)
+        remember(state, entry, Kind.EPISODE, episode)
     if care is not None:
         state.made[care.index] = state.made[entry.index]
 
 
 def _import_response(state: Bundle, entry: Entry, problems: Problems) -> None:
-    known = _known(state, entry, Kind.ASSESSMENT)
+    known = known_record(state, entry, Kind.ASSESSMENT)
     if known is not None:
         state.result.existing.append(f"QuestionnaireResponse/{known}")
         state.made[entry.index] = known
         return
     fields = response_fields(entry.resource, entry.where, problems)
     care = state.target(fields.pop("episode"), "EpisodeOfCare")
-    episode = state.made[care.index] if care is not None else _existing_episode(
+    episode = state.made[care.index] if care is not None else existing_episode(
         state, entry.resource.get("extension", [{}])[0].get("valueReference", {})
         .get("reference"))
     assessment = assessment_record(actor=state.actor, episode=episode, **fields)
-    _remember(state, entry, Kind.ASSESSMENT, assessment)
+    remember(state, entry, Kind.ASSESSMENT, assessment)
 
 
 def _import_painkiller(state: Bundle, entry: Entry, problems: Problems) -> None:
-    known = _known(state, entry, KIND_PAINKILLER)
+    known = known_record(state, entry, KIND_PAINKILLER)
     if known is not None:
         state.result.existing.append(f"MedicationStatement/{known}")
         return
     fields = medication_fields(entry.resource, entry.where, problems)
     context = (entry.resource.get("context") or {}).get("reference")
     care = state.target(context, "EpisodeOfCare")
-    episode = state.made[care.index] if care is not None else _existing_episode(state, context)
+    episode = state.made[care.index] if care is not None else existing_episode(state, context)
     fields["dose"] = Decimal(str(fields["dose"]))
     (row,) = painkillers_record_intake(actor=state.actor, episode=episode,
                                        uses=[PainkillerInput(**fields)])
-    _remember(state, entry, KIND_PAINKILLER, row)
+    remember(state, entry, KIND_PAINKILLER, row)
 
 
 def _health_histories(state: Bundle) -> list[Entry]:
@@ -430,7 +349,7 @@ def _health_histories(state: Bundle) -> list[Entry]:
 def _import_health(state: Bundle, entry: Entry, problems: Problems) -> None:
     """The answers, each with who gave it; never over a history the clinic already took (its
     answers are newer than the file's or the file's patient is someone else's record)."""
-    known = _known(state, entry, health.KIND_HEALTH)
+    known = known_record(state, entry, health.KIND_HEALTH)
     if known is not None:
         state.result.existing.append(f"Observation/health-{known}")
         return
@@ -450,7 +369,7 @@ def _import_health(state: Bundle, entry: Entry, problems: Problems) -> None:
         current = health_history_write(actor=state.actor, patient=patient, answers=part,
                                        version=current.version, source=source,
                                        confirmed=confirmed)
-    _remember(state, entry, health.KIND_HEALTH, current)
+    remember(state, entry, health.KIND_HEALTH, current)
     state.result.created[-1] = f"Observation/health-{current.pk}"
 
 

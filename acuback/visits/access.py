@@ -15,7 +15,7 @@ from acuback.errors import ConflictError
 from acuback.plans.proposals import Proposal
 from acuback.plans.selectors import plan_proposal
 from acuback.plans.services import health_block_reason
-from acuback.screening.selectors import PlanningStatus, episode_planning_status
+from acuback.screening.selectors import PlanningStatus, episode_planning_status, screening_status
 from acuback.visits.models import AdverseEvent, Amendment, AmendmentKind, Visit
 
 
@@ -116,8 +116,28 @@ def needling_status(episode: Episode, proposal: Proposal | None = None) -> Plann
     return status
 
 
-def require_needling_allowed(actor: User, episode: Episode, *, what: str = "visit") -> None:
-    status = needling_status(episode)
+def recorded_needling_status(episode: Episode) -> PlanningStatus:
+    """Whether a visit that already happened (one imported from another system) may be
+    recorded: a red-flag screen on record, and an urgent or emergency one cleared by a
+    physician, as for any needling. Not asked of a past visit: that the episode is still active
+    (a discharged episode's past visits are still its record) and that no deciding
+    health-history question is unasked now (the history may have changed since; the points are
+    still judged against it by `check_visit`, an excluded one needing its override reason)."""
+    screens = screening_status(episode)
+    if screens.screening is None:
+        return PlanningStatus(False, "Screen for red flags first: no red-flag screen is "
+                                     "recorded for this episode.")
+    if screens.needs_referral:
+        return PlanningStatus(False, "This episode's red-flag screen asks for a physician's "
+                                     "clearance before needling, and none is recorded.")
+    return PlanningStatus(True, "")
+
+
+def require_needling_allowed(actor: User, episode: Episode, *, what: str = "visit",
+                             recorded: bool = False) -> None:
+    """Refuse (audited) a visit the gates do not allow; `recorded`: one that already happened
+    (`recorded_needling_status`)."""
+    status = recorded_needling_status(episode) if recorded else needling_status(episode)
     if status.allowed:
         return
     audit_record(actor=actor, action=Action.CREATE, object_type=what, outcome=Outcome.DENIED,

@@ -64,7 +64,7 @@ def _check_choices(data: AdverseEventInput | FollowUp, errors: dict[str, list[st
         errors["action"] = [f"Keep this under {TEXT_MAX} characters."]
 
 
-def _check(visit: Visit, data: AdverseEventInput) -> tuple[list[str], list[str]]:
+def check_event(visit: Visit, data: AdverseEventInput) -> tuple[list[str], list[str]]:
     errors: dict[str, list[str]] = {}
     _check_choices(data, errors)
     if data.onset_at > timezone.now() + CLOCK_SKEW:
@@ -89,20 +89,24 @@ def adverse_event_record(*, actor: User, visit: Visit, data: AdverseEventInput) 
     """File an adverse event against a visit, its points and their needle lots."""
     require_clinician(actor, clinic_id=visit.clinic_id, what="adverse_event",
                       detail={"visit": visit.pk})
-    points, lots = _check(visit, data)
+    points, lots = check_event(visit, data)
     with transaction.atomic():
         return adverse_event_write(actor, visit, data, points, lots)
 
 
 def adverse_event_write(actor: User, visit: Visit, data: AdverseEventInput, points: list[str],
-                        lots: list[str], *, from_needle_count: bool = False) -> AdverseEvent:
-    """The insert and its audit entry; callers hold the transaction and have checked input."""
+                        lots: list[str], *, from_needle_count: bool = False,
+                        recorded_by: User | None = None,
+                        recorded_at: dt.datetime | None = None) -> AdverseEvent:
+    """The insert and its audit entry; callers hold the transaction and have checked input.
+    Recorded by the actor now, unless an import names who recorded it and when."""
     event = AdverseEvent.objects.create(
         clinic_id=visit.clinic_id, episode_id=visit.episode_id, visit=visit, kind=data.kind,
         severity=data.severity, serious=data.serious, causality=data.causality,
         onset_at=data.onset_at, action=data.action.strip(), outcome=data.outcome,
         reporter=data.reporter, description=data.description.strip(), points=points, lots=lots,
-        from_needle_count=from_needle_count, recorded_by=actor, recorded_at=timezone.now(),
+        from_needle_count=from_needle_count, recorded_by=recorded_by or actor,
+        recorded_at=recorded_at or timezone.now(),
     )
     audit_record(actor=actor, action=Action.CREATE, object_type="adverse_event",
                  object_id=event.pk, outcome=Outcome.OK, clinic_id=visit.clinic_id,

@@ -115,6 +115,9 @@ class CheckedVisit:
     data: VisitInput
     points: list[CheckedPoint]
     pain_regions: list[str]
+    # For a visit recorded after the fact: what the patient's safety view now says against it
+    # (a point now excluded, e-stim now refused), told rather than refused.
+    cautions: dict[str, list[str]] = field(default_factory=dict)
 
 
 def sentence(message: object) -> str:
@@ -136,18 +139,24 @@ def as_decimal(value: object) -> Decimal | None:
 # --- the visit ---------------------------------------------------------------------------
 
 
-def check_visit(data: VisitInput, proposal: Proposal, started_at: dt.datetime) -> CheckedVisit:
+def check_visit(data: VisitInput, proposal: Proposal, started_at: dt.datetime, *,
+                recorded: bool = False) -> CheckedVisit:
+    """Every problem of `data`, judged against the patient's safety view now (`proposal`).
+    `recorded`: a visit that already happened elsewhere (an import): what today's view says
+    against its points (excluded without a reason given, e-stim now refused) cannot undo it,
+    so it is returned as cautions, not refused; every other check still refuses."""
     errors: Errors = {}
+    cautions: Errors = {}
     _check_times(data, started_at, errors)
     _check_numbers(data, errors)
     _check_text(data, errors)
     regions = _check_regions(data.pain_regions, errors)
-    points = _check_points(data.points, proposal, errors)
+    points = _check_points(data.points, proposal, errors, cautions if recorded else errors)
     _check_estim_minutes(data, points, errors)
     check_painkillers(data.painkillers, errors, taken=data.painkillers_taken)
     if errors:
         raise InputError(errors)
-    return CheckedVisit(data, points, regions)
+    return CheckedVisit(data, points, regions, cautions)
 
 
 def _check_times(data: VisitInput, started_at: dt.datetime, errors: Errors) -> None:
@@ -229,7 +238,7 @@ def _check_estim_minutes(data: VisitInput, points: list[CheckedPoint], errors: E
 
 
 def _check_points(points: list[PointInput], proposal: Proposal,
-                  errors: Errors) -> list[CheckedPoint]:
+                  errors: Errors, safety: Errors) -> list[CheckedPoint]:
     if len(points) > MAX_POINTS:
         errors["points"] = [f"At most {MAX_POINTS} points a visit."]
         return []
@@ -237,7 +246,8 @@ def _check_points(points: list[PointInput], proposal: Proposal,
     seen: set[tuple[str, str]] = set()
     for i, data in enumerate(points):
         point_errors: Errors = {}
-        result = _check_point(data, proposal, point_errors)
+        point_safety: Errors = {}
+        result = _check_point(data, proposal, point_errors, point_safety)
         if result is not None:
             key = (result.code or data.ashi_location.strip().lower(), result.side)
             if key in seen:
@@ -246,10 +256,14 @@ def _check_points(points: list[PointInput], proposal: Proposal,
             checked.append(result)
         for name, messages in point_errors.items():
             errors[f"points.{i}.{name}"] = messages
+        for name, messages in point_safety.items():
+            safety[f"points.{i}.{name}"] = messages
     return checked
 
 
-def _check_point(data: PointInput, proposal: Proposal, errors: Errors) -> CheckedPoint | None:
+def _check_point(data: PointInput, proposal: Proposal, errors: Errors,
+                 safety: Errors) -> CheckedPoint | None:
+    """`safety` takes what the patient's safety view says against the point."""
     point: Acupoint | None = None
     if data.code.strip():
         try:
@@ -261,10 +275,10 @@ def _check_point(data: PointInput, proposal: Proposal, errors: Errors) -> Checke
         errors["ashi_location"] = ["An Ashi point needs its location (where it is tender)."]
     side = _side(point, data.side, errors)
     _check_needle(data, point, errors)
-    _check_stimulation(data, point, proposal, errors)
+    _check_stimulation(data, point, proposal, errors, safety)
     excluded = proposal.exclusion(point) if point is not None else None
     if excluded and not data.override_reason.strip():
-        errors["override_reason"] = [
+        safety["override_reason"] = [
             f"{point.code if point else ''} is excluded for this patient: {excluded}. To use it "
             "anyway, give your reason."]
     return CheckedPoint(data, point.code if point else "", side, excluded or "")
@@ -308,7 +322,7 @@ def _check_needle(data: PointInput, point: Acupoint | None, errors: Errors) -> N
 
 
 def _check_stimulation(data: PointInput, point: Acupoint | None, proposal: Proposal,
-                       errors: Errors) -> None:
+                       errors: Errors, safety: Errors) -> None:
     if data.stimulation not in Stimulation.values:
         errors["stimulation"] = [f"Choose one of: {', '.join(Stimulation.values)}."]
         return
@@ -316,7 +330,7 @@ def _check_stimulation(data: PointInput, point: Acupoint | None, proposal: Propo
         return
     estim = proposal.prescription.estim
     if not estim.allowed:
-        errors["stimulation"] = [f"No e-stim for this patient: {estim.why}."]
+        safety["stimulation"] = [f"No e-stim for this patient: {estim.why}."]
     elif point is not None and "no_estim_chest" in point.tags:
         errors["stimulation"] = [f"{point.code} lies over the chest: no e-stim there."]
     if not _in(data.estim_hz, ESTIM_HZ):

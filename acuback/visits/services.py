@@ -67,7 +67,7 @@ def visit_start(
     points, plan, extra = _starting_points(actor, episode, source, combination)
     try:
         with transaction.atomic():
-            visit = _create(actor, episode, source, plan, combination, points, extra,
+            visit = insert_draft(actor, episode, source, plan, combination, points, extra,
                             room.strip()[:40], started_at or timezone.now())
             if external_id:
                 Visit.objects.filter(pk=visit.pk).update(external_id=external_id)
@@ -106,14 +106,18 @@ def _starting_points(
     raise InputError({"source": [f"Start from one of: {', '.join(StartedFrom.values)}."]})
 
 
-def _create(
+def insert_draft(
     actor: User, episode: Episode, source: str, plan: object, combination: object,
     points: list[PointInput], extra: dict[str, object], room: str, started_at: dt.datetime,
+    practitioner: User | None = None, **stored: object,
 ) -> Visit:
+    """The draft's row and its starting points; `practitioner` (default: the actor) is whose
+    visit it is, and `stored` more of its values (an import's marks)."""
     Episode.objects.select_for_update().filter(pk=episode.pk).first()  # one start at a time
     number = (episode.visits.aggregate(n=Max("number"))["n"] or 0) + 1
     visit = Visit.objects.create(
-        clinic_id=episode.clinic_id, episode=episode, practitioner=actor, number=number,
+        clinic_id=episode.clinic_id, episode=episode, practitioner=practitioner or actor,
+        number=number, **stored,
         started_at=started_at, room=room, started_from=source, plan=plan,
         combination=combination,
         retention_minutes=extra.get("retention_minutes") or DEFAULT_RETENTION_MINUTES,
@@ -155,10 +159,11 @@ def visit_update(*, actor: User, visit: Visit, data: VisitInput, version: int) -
     require_draft(actor, visit)
     checked = check_visit(data, visit_proposal(visit), visit.started_at)
     with transaction.atomic():
-        return _update(actor, visit, checked, version)
+        return write_draft(actor, visit, checked, version)
 
 
-def _update(actor: User, visit: Visit, checked: CheckedVisit, version: int) -> Visit:
+def write_draft(actor: User, visit: Visit, checked: CheckedVisit, version: int) -> Visit:
+    """The write itself: callers have checked access and the input, and hold the transaction."""
     data = checked.data
     values = {name: getattr(data, name) for name in VISIT_VALUE_FIELDS}
     values.update({name: str(values[name]).strip() for name in TEXT_FIELDS})

@@ -136,24 +136,33 @@ def visit_amend(
     add one; "entered in error" also applies to a draft started by mistake."""
     require_clinician(actor, clinic_id=visit.clinic_id, what="amendment",
                       detail={"visit": visit.pk})
-    _check_amendment(visit, kind, reason, text, section, refers_to)
+    check_amendment(visit, kind, reason, text, section, refers_to)
     with transaction.atomic():
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
-        if is_in_error(locked):
-            raise ConflictError("This visit is already marked entered in error.")
-        amendment = Amendment(
-            visit=locked, kind=kind, section=section, text=text.strip(), reason=reason.strip(),
-            refers_to=refers_to, author=actor, at=timezone.now())
-        amendment.content_hash = amendment_hash(amendment, locked.content_hash)
-        amendment.save()
+        amendment = add_amendment(actor, visit, Amendment(
+            kind=kind, section=section, text=text.strip(), reason=reason.strip(),
+            refers_to=refers_to, author=actor, at=timezone.now()))
         claim_lines_on_amendment(amendment, actor)  # a correction re-derives, in error withdraws
-        audit_record(actor=actor, action=Action.CREATE, object_type="amendment",
-                     object_id=amendment.pk, outcome=Outcome.OK, clinic_id=visit.clinic_id,
-                     detail={"visit": visit.pk, "kind": kind, "section": section})
     return amendment
 
 
-def _check_amendment(visit: Visit, kind: str, reason: str, text: str, section: str,
+def add_amendment(actor: User, visit: Visit, amendment: Amendment) -> Amendment:
+    """Store a checked amendment (its author and time set), chained to the visit's hash, and
+    audit it; callers hold the transaction."""
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    if is_in_error(locked):
+        raise ConflictError("This visit is already marked entered in error.")
+    amendment.visit = locked
+    amendment.content_hash = amendment_hash(amendment, locked.content_hash)
+    amendment.save()
+    audit_record(actor=actor, action=Action.CREATE, object_type="amendment",
+                 object_id=amendment.pk, outcome=Outcome.OK, clinic_id=visit.clinic_id,
+                 detail={"visit": visit.pk, "kind": amendment.kind, "section": amendment.section,
+                         **({} if amendment.author_id == actor.pk
+                            else {"author": amendment.author_id})})
+    return amendment
+
+
+def check_amendment(visit: Visit, kind: str, reason: str, text: str, section: str,
                      refers_to: dt.datetime | None) -> None:
     errors: dict[str, list[str]] = {}
     if kind not in AmendmentKind.values:

@@ -3,13 +3,17 @@ scores recomputed; and the round trip export -> import into an empty clinic -> e
 
 from __future__ import annotations
 
+import base64
 import copy
+import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from acuback.accounts.models import Clinic, Role
 from acuback.accounts.services import member_create, practitioner_profile_set
@@ -19,16 +23,26 @@ from acuback.cli import main
 from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.interop.importer import ImportRefused, bundle_import
+from acuback.interop.resources.common import EXTENSION as EXT
 from acuback.patients.models import HealthHistory, Patient
 from acuback.patients.services import (
     health_history_intake,
     health_history_of,
     health_history_write,
 )
-from acuback.visits.inputs import PainkillerInput
+from acuback.visits.adverse import (
+    AdverseEventInput,
+    adverse_event_mark_in_error,
+    adverse_event_record,
+)
+from acuback.visits.inputs import PainkillerInput, PointInput
 from acuback.visits.painkillers import painkillers_record_intake
+from acuback.visits.signing import visit_amend, visit_sign
 from tests.interop.conftest import ClientFor, Json, exported_resources
-from tests.personas import PASSWORD, World
+from tests.personas import PASSWORD, World, make_episode
+from tests.screening.factories import CLEAR, screen
+from tests.visits.factories import LOT, ashi, charted, ready, signed, start
+from tests.visits.factories import fill as fill_visit
 
 PATIENT_DATA = ["Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse", "Observation",
                 "MedicationStatement", "DocumentReference"]
@@ -50,7 +64,7 @@ def _empty_clinic(npi: str) -> Any:
     return owner
 
 
-def _normalised(resources: list[Json]) -> list[str]:
+def _normalised(resources: list[Json], kept_types: list[str] = PATIENT_DATA) -> list[str]:
     """Patient data with server-assigned ids replaced by what names the record wherever it is
     (its identifier), and the times a server stored it (STORED_AT) left out."""
     names: dict[str, str] = {}
@@ -73,13 +87,72 @@ def _normalised(resources: list[Json]) -> list[str]:
             return [rename(v) for v in node]
         return node
 
-    kept = [r for r in resources if r["resourceType"] in PATIENT_DATA]
+    kept = [r for r in resources if r["resourceType"] in kept_types]
     return sorted(json.dumps({**rename(r), "id": names[f"{r['resourceType']}/{r['id']}"]},
                              sort_keys=True) for r in kept)
 
 
-@pytest.fixture
-def exported(charted: World, tmp_path: Path) -> list[Json]:
+def _chart_visits(world: World) -> None:
+    """Visits of every kind, charted before the episodes close and the histories change: on a
+    lumbar episode of Grace Hopper (e-stim allowed) a signed visit with every detail of every
+    point, e-stim, painkillers, three amendments and two adverse events (one entered in
+    error), and a second one signed with a needle missing (its retained-needle event filed by
+    signing); a draft on Ada Lovelace's episode with an overridden point; a signed visit of
+    the thoracic episode entered in error."""
+    lumbar = ready(world, make_episode(world.practitioner, world.other_patient))
+    visit = start(world, lumbar)
+    data = charted(visit)
+    points = [replace(data.points[0], angle="oblique", stimulation="electrical",
+                      estim_hz=Decimal("2.5"), estim_ma=Decimal("1.5"), electrode_pair=1),
+              replace(data.points[1], angle="perpendicular", stimulation="electrical",
+                      estim_hz=Decimal("2.5"), electrode_pair=1, de_qi=False),
+              replace(data.points[2], stimulation="none", de_qi=None, manufacturer=""),
+              *data.points[3:], replace(ashi(), depth_mm=Decimal("12.5"), lot=LOT)]
+    needles = data.needles_in + 1
+    visit = fill_visit(
+        world, visit, points=points, needles_in=needles, needles_out=needles - 1,
+        needle_mismatch_reason="found_outside", needle_mismatch_note="on the floor",
+        minutes_with_estim=15, minutes_without_estim=25, retention_minutes=25, insertions=2,
+        adjuncts=["heat", "cupping"], adjunct_note="heat lamp 10 min",
+        pain_regions=["lower_back_left", "buttock_left"], objective="Tender at L4.",
+        assessment="Improving.", plan_note="Continue weekly.", next_visit="Same points.",
+        finger_floor_cm=Decimal("12.5"), schober_cm=Decimal("4.5"), slr_left_deg=60,
+        slr_right_deg=70, painkillers_taken=True, painkillers=[
+            PainkillerInput("ibuprofen", Decimal(400), 3, 4),
+            PainkillerInput("other", Decimal("2.5"), 1, 2, name="Devil's claw")])
+    visit = visit_sign(actor=world.practitioner, visit=visit, password=PASSWORD,
+                       version=visit.version)
+    visit_amend(actor=world.practitioner, visit=visit, kind="addendum", reason="Forgot",
+                text="Warmth felt at BL23.")
+    visit_amend(actor=world.practitioner, visit=visit, kind="late_entry", reason="Call",
+                text="Patient phoned: sore.", refers_to=timezone.now() - dt.timedelta(hours=1))
+    visit_amend(actor=world.practitioner, visit=visit, kind="correction", section="objective",
+                reason="Wrong level", text="Tender at L5.")
+    adverse_event_record(actor=world.practitioner, visit=visit, data=AdverseEventInput(
+        kind="bleeding", severity="mild", serious=False, causality="certain",
+        onset_at=timezone.now(), action="Pressed for a minute.", outcome="resolved",
+        description="A drop of blood at BL23.", points=["BL23"], lots=[LOT]))
+    wrong = adverse_event_record(actor=world.practitioner, visit=visit, data=AdverseEventInput(
+        kind="dizziness", severity="moderate", serious=False, causality="possible",
+        onset_at=timezone.now(), reporter="patient"))
+    adverse_event_mark_in_error(actor=world.practitioner, event=wrong, reason="Other patient")
+    second = start(world, lumbar, source="last_visit")
+    filled = charted(second)
+    fill_visit(world, second, needles_out=filled.needles_in - 1,
+               needle_mismatch_reason="not_found")
+    second.refresh_from_db()
+    visit_sign(actor=world.practitioner, visit=second, password=PASSWORD,
+               version=second.version)
+    draft = start(world, ready(world, world.episode), source="blank")
+    fill_visit(world, draft, points=[PointInput(code="LI4", override_reason="obstetrician ok",
+                                                depth_mm=Decimal("10"))])
+    ready(world)  # the thoracic episode
+    mistaken = signed(world)
+    visit_amend(actor=world.practitioner, visit=mistaken, kind="entered_in_error",
+                reason="Charted on the wrong episode")
+
+
+def _export(charted: World, tmp_path: Path) -> list[Json]:
     data = EpisodeInput(onset_date=charted.other_episode.onset_date, region="thoracic",
                         side="bilateral", icd10_code="M54.6", status="discharged")
     episode_update(actor=charted.practitioner, episode=charted.other_episode, data=data,
@@ -107,24 +180,103 @@ def exported(charted: World, tmp_path: Path) -> list[Json]:
     return exported_resources(charted.owner, tmp_path / "a")
 
 
+@pytest.fixture
+def exported(charted: World, tmp_path: Path) -> list[Json]:
+    return _export(charted, tmp_path)
+
+
+@pytest.fixture
+def exported_with_visits(charted: World, tmp_path: Path) -> list[Json]:
+    _chart_visits(charted)
+    return _export(charted, tmp_path)
+
+
+def _patient_data(resources: list[Json]) -> list[Json]:
+    """The patient data but the visits (and what refers to them)."""
+    def of_visit(r: Json) -> bool:
+        text = json.dumps({k: r.get(k) for k in ("encounter", "context")})
+        return "Encounter/" in text
+    return [r for r in resources if r["resourceType"] in PATIENT_DATA and not of_visit(r)]
+
+
+VISIT_DATA = ["Encounter", "Procedure", "Provenance", "AdverseEvent"]
+IMPORTED_TAG = {"system": "https://acuback.org/fhir/CodeSystem/record-origin",
+                "code": "imported", "display": "Imported from another system"}
+SOURCE_ONLY = (f"{EXT}/source-signature", f"{EXT}/source-signer")
+
+
+def _comparable(resource: Json) -> Json:
+    """A record without what differs by design after an import: the imported mark and the
+    source's signature kept beside our seal; the seal itself (a hash over each clinic's own
+    ids); a draft note's date (when it was last written)."""
+    found = copy.deepcopy(resource)
+    meta = found.pop("meta", None)
+    if meta and meta != {"tag": [IMPORTED_TAG]}:
+        found["meta"] = meta
+    found["extension"] = [e for e in found.get("extension", []) if e["url"] not in SOURCE_ONLY]
+    found = {k: v for k, v in found.items() if v != []}
+    for signature in found.get("signature", []):
+        signature.pop("data")
+    if found["resourceType"] == "DocumentReference" and found["id"].startswith("visit-") and (
+            found.get("docStatus") == "preliminary"):
+        found.pop("date", None)
+    return found
+
+
 def test_it_round_trips_exactly_into_an_empty_clinic(
-    charted: World, exported: list[Json], tmp_path: Path
+    charted: World, exported_with_visits: list[Json], tmp_path: Path
 ) -> None:
+    exported = exported_with_visits
     owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
-    wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, "Practitioner"]]
-    result = bundle_import(actor=owner, bundle=_bundle(wanted))
+    wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, *VISIT_DATA,
+                                                            "Practitioner"]]
+    # A visit needs a red-flag screen on record: the records first, screened here, then
+    # the whole Bundle again (which creates nothing twice).
+    first = bundle_import(actor=owner, bundle=_bundle(
+        [*_patient_data(exported), *[r for r in exported if r["resourceType"] == "Practitioner"]]))
     # patients, episodes, responses, painkillers, health histories
-    assert len(result.created) == 2 + 2 + 6 + 2 + 2
+    assert len(first.created) == 2 + 3 + 6 + 2 + 2
+    for episode in Episode.objects.filter(clinic__slug="lakeside"):
+        screen(owner, episode, *CLEAR)
+    try:
+        result = bundle_import(actor=owner, bundle=_bundle(wanted))
+    except ImportRefused as e:
+        raise AssertionError([(i.expression, i.diagnostics) for i in e.issues]) from None
+    # 4 visits, their 4 amendments, 3 adverse events, 2 painkillers of a visit
+    assert len(result.created) == 4 + 4 + 3 + 2, result.created
+    # Grace Hopper's history changed after her visits (a pacemaker, broken skin on the lower
+    # back): the visits are recorded as they happened, and the importer is told.
+    assert any("recorded as it happened, though no e-stim" in i.diagnostics
+               for i in result.issues)
     again = exported_resources(owner, tmp_path / "c")
-    assert _normalised(again) == _normalised(exported)
+    kept = [*PATIENT_DATA, *VISIT_DATA]
+    # Red-flag screens are exported but not imported yet (h14s's screening import): the
+    # screens made here above stand in for them, so they are left out of the comparison.
+    # Once screens import, drop this and the screening step above.
+    def not_screen(r: Json) -> bool:
+        return not r["id"].startswith(("screening-", "referral-"))
+
+    assert _normalised([_comparable(r) for r in again if not_screen(r)], kept) == \
+        _normalised([_comparable(r) for r in exported if not_screen(r)], kept)
     # Every kind of record took part: the health histories and the reports (drawn again from
     # the imported record, not imported) too.
-    assert {r["id"].split("-")[0] for r in again if "-" in r["id"]} >= {"health", "progress"}
+    assert {r["id"].split("-")[0] for r in again if "-" in r["id"]} >= {
+        "health", "progress", "visit", "amendment", "superbill"}
+    assert {r["resourceType"] for r in again} >= set(VISIT_DATA)
+    # Imported records say so, and keep what the source signed.
+    assert all(r["meta"]["tag"] == [IMPORTED_TAG] for r in again
+               if r["resourceType"] in ("Encounter", "Procedure", "Provenance"))
+    sent = {r["target"][0]["reference"]: r for r in exported if r["resourceType"] == "Provenance"}
+    for provenance in (r for r in again if r["resourceType"] == "Provenance"):
+        source = next(e["valueString"] for e in provenance["extension"]
+                      if e["url"] == SOURCE_ONLY[0])
+        assert source in {base64.b64decode(p["signature"][0]["data"]).decode()
+                          for p in sent.values()}
 
 
 def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:
     owner = _empty_clinic(npi="")
-    bundle = _bundle([r for r in exported if r["resourceType"] in PATIENT_DATA])
+    bundle = _bundle(_patient_data(exported))
     bundle_import(actor=owner, bundle=bundle)
     counts = (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count())
     second = bundle_import(actor=owner, bundle=bundle)
@@ -146,8 +298,7 @@ def test_it_keeps_a_question_not_asked_apart_from_no(charted: World, exported: l
         == "not-asked"
     assert _component(sent, "diabetes")["valueBoolean"] is False
     owner = _empty_clinic(npi="")
-    bundle_import(actor=owner, bundle=_bundle([r for r in exported
-                                               if r["resourceType"] in PATIENT_DATA]))
+    bundle_import(actor=owner, bundle=_bundle(_patient_data(exported)))
     imported = HealthHistory.objects.get(patient__clinic__slug="lakeside",
                                          patient__family_name=charted.other_patient.family_name)
     assert (imported.anticoagulant, imported.diabetes, imported.needle_phobia) == (
@@ -173,13 +324,13 @@ def test_it_writes_no_health_history_over_one_the_clinic_took(
 
 def test_it_recognises_its_own_records(charted: World, exported: list[Json]) -> None:
     result = bundle_import(actor=charted.practitioner, bundle=_bundle(
-        [r for r in exported if r["resourceType"] in PATIENT_DATA], "transaction"))
+        _patient_data(exported), "transaction"))
     assert result.created == []
 
 
 def test_it_refuses_a_bundle_with_errors_whole(charted: World, exported: list[Json]) -> None:
     owner = _empty_clinic(npi="")
-    resources = copy.deepcopy([r for r in exported if r["resourceType"] in PATIENT_DATA])
+    resources = copy.deepcopy(_patient_data(exported))
     patient = next(r for r in resources if r["resourceType"] == "Patient")
     patient["gender"] = "femme"
     condition = next(r for r in resources if r["resourceType"] == "Condition")
@@ -203,7 +354,7 @@ def test_it_scores_the_answers_itself_and_reports_a_mismatch(
     charted: World, exported: list[Json]
 ) -> None:
     owner = _empty_clinic(npi="")
-    resources = copy.deepcopy([r for r in exported if r["resourceType"] in PATIENT_DATA])
+    resources = copy.deepcopy(_patient_data(exported))
     observation = next(r for r in resources if r["resourceType"] == "Observation"
                        and r["valueQuantity"]["value"] == 10)  # the PHQ-9
     observation["valueQuantity"]["value"] = 27
@@ -254,7 +405,7 @@ def test_it_refuses_a_reference_to_another_clinics_patient(charted: World) -> No
 def test_it_imports_over_http(client_for: ClientFor, charted: World,
                               exported: list[Json]) -> None:
     Patient.objects.all()  # the world is there; import into clinic B as its practitioner
-    bundle = _bundle([r for r in exported if r["resourceType"] in PATIENT_DATA], "transaction")
+    bundle = _bundle(_patient_data(exported), "transaction")
     response = client_for("outsider").post("/fhir", json.dumps(bundle),
                                            content_type="application/fhir+json")
     assert response.status_code == 200, response.content
@@ -304,8 +455,7 @@ def test_it_keeps_a_patient_s_unconfirmed_answer_unconfirmed(charted: World,
     assert flags == {"answer-source": "patient", "answer-confirmed": False}
     assert "answer-confirmed" not in json.dumps(_component(sent, "diabetes"))
     owner = _empty_clinic(npi="")
-    bundle_import(actor=owner, bundle=_bundle([r for r in exported
-                                               if r["resourceType"] in PATIENT_DATA]))
+    bundle_import(actor=owner, bundle=_bundle(_patient_data(exported)))
     imported = HealthHistory.objects.get(patient__clinic__slug="lakeside",
                                          patient__family_name=charted.patient.family_name)
     assert imported.bleeding_disorder is False and imported.unconfirmed == ["bleeding_disorder"]

@@ -38,6 +38,12 @@ def capability_statement(*, base_url: str, searches: dict[str, list[str]], date:
 
 # What each resource type holds, where one type carries several of acuback's records.
 DOCUMENTATION = {
+    "Encounter": (
+        "A visit. Import: each Encounter, with the Procedure, Observation (visit-<id>), note, "
+        "Provenance, MedicationStatements, amendments and AdverseEvents referring to it, "
+        "becomes one visit; one a Provenance targets arrives signed and locked (the source's "
+        "hash kept beside acuback's own seal) and is never written again by a later import. "
+        "Imported visits carry meta.tag record-origin|imported."),
     "Observation": (
         "Five kinds, by id: a questionnaire score (<id>, derived from its "
         "QuestionnaireResponse), a visit's measurements (visit-<id>: pain before and after, "
