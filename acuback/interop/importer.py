@@ -28,7 +28,7 @@ from acuback.audit.services import audit_record
 from acuback.clinical import instruments
 from acuback.episodes.selectors import episode_get
 from acuback.episodes.services import EpisodeInput, episode_create
-from acuback.interop import visit_import
+from acuback.interop import screening_import, visit_import
 from acuback.interop.bundle import (
     Bundle,
     Entry,
@@ -157,6 +157,9 @@ def _check(state: Bundle, problems: Problems) -> None:
     for entry in _health_histories(state):
         _patient_of(state, entry, "subject", problems)
         health.health_answers(entry.resource, entry.where, problems)
+    for entry in [*screening_import.screens(state), *screening_import.referrals(state)]:
+        _patient_of(state, entry, "subject", problems)
+    screening_import.check(state, problems)
     visit_import.check_visits(state, problems)
     for entry in state.of_type("QuestionnaireResponse"):
         _patient_of(state, entry, "subject", problems)
@@ -238,9 +241,12 @@ def _write(state: Bundle, problems: Problems) -> None:
         guarded(state, entry, problems, _import_painkiller)
     for entry in _health_histories(state):
         guarded(state, entry, problems, _import_health)
+    # Screens before visits: a visit may be charted only on a screened episode.
+    screening_import.write(state, problems)
     visit_import.write_visits(state, problems)
     for entry in state.of_type("Observation"):
         if not (health.is_health_history(entry.resource)
+                or screening_import.is_screening_data(entry.resource)
                 or visit_import.is_visit_measures(entry.resource)):
             _compare_score(state, entry, problems)
     for entry in state.of_type(*DIRECTORY):

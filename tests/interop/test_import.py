@@ -30,6 +30,8 @@ from acuback.patients.services import (
     health_history_of,
     health_history_write,
 )
+from acuback.screening.models import ReferralOutcome
+from acuback.screening.services import Recorded, referral_record, screening_record
 from acuback.visits.adverse import (
     AdverseEventInput,
     adverse_event_mark_in_error,
@@ -40,7 +42,7 @@ from acuback.visits.painkillers import painkillers_record_intake
 from acuback.visits.signing import visit_amend, visit_sign
 from tests.interop.conftest import ClientFor, Json, exported_resources
 from tests.personas import PASSWORD, World, make_episode
-from tests.screening.factories import CLEAR, screen
+from tests.screening.factories import ROUTINE, URGENT, answers, screen
 from tests.visits.factories import LOT, ashi, charted, ready, signed, start
 from tests.visits.factories import fill as fill_visit
 
@@ -90,6 +92,26 @@ def _normalised(resources: list[Json], kept_types: list[str] = PATIENT_DATA) -> 
     kept = [r for r in resources if r["resourceType"] in kept_types]
     return sorted(json.dumps({**rename(r), "id": names[f"{r['resourceType']}/{r['id']}"]},
                              sort_keys=True) for r in kept)
+
+
+def _screens(world: World) -> None:
+    """Red-flag screens of every kind: one recorded elsewhere with a question not asked, a
+    later full one with answers given no at once, and an urgent screen referred and then
+    cleared by a physician (the override, with its grounds)."""
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
+    screening_record(actor=world.practitioner, episode=world.episode,
+                     flags={**answers(), "night_pain": None},
+                     screened_on=ten_days_ago.date(),
+                     recorded=Recorded(by=world.practitioner, at=ten_days_ago))
+    screening_record(actor=world.practitioner, episode=world.episode,
+                     flags={**answers(*ROUTINE), "fever": None, "thoracic_pain": None},
+                     rest_no=True)
+    urgent = screen(world.practitioner, world.other_episode, *URGENT)
+    referral_record(actor=world.practitioner, screening=urgent,
+                    outcome=ReferralOutcome.REFERRED_GP_URGENT, note="Letter sent to the GP.")
+    referral_record(actor=world.practitioner, screening=urgent,
+                    outcome=ReferralOutcome.CLEARED_BY_PHYSICIAN,
+                    note="Dr Hale (GP): bone scan clear. Cleared for acupuncture.")
 
 
 def _chart_visits(world: World) -> None:
@@ -153,6 +175,8 @@ def _chart_visits(world: World) -> None:
 
 
 def _export(charted: World, tmp_path: Path) -> list[Json]:
+    _screens(charted)
+    charted.other_episode.refresh_from_db()
     data = EpisodeInput(onset_date=charted.other_episode.onset_date, region="thoracic",
                         side="bilateral", icd10_code="M54.6", status="discharged")
     episode_update(actor=charted.practitioner, episode=charted.other_episode, data=data,
@@ -230,38 +254,26 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
     wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, *VISIT_DATA,
                                                             "Practitioner"]]
-    # A visit needs a red-flag screen on record: the records first, screened here, then
-    # the whole Bundle again (which creates nothing twice).
-    first = bundle_import(actor=owner, bundle=_bundle(
-        [*_patient_data(exported), *[r for r in exported if r["resourceType"] == "Practitioner"]]))
-    # patients, episodes, responses, painkillers, health histories
-    assert len(first.created) == 2 + 3 + 6 + 2 + 2
-    for episode in Episode.objects.filter(clinic__slug="lakeside"):
-        screen(owner, episode, *CLEAR)
     try:
         result = bundle_import(actor=owner, bundle=_bundle(wanted))
     except ImportRefused as e:
         raise AssertionError([(i.expression, i.diagnostics) for i in e.issues]) from None
-    # 4 visits, their 4 amendments, 3 adverse events, 2 painkillers of a visit
-    assert len(result.created) == 4 + 4 + 3 + 2, result.created
+    # patients, episodes, responses, painkillers, health histories, screens (3 made ready for
+    # a visit, then 3 more), referral outcomes; 4 visits, their 4 amendments, 3 adverse events,
+    # 2 painkillers of a visit
+    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2, result.created
     # Grace Hopper's history changed after her visits (a pacemaker, broken skin on the lower
     # back): the visits are recorded as they happened, and the importer is told.
     assert any("recorded as it happened, though no e-stim" in i.diagnostics
                for i in result.issues)
     again = exported_resources(owner, tmp_path / "c")
     kept = [*PATIENT_DATA, *VISIT_DATA]
-    # Red-flag screens are exported but not imported yet (h14s's screening import): the
-    # screens made here above stand in for them, so they are left out of the comparison.
-    # Once screens import, drop this and the screening step above.
-    def not_screen(r: Json) -> bool:
-        return not r["id"].startswith(("screening-", "referral-"))
-
-    assert _normalised([_comparable(r) for r in again if not_screen(r)], kept) == \
-        _normalised([_comparable(r) for r in exported if not_screen(r)], kept)
+    assert _normalised([_comparable(r) for r in again], kept) == \
+        _normalised([_comparable(r) for r in exported], kept)
     # Every kind of record took part: the health histories and the reports (drawn again from
     # the imported record, not imported) too.
     assert {r["id"].split("-")[0] for r in again if "-" in r["id"]} >= {
-        "health", "progress", "visit", "amendment", "superbill"}
+        "health", "progress", "visit", "amendment", "superbill", "screening", "referral"}
     assert {r["resourceType"] for r in again} >= set(VISIT_DATA)
     # Imported records say so, and keep what the source signed.
     assert all(r["meta"]["tag"] == [IMPORTED_TAG] for r in again
@@ -280,7 +292,7 @@ def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:
     bundle_import(actor=owner, bundle=bundle)
     counts = (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count())
     second = bundle_import(actor=owner, bundle=bundle)
-    assert second.created == [] and len(second.existing) == 14
+    assert second.created == [] and len(second.existing) == 14 + 5
     assert (Patient.objects.count(), Episode.objects.count(), Assessment.objects.count()) \
         == counts
 
