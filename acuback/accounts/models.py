@@ -158,3 +158,15 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+# What a page shows of the person who recorded something: "first last", or the username.
+USER_NAME_FIELDS = frozenset({"id", "username", "first_name", "last_name"})
+
+
+def beyond_name(relation: str) -> list[str]:
+    """The `defer()` paths of a user reached through `relation` (select_related) that are not
+    their name: a page naming who recorded a screen has no use for their password hash,
+    lockout state or dates, and reading them costs on every row."""
+    return [f"{relation}__{f.attname}" for f in User._meta.concrete_fields
+            if f.attname not in USER_NAME_FIELDS]

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from acuback.accounts.access import Forbidden, is_clinical
-from acuback.accounts.models import User
+from acuback.accounts.models import User, beyond_name
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode, EpisodeStatus
@@ -90,9 +90,10 @@ def screening_current(episode: Episode) -> Screening | None:
 def screenings_prefetch() -> Prefetch:
     """The episodes' screens, newest first, each with its referral outcomes: what
     `screening_current` and `screening_status` read, loaded for many episodes at once."""
+    referrals = Referral.objects.select_related("recorded_by").defer(*beyond_name("recorded_by"))
     return Prefetch("screenings", queryset=Screening.objects.select_related("recorded_by")
-                    .prefetch_related(Prefetch("referrals", queryset=Referral.objects
-                                               .select_related("recorded_by"))))
+                    .defer(*beyond_name("recorded_by"))
+                    .prefetch_related(Prefetch("referrals", queryset=referrals)))
 
 
 def prefetch_screenings(episodes: list[Episode]) -> None:
