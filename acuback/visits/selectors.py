@@ -16,7 +16,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
-from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
+from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User, beyond_name
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode
@@ -46,9 +46,11 @@ def visit_etag(visit: Visit) -> str:
 
 
 def visit_full(qs: QuerySet[Visit], *, events: bool = True) -> QuerySet[Visit]:
-    qs = qs.select_related("episode__patient", "practitioner", "signed_by").prefetch_related(
-        "points", "painkillers", Prefetch("amendments",
-                                          queryset=Amendment.objects.select_related("author")))
+    # Of the people, only their names are shown (accounts.models.beyond_name).
+    authors = Amendment.objects.select_related("author").defer(*beyond_name("author"))
+    qs = qs.select_related("episode__patient", "practitioner", "signed_by").defer(
+        *beyond_name("practitioner"), *beyond_name("signed_by")).prefetch_related(
+        "points", "painkillers", Prefetch("amendments", queryset=authors))
     return qs.prefetch_related("adverse_events") if events else qs
 
 
