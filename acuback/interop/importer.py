@@ -10,6 +10,8 @@ through the same services as every other write path (so access, audit and locks 
   value differs from that score is reported (a warning; the import still happens).
 - Visits (acuback.interop.visit_import) through the visits app's import services: a signed
   visit arrives signed and locked, its source's hash kept beside our own seal.
+- Appointments (acuback.interop.appointment_import) through the scheduling app's import
+  service, after the visits they link to; past ones keep their status and times.
 - Any error refuses the whole Bundle: nothing is written and every bad element is named.
 """
 
@@ -28,7 +30,7 @@ from acuback.audit.services import audit_record
 from acuback.clinical import instruments
 from acuback.episodes.selectors import episode_get
 from acuback.episodes.services import EpisodeInput, episode_create
-from acuback.interop import screening_import, visit_import
+from acuback.interop import appointment_import, screening_import, visit_import
 from acuback.interop.bundle import (
     Bundle,
     Entry,
@@ -67,7 +69,7 @@ from acuback.visits.painkillers import painkillers_record_intake
 DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire", "CodeSystem",
              "Group"}
 IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation",
-            "MedicationStatement", "DocumentReference", *visit_import.VISIT_TYPES}
+            "MedicationStatement", "DocumentReference", "Appointment", *visit_import.VISIT_TYPES}
 
 # Exported, not imported yet (plans and consents): left out of an import with a note, so that a
 # whole export can be imported without refusing the Bundle.
@@ -161,6 +163,7 @@ def _check(state: Bundle, problems: Problems) -> None:
         _patient_of(state, entry, "subject", problems)
     screening_import.check(state, problems)
     visit_import.check_visits(state, problems)
+    appointment_import.check_appointments(state, problems)
     for entry in state.of_type("QuestionnaireResponse"):
         _patient_of(state, entry, "subject", problems)
         fields = response_fields(entry.resource, entry.where, problems)
@@ -244,6 +247,7 @@ def _write(state: Bundle, problems: Problems) -> None:
     # Screens before visits: a visit may be charted only on a screened episode.
     screening_import.write(state, problems)
     visit_import.write_visits(state, problems)
+    appointment_import.write_appointments(state, problems)  # after visits: it links them
     for entry in state.of_type("Observation"):
         if not (health.is_health_history(entry.resource)
                 or screening_import.is_screening_data(entry.resource)

@@ -322,6 +322,7 @@ def _import_visit(state: Bundle, v: VisitEntries, problems: Problems) -> None:
     pk = known_record(state, v.encounter, KIND_VISIT)
     if pk is not None:
         visit = Visit.objects.get(pk=pk, clinic=state.membership.clinic)
+        state.made[v.encounter.index] = visit  # for an appointment that links to it
         state.result.existing.append(f"Encounter/{pk}")
     else:
         visit = _new_visit(state, v, problems)

@@ -30,6 +30,8 @@ from acuback.patients.services import (
     health_history_of,
     health_history_write,
 )
+from acuback.scheduling.models import Appointment, AppointmentType, Room, Status
+from acuback.scheduling.services import appointment_cancel, appointment_set_status
 from acuback.screening.models import ReferralOutcome
 from acuback.screening.services import Recorded, referral_record, screening_record
 from acuback.visits.adverse import (
@@ -38,10 +40,12 @@ from acuback.visits.adverse import (
     adverse_event_record,
 )
 from acuback.visits.inputs import PainkillerInput, PointInput
+from acuback.visits.models import Visit
 from acuback.visits.painkillers import painkillers_record_intake
 from acuback.visits.signing import visit_amend, visit_sign
 from tests.interop.conftest import ClientFor, Json, exported_resources
 from tests.personas import PASSWORD, World, make_episode
+from tests.scheduling.factories import at, book, local_day, make_calendar
 from tests.screening.factories import ROUTINE, URGENT, answers, screen
 from tests.visits.factories import LOT, ashi, charted, ready, signed, start
 from tests.visits.factories import fill as fill_visit
@@ -209,9 +213,36 @@ def exported(charted: World, tmp_path: Path) -> list[Json]:
     return _export(charted, tmp_path)
 
 
+def _book_appointments(world: World) -> None:
+    """Clinic A's calendar: a booked appointment ahead (in a room), a no-show, a cancellation
+    with its reason, a late cancel last week, and the completed appointment of Grace Hopper's
+    first signed visit (past ones as they were recorded: the services book from today on)."""
+    cal = make_calendar(world)
+    desk, who = world.front_desk, world.practitioner
+    day = local_day(4)
+    book(desk, world.patient, who, cal.follow_up, at(day, 9), cal.room1)
+    missed = book(desk, world.patient, who, cal.initial, at(day, 11))
+    appointment_set_status(actor=desk, appointment=missed, status=Status.NO_SHOW,
+                           version=missed.version)
+    gone = book(desk, world.other_patient, who, cal.follow_up, at(day, 14), cal.room2)
+    appointment_cancel(actor=desk, appointment=gone, version=gone.version, reason="Flu")
+    visit = Visit.objects.filter(episode__patient=world.other_patient, signed_at__isnull=False
+                                 ).order_by("started_at").first()
+    assert visit is not None
+    for status, starts_at, linked in (
+            (Status.COMPLETED, visit.started_at, visit),
+            (Status.LATE_CANCEL, visit.started_at - dt.timedelta(days=7), None)):
+        Appointment.objects.create(
+            clinic=world.clinic_a, patient=world.other_patient, practitioner=who,
+            appointment_type=cal.follow_up, episode=visit.episode, visit=linked,
+            starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=30), status=status,
+            created_by=desk)
+
+
 @pytest.fixture
 def exported_with_visits(charted: World, tmp_path: Path) -> list[Json]:
     _chart_visits(charted)
+    _book_appointments(charted)
     return _export(charted, tmp_path)
 
 
@@ -253,28 +284,40 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     exported = exported_with_visits
     owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
     wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, *VISIT_DATA,
-                                                            "Practitioner"]]
+                                                            "Appointment", "Practitioner"]]
     try:
         result = bundle_import(actor=owner, bundle=_bundle(wanted))
     except ImportRefused as e:
         raise AssertionError([(i.expression, i.diagnostics) for i in e.issues]) from None
     # patients, episodes, responses, painkillers, health histories, screens (3 made ready for
     # a visit, then 3 more), referral outcomes; 4 visits, their 4 amendments, 3 adverse events,
-    # 2 painkillers of a visit
-    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2, result.created
+    # 2 painkillers of a visit, 5 appointments
+    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2 + 5, result.created
     # Grace Hopper's history changed after her visits (a pacemaker, broken skin on the lower
     # back): the visits are recorded as they happened, and the importer is told.
     assert any("recorded as it happened, though no e-stim" in i.diagnostics
                for i in result.issues)
     again = exported_resources(owner, tmp_path / "c")
-    kept = [*PATIENT_DATA, *VISIT_DATA]
+    kept = [*PATIENT_DATA, *VISIT_DATA, "Appointment"]
     assert _normalised([_comparable(r) for r in again], kept) == \
         _normalised([_comparable(r) for r in exported], kept)
     # Every kind of record took part: the health histories and the reports (drawn again from
     # the imported record, not imported) too.
     assert {r["id"].split("-")[0] for r in again if "-" in r["id"]} >= {
         "health", "progress", "visit", "amendment", "superbill", "screening", "referral"}
-    assert {r["resourceType"] for r in again} >= set(VISIT_DATA)
+    assert {r["resourceType"] for r in again} >= {*VISIT_DATA, "Appointment"}
+    # Each appointment kept its own status (FHIR folds a late cancel into cancelled), its
+    # visit, and the calendar it needs was made: the types and rooms, named.
+    statuses = sorted((a.status, a.visit_id is None)
+                      for a in Appointment.objects.filter(clinic__slug="lakeside"))
+    assert statuses == sorted([(Status.BOOKED, True), (Status.NO_SHOW, True),
+                               (Status.CANCELLED, True), (Status.LATE_CANCEL, True),
+                               (Status.COMPLETED, False)])
+    assert sorted(AppointmentType.objects.filter(clinic__slug="lakeside")
+                  .values_list("name", "minutes")) == [("Follow-up", 30), ("Initial visit", 60)]
+    assert sorted(Room.objects.filter(clinic__slug="lakeside").values_list("name", flat=True)
+                  ) == ["Room 1", "Room 2"]
+    assert sum("was not in your clinic: created" in i.diagnostics for i in result.issues) == 4
     # Imported records say so, and keep what the source signed.
     assert all(r["meta"]["tag"] == [IMPORTED_TAG] for r in again
                if r["resourceType"] in ("Encounter", "Procedure", "Provenance"))

@@ -5,8 +5,9 @@ Status mapping (R4 Appointment.status, required binding appointmentstatus):
 a request from the portal that the clinic has not confirmed is `pending` with the practitioner
 `needs-action`; booked is `booked`; arrived is `arrived`; in treatment and completed are
 `fulfilled` (the Encounter carries what happened); a no-show is `noshow`; a cancellation, late
-or not, is `cancelled` with its reason. Appointment type: HL7 v2 table 0276 (FOLLOWUP for a
-follow-up, ROUTINE otherwise).
+or not, is `cancelled` with its reason. acuback's own status is kept in the extension
+`appointment-status` (so an import tells a late cancel from a cancellation). Appointment type:
+HL7 v2 table 0276 (FOLLOWUP for a follow-up, ROUTINE otherwise).
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ def appointment(a: Appointment, ids: Identities) -> Json:
     return without_empty({
         "resourceType": "Appointment",
         "id": str(a.pk),
-        "extension": [extension("appointment-source", "Code", a.source)],
+        # acuback's own status beside FHIR's, which folds some together (completed and in
+        # treatment are both fulfilled, a late cancel is cancelled): an import keeps it.
+        "extension": [extension("appointment-source", "Code", a.source),
+                      extension("appointment-status", "Code", a.status)],
         "identifier": ids.identifiers(KIND_APPOINTMENT, a.clinic_id, a.pk),
         "status": status,
         "cancelationReason": ({"text": a.cancel_reason or Status(a.status).label}
