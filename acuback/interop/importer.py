@@ -30,7 +30,7 @@ from acuback.audit.services import audit_record
 from acuback.clinical import instruments
 from acuback.episodes.selectors import episode_get
 from acuback.episodes.services import EpisodeInput, episode_create
-from acuback.interop import appointment_import, screening_import, visit_import
+from acuback.interop import appointment_import, care_import, screening_import, visit_import
 from acuback.interop.bundle import (
     Bundle,
     Entry,
@@ -69,11 +69,12 @@ from acuback.visits.painkillers import painkillers_record_intake
 DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire", "CodeSystem",
              "Group"}
 IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation",
-            "MedicationStatement", "DocumentReference", "Appointment", *visit_import.VISIT_TYPES}
+            "MedicationStatement", "DocumentReference", "Appointment", "Consent",
+            *visit_import.VISIT_TYPES}
 
-# Exported, not imported yet (plans and consents): left out of an import with a note, so that a
+# Exported, not imported yet (plans): left out of an import with a note, so that a
 # whole export can be imported without refusing the Bundle.
-NOT_YET_IMPORTED = {"CarePlan", "Consent"}
+NOT_YET_IMPORTED = {"CarePlan"}
 
 
 class ImportRefused(Exception):
@@ -162,6 +163,7 @@ def _check(state: Bundle, problems: Problems) -> None:
     for entry in [*screening_import.screens(state), *screening_import.referrals(state)]:
         _patient_of(state, entry, "subject", problems)
     screening_import.check(state, problems)
+    care_import.check(state, problems)
     visit_import.check_visits(state, problems)
     appointment_import.check_appointments(state, problems)
     for entry in state.of_type("QuestionnaireResponse"):
@@ -246,6 +248,7 @@ def _write(state: Bundle, problems: Problems) -> None:
         guarded(state, entry, problems, _import_health)
     # Screens before visits: a visit may be charted only on a screened episode.
     screening_import.write(state, problems)
+    care_import.write(state, problems)
     visit_import.write_visits(state, problems)
     appointment_import.write_appointments(state, problems)  # after visits: it links them
     for entry in state.of_type("Observation"):

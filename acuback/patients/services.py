@@ -498,6 +498,23 @@ def consent_sign(*, actor: User, patient: Patient, text_version: str, signature:
                                method=ConsentMethod.ELECTRONIC, signature=typed)
 
 
+def consent_record_imported(
+    *, actor: User, patient: Patient, given_on: dt.date, text_version: str, method: str,
+    signature: str = "", witness: str = "",
+) -> Consent:
+    """A consent given elsewhere, as the file records it (FHIR import): its own method and the
+    name signed. Only a text acuback holds can be consented to (the hash proves which words
+    were agreed), so an unknown version is refused like any other way of recording one."""
+    clinic_id = _require_role(actor, STAFF_ROLES, action=Action.CREATE, object_type="consent",
+                              patient=patient)
+    if method not in ConsentMethod.values:
+        raise InputError({"method": [f"Record the consent's method as one of "
+                                     f"{', '.join(ConsentMethod.values)}."]})
+    with transaction.atomic():
+        return _consent_record(actor, patient, given_on, witness, text_version, clinic_id,
+                               method=method, signature=" ".join(signature.split()))
+
+
 def _consent_record(
     actor: User, patient: Patient, given_on: dt.date, witness: str, text_version: str | None,
     clinic_id: int, *, method: str = ConsentMethod.RECORDED, signature: str = "",

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from acuback.interop.resources.care import CONSENT_TEXT_SYSTEM
+from acuback.interop.resources.common import EXTENSION as EXT
+from acuback.patients.models import Consent
 from acuback.patients.services import consent_record
 from acuback.plans.models import Plan
 from acuback.plans.services import Goal
@@ -102,7 +105,7 @@ def test_it_keeps_plans_from_the_front_desk(client_for: ClientFor, planned: Worl
     fhir_get(client_for("front_desk"), f"/fhir/CarePlan/plan-{plan.pk}", 403)
 
 
-def test_it_leaves_plans_and_consents_out_of_an_import_with_a_note(
+def test_it_leaves_plans_out_of_an_import_with_a_note_and_knows_its_own_consent(
     planned: World, tmp_path: Path
 ) -> None:
     from acuback.interop.importer import bundle_import
@@ -112,4 +115,31 @@ def test_it_leaves_plans_and_consents_out_of_an_import_with_a_note(
             if r["resourceType"] in ("CarePlan", "Consent")]
     result = bundle_import(actor=planned.practitioner, bundle=_bundle(care))
     assert result.created == []
-    assert sum("not imported yet" in i.diagnostics for i in result.issues) == 3
+    assert sum("not imported yet" in i.diagnostics for i in result.issues) == 2
+    consent = Consent.objects.get(patient=planned.patient)
+    assert result.existing == [f"Consent/consent-{consent.pk}"]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"policyRule": {"coding": [{"system": CONSENT_TEXT_SYSTEM, "code": "acupuncture-v9"}]}},
+     "'acupuncture-v9' is not one of them"),
+    ({"extension": [{"url": f"{EXT}/consent-text-sha256", "valueString": "0" * 64}]},
+     "its SHA-256 differs"),
+    ({"extension": [{"url": f"{EXT}/consent-method", "valueCode": "electronic"}]},
+     "needs the name the patient signed with"),
+])
+def test_it_refuses_a_consent_to_a_text_it_cannot_show(
+    planned: World, tmp_path: Path, change: Json, words: str
+) -> None:
+    from acuback.interop.importer import ImportRefused, bundle_import
+    from tests.interop.test_import import _bundle
+
+    (consent,) = [r for r in exported_resources(planned.owner, tmp_path)
+                  if r["resourceType"] == "Consent"]
+    sent = {**consent, "identifier": [{"system": "https://elsewhere.example", "value": "1"}],
+            **change}
+    before = Consent.objects.count()
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=planned.practitioner, bundle=_bundle([sent]))
+    assert any(words in i.diagnostics for i in refused.value.issues), refused.value.issues
+    assert Consent.objects.count() == before

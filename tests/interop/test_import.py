@@ -24,8 +24,11 @@ from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.interop.importer import ImportRefused, bundle_import
 from acuback.interop.resources.common import EXTENSION as EXT
+from acuback.patients.consent import CURRENT_VERSION
 from acuback.patients.models import HealthHistory, Patient
 from acuback.patients.services import (
+    consent_record,
+    consent_sign,
     health_history_intake,
     health_history_of,
     health_history_write,
@@ -205,6 +208,11 @@ def _export(charted: World, tmp_path: Path) -> list[Json]:
                                  version=health_history_of(charted.patient).version)
     health_history_intake(actor=charted.patient_user, patient=charted.patient,
                           answers={"bleeding_disorder": False}, version=asked.version)
+    # A consent on paper (witnessed) and one the patient signed in the portal.
+    consent_record(actor=charted.front_desk, patient=charted.other_patient,
+                   given_on=dt.date(2026, 1, 5), witness="Sam Reed")
+    consent_sign(actor=charted.patient_user, patient=charted.patient, agreed=True,
+                 text_version=CURRENT_VERSION, signature=charted.patient.full_name)
     return exported_resources(charted.owner, tmp_path / "a")
 
 
@@ -255,6 +263,7 @@ def _patient_data(resources: list[Json]) -> list[Json]:
 
 
 VISIT_DATA = ["Encounter", "Procedure", "Provenance", "AdverseEvent"]
+CARE_DATA = ["Consent"]
 IMPORTED_TAG = {"system": "https://acuback.org/fhir/CodeSystem/record-origin",
                 "code": "imported", "display": "Imported from another system"}
 SOURCE_ONLY = (f"{EXT}/source-signature", f"{EXT}/source-signer")
@@ -284,28 +293,30 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     exported = exported_with_visits
     owner = _empty_clinic(npi=charted.practitioner.practitioner.npi)
     wanted = [r for r in exported if r["resourceType"] in [*PATIENT_DATA, *VISIT_DATA,
-                                                            "Appointment", "Practitioner"]]
+                                                            *CARE_DATA, "Appointment",
+                                                            "Practitioner"]]
     try:
         result = bundle_import(actor=owner, bundle=_bundle(wanted))
     except ImportRefused as e:
         raise AssertionError([(i.expression, i.diagnostics) for i in e.issues]) from None
     # patients, episodes, responses, painkillers, health histories, screens (3 made ready for
     # a visit, then 3 more), referral outcomes; 4 visits, their 4 amendments, 3 adverse events,
-    # 2 painkillers of a visit, 5 appointments
-    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2 + 5, result.created
+    # 2 painkillers of a visit, 5 appointments; 2 consents
+    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2 + 5 + 2, \
+        result.created
     # Grace Hopper's history changed after her visits (a pacemaker, broken skin on the lower
     # back): the visits are recorded as they happened, and the importer is told.
     assert any("recorded as it happened, though no e-stim" in i.diagnostics
                for i in result.issues)
     again = exported_resources(owner, tmp_path / "c")
-    kept = [*PATIENT_DATA, *VISIT_DATA, "Appointment"]
+    kept = [*PATIENT_DATA, *VISIT_DATA, *CARE_DATA, "Appointment"]
     assert _normalised([_comparable(r) for r in again], kept) == \
         _normalised([_comparable(r) for r in exported], kept)
     # Every kind of record took part: the health histories and the reports (drawn again from
     # the imported record, not imported) too.
     assert {r["id"].split("-")[0] for r in again if "-" in r["id"]} >= {
         "health", "progress", "visit", "amendment", "superbill", "screening", "referral"}
-    assert {r["resourceType"] for r in again} >= {*VISIT_DATA, "Appointment"}
+    assert {r["resourceType"] for r in again} >= {*VISIT_DATA, *CARE_DATA, "Appointment"}
     # Each appointment kept its own status (FHIR folds a late cancel into cancelled), its
     # visit, and the calendar it needs was made: the types and rooms, named.
     statuses = sorted((a.status, a.visit_id is None)
@@ -318,6 +329,10 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     assert sorted(Room.objects.filter(clinic__slug="lakeside").values_list("name", flat=True)
                   ) == ["Room 1", "Room 2"]
     assert sum("was not in your clinic: created" in i.diagnostics for i in result.issues) == 4
+    assert {(e["url"].rsplit("/", 1)[1], e.get("valueCode")) for r in again
+            if r["resourceType"] == "Consent" for e in r["extension"]} >= {
+        ("consent-method", "recorded"), ("consent-method", "electronic"),
+        ("consent-signature", None), ("consent-witness", None)}
     # Imported records say so, and keep what the source signed.
     assert all(r["meta"]["tag"] == [IMPORTED_TAG] for r in again
                if r["resourceType"] in ("Encounter", "Procedure", "Provenance"))

@@ -79,7 +79,9 @@ DOCUMENTATION = {
     "Consent": (
         "Informed consent to acupuncture (consent-<id>): the day, the consent text's version "
         "(policyRule), how it was given, the signature typed in the portal and the SHA-256 "
-        "of the text signed. Exported, not imported yet."),
+        "of the text signed. Imported through the same checks as a consent recorded by hand; "
+        "a text version acuback does not hold, or a SHA-256 that is not that of its text, "
+        "refuses the Bundle."),
     "Binary": (
         "Read only: a report's PDF, drawn when asked. Accept: application/pdf answers the PDF "
         "itself; otherwise a Binary resource with the PDF in data."),
