@@ -139,7 +139,10 @@ def screening_status(episode: Episode) -> ScreeningStatus:
     planning = _planning(episode, screening, referral)
     blocked = screening is not None and screening.blocks_treatment
     cleared = referral is not None and referral.clears
-    if screening is None or (blocked and not cleared):
+    unasked = screening is not None and bool(screening.not_asked) and not blocked
+    if screening is None or (blocked and not cleared) or unasked:
+        # Planning is blocked: no screen, a serious flag not cleared, or a screen (imported)
+        # that left questions unasked, which cannot clear anyone (unknown is not no).
         level = Level.DANGER
     elif screening.decision == Decision.CLEAR and not screening.not_asked:
         level = Level.OK

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from acuback.audit.models import AuditEntry
@@ -40,9 +41,19 @@ def test_it_keeps_a_question_not_asked_and_blocks_planning_on_it(world: World) -
     assert screening.decision == "clear"  # nothing given fired, yet nothing is cleared:
     planning = episode_planning_status(world.episode)
     assert not planning.allowed and "fever" in planning.why
-    assert screening_status(world.episode).level == "warn"
+    assert screening_status(world.episode).level == "danger"  # shown as blocked, not a caution
     screen(world.practitioner, world.episode)  # a full screen here clears it
     assert episode_planning_status(world.episode).allowed
+
+
+def test_it_shows_a_screen_with_a_question_not_asked_as_blocking(world: World, client_for) -> None:
+    screening_record(actor=world.practitioner, episode=world.episode,
+                     flags={**answers(), "night_pain": None},
+                     recorded=Recorded(by=world.practitioner, at=timezone.now() - LAST_WEEK))
+    page = client_for("practitioner").get(reverse("screening_episode", args=[world.episode.pk]))
+    html = page.content.decode()
+    assert 'class="banner danger screening-status" role="alert"' in html
+    assert "night pain" in html and "Treatment plan</a>" not in html
 
 
 def test_it_still_refuses_a_blank_answer_on_the_page_path(world: World) -> None:
