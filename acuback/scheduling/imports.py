@@ -34,10 +34,10 @@ from acuback.scheduling.models import (
 from acuback.scheduling.services import (
     NOTE_MAX,
     Slot,
-    _lock,
-    _practitioner,
-    _refuse_clashes,
     clashes_of,
+    clinic_practitioner,
+    lock_booking,
+    refuse_clashes,
     staff_clinic,
 )
 from acuback.visits.models import Visit
@@ -80,10 +80,10 @@ def appointment_record_imported(*, actor: User, data: ImportedAppointment) -> Re
         kind = _appointment_type(clinic_id, data, created)
         room = _room(clinic_id, data.room_name, created)
         if data.status in HOLDS_TIME:
-            _lock([data.practitioner.pk], [room.pk if room else None], [data.patient.pk])
+            lock_booking([data.practitioner.pk], [room.pk if room else None], [data.patient.pk])
             slot = Slot(data.practitioner.pk, data.patient.pk, room.pk if room else None,
                         data.starts_at, data.ends_at)
-            _refuse_clashes(clashes_of(clinic_id, [slot], check_hours=False)[0], False)
+            refuse_clashes(clashes_of(clinic_id, [slot], check_hours=False)[0], False)
         appointment = Appointment.objects.create(
             clinic_id=clinic_id, patient=data.patient, practitioner=data.practitioner, room=room,
             appointment_type=kind, episode=data.episode, visit=data.visit,
@@ -105,7 +105,7 @@ def _check(clinic_id: int, data: ImportedAppointment) -> None:
     errors: dict[str, list[str]] = {}
     if data.patient.clinic_id != clinic_id:
         errors["patient"] = ["Choose a patient of this clinic."]
-    if _practitioner(clinic_id, data.practitioner.pk) is None:
+    if clinic_practitioner(clinic_id, data.practitioner.pk) is None:
         errors["practitioner"] = ["Choose a practitioner of this clinic."]
     if data.episode is not None and data.episode.patient_id != data.patient.pk:
         errors["episode"] = ["Choose an episode of this patient."]

@@ -149,7 +149,7 @@ def _resolve(clinic_id: int, data: BookingInput) -> Resolved:
     patient = Patient.objects.filter(pk=data.patient_id, clinic_id=clinic_id).first()
     if patient is None:
         errors["patient_id"] = ["Choose a patient of this clinic."]
-    practitioner = _practitioner(clinic_id, data.practitioner_id)
+    practitioner = clinic_practitioner(clinic_id, data.practitioner_id)
     if practitioner is None:
         errors["practitioner_id"] = ["Choose a practitioner of this clinic."]
     kind = AppointmentType.objects.filter(pk=data.appointment_type_id, clinic_id=clinic_id,
@@ -176,7 +176,8 @@ def _resolve(clinic_id: int, data: BookingInput) -> Resolved:
     return Resolved(patient, practitioner, kind, room, episode, starts_at, ends_at)
 
 
-def _practitioner(clinic_id: int, user_id: int | None) -> User | None:
+def clinic_practitioner(clinic_id: int, user_id: int | None) -> User | None:
+    """The clinic's active practitioner (or owner) with this id, else None."""
     return User.objects.filter(pk=user_id, is_active=True, membership__clinic_id=clinic_id,
                                membership__role__in=PRACTITIONER_ROLES).first()
 
@@ -280,9 +281,10 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def _lock(practitioner_ids: Iterable[int], room_ids: Iterable[int | None],
-          patient_ids: Iterable[int]) -> None:
-    """Serialise bookings of the same practitioner, room or patient (PostgreSQL)."""
+def lock_booking(practitioner_ids: Iterable[int], room_ids: Iterable[int | None],
+                 patient_ids: Iterable[int]) -> None:
+    """Serialise bookings of the same practitioner, room or patient (PostgreSQL). Public for
+    the appointment import (scheduling.imports), which books through the same locks."""
     list(User.objects.select_for_update().filter(pk__in=set(practitioner_ids)).order_by("pk")
          .values_list("pk", flat=True))
     rooms = {r for r in room_ids if r is not None}
@@ -293,7 +295,8 @@ def _lock(practitioner_ids: Iterable[int], room_ids: Iterable[int | None],
          .values_list("pk", flat=True))
 
 
-def _refuse_clashes(clashes: list[Clash], allow_outside_hours: bool) -> None:
+def refuse_clashes(clashes: list[Clash], allow_outside_hours: bool) -> None:
+    """Raise BookingConflict for the clashes that stop a booking (outside hours may be allowed)."""
     real = [c for c in clashes if not (allow_outside_hours and c.kind == ClashKind.OUTSIDE_HOURS)]
     if real:
         raise BookingConflict(real)
@@ -330,10 +333,10 @@ def appointment_book(*, actor: User, data: BookingInput, allow_outside_hours: bo
 
 def _create(actor: User, clinic_id: int, r: Resolved, note: str, allow_outside_hours: bool,
             source: str, status: str, series: AppointmentSeries | None = None) -> Appointment:
-    _lock([r.practitioner.pk], [r.room.pk if r.room else None], [r.patient.pk])
+    lock_booking([r.practitioner.pk], [r.room.pk if r.room else None], [r.patient.pk])
     slot = Slot(r.practitioner.pk, r.patient.pk, r.room.pk if r.room else None, r.starts_at,
                 r.ends_at)
-    _refuse_clashes(clashes_of(clinic_id, [slot])[0], allow_outside_hours)
+    refuse_clashes(clashes_of(clinic_id, [slot])[0], allow_outside_hours)
     appointment = Appointment.objects.create(
         clinic_id=clinic_id, patient=r.patient, practitioner=r.practitioner, room=r.room,
         appointment_type=r.appointment_type, episode=r.episode, series=series,
@@ -418,10 +421,10 @@ def appointment_move(*, actor: User, appointment: Appointment, starts_at: dt.dat
         _not_before_today(clinic_id, r.starts_at)
         _check_coverage(clinic_id, r.episode, r.patient.pk, r.starts_at, coverage_confirmed,
                         ignore=appointment.pk)
-        _lock([r.practitioner.pk], [r.room.pk if r.room else None], [r.patient.pk])
+        lock_booking([r.practitioner.pk], [r.room.pk if r.room else None], [r.patient.pk])
         slot = Slot(r.practitioner.pk, r.patient.pk, r.room.pk if r.room else None,
                     r.starts_at, r.ends_at)
-        _refuse_clashes(clashes_of(clinic_id, [slot], ignore=[appointment.pk])[0],
+        refuse_clashes(clashes_of(clinic_id, [slot], ignore=[appointment.pk])[0],
                         allow_outside_hours)
         before, before_practitioner = appointment.starts_at, appointment.practitioner_id
         moved = _save(appointment, version, starts_at=r.starts_at, ends_at=r.ends_at,
@@ -659,7 +662,7 @@ def _course_clashes(preview: CoursePreview) -> list[Clash]:
 def _book_series(actor: User, clinic_id: int, data: CourseInput,
                  preview: CoursePreview) -> AppointmentSeries:
     patient = preview.plan.episode.patient
-    _lock([data.practitioner_id], [data.room_id], [patient.pk])
+    lock_booking([data.practitioner_id], [data.room_id], [patient.pk])
     series = AppointmentSeries.objects.create(clinic_id=clinic_id, patient=patient,
                                               plan=preview.plan, created_by=actor)
     kind = AppointmentType.objects.get(pk=data.appointment_type_id)
@@ -777,7 +780,7 @@ def waitlist_add(*, actor: User, patient: Patient, appointment_type_id: int,
     errors: dict[str, list[str]] = {}
     if not AppointmentType.objects.filter(pk=appointment_type_id, clinic_id=clinic_id).exists():
         errors["appointment_type_id"] = ["Choose an appointment type of this clinic."]
-    if practitioner_id is not None and _practitioner(clinic_id, practitioner_id) is None:
+    if practitioner_id is not None and clinic_practitioner(clinic_id, practitioner_id) is None:
         errors["practitioner_id"] = ["Choose a practitioner of this clinic."]
     if earliest and latest and latest < earliest:
         errors["latest"] = ["The latest day must not be before the earliest."]
@@ -866,7 +869,7 @@ def working_hours_set(*, actor: User, practitioner: User, shifts: Sequence[calen
     HoursLeaveAppointments unless `keep_appointments`."""
     clinic_id = staff_clinic(actor, action=Action.UPDATE, object_type="working_hours",
                              object_id=practitioner.pk)
-    if _practitioner(clinic_id, practitioner.pk) is None:
+    if clinic_practitioner(clinic_id, practitioner.pk) is None:
         audit_record(actor=actor, action=Action.UPDATE, object_type="working_hours",
                      object_id=practitioner.pk, outcome=Outcome.NOT_FOUND)
         raise NotFound("practitioner not found")
