@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -41,8 +42,7 @@ from acuback.clinical.outcomes import (
 )
 from acuback.episodes.models import Episode
 from acuback.screening.selectors import episode_nonspecific
-from acuback.visits.access import live_visits
-from acuback.visits.models import Visit
+from acuback.visits.models import Amendment, AmendmentKind, Visit
 
 
 class Level(StrEnum):
@@ -254,17 +254,40 @@ def patient_course(patient_id: int, *, exclude_visit: int | None = None,
     core = {pk: core_episode(e) for pk, e in episodes.items()}
     payer = (rows[0].payer or "") if rows else payer_of(patient_id)
     course = Course(episodes, core, _measurements(episodes), _abns(patient_id), [], payer)
-    # A visit's judgement is its current claim lines' (the last of them, in their order).
-    judged = ClaimLine.objects.filter(visit=OuterRef("pk"), superseded_at__isnull=True).order_by(
-        "-service_date", "-visit_id", "-derivation", "-position").values("covered")[:1]
-    visits = live_visits(Visit.objects.filter(episode__patient_id=patient_id)).exclude(
-        pk=exclude_visit).order_by("started_at", "id").values_list(
-        "episode_id", "started_at", Subquery(judged))
     zone = timezone.get_current_timezone()  # once, not per visit: a history may be long
-    for episode_id, started, covered in visits:
+    for episode_id, started, covered in _live_visits_judged(patient_id, exclude_visit):
         day = started.astimezone(zone).date()
         course.history.append(course.facts(episode_id, day, covered))
     return course
+
+
+def _live_visits_judged(patient_id: int, exclude_visit: int | None,
+                        ) -> list[tuple[int, dt.datetime, bool | None]]:
+    """The patient's visits not marked entered in error (`visits.access.live_visits`), in the
+    order they began, each as (episode id, start, judgement): the judgement is its current claim
+    lines' (the last of them in their order), None when it has none. One hand-written
+    statement: it is read on every draft visit page, and a long history is many rows."""
+    with connection.cursor() as db:
+        db.execute(
+            "SELECT v.episode_id, v.started_at, (SELECT c.covered FROM "  # noqa: S608
+            f"{ClaimLine._meta.db_table} c WHERE c.visit_id = v.id AND c.superseded_at IS NULL "
+            "ORDER BY c.service_date DESC, c.visit_id DESC, c.derivation DESC, c.position DESC "
+            f"LIMIT 1) FROM {Visit._meta.db_table} v JOIN {Episode._meta.db_table} e "
+            "ON e.id = v.episode_id WHERE e.patient_id = %s AND v.id <> %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {Amendment._meta.db_table} a WHERE a.visit_id = v.id "
+            "AND a.kind = %s) ORDER BY v.started_at, v.id",
+            [patient_id, -1 if exclude_visit is None else exclude_visit,
+             AmendmentKind.ENTERED_IN_ERROR])
+        rows = db.fetchall()
+    return [(episode_id, _aware(started), None if covered is None else bool(covered))
+            for episode_id, started, covered in rows]
+
+
+def _aware(value: object) -> dt.datetime:
+    """A start as the database gives it: PostgreSQL an aware datetime, SQLite a naive one in
+    UTC (or its text)."""
+    found = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
 
 
 def _warning(course: Course, episode: Episode, day: dt.date, payer: str) -> CoverageWarning:
