@@ -74,6 +74,15 @@ def test_it_shows_every_room_with_needles_in(world: World, episode) -> None:  # 
     assert retention_timers(actor=world.outsider) == []
 
 
+def test_it_leaves_out_of_the_rooms_a_visit_entered_in_error(world: World, episode) -> None:  # noqa: ANN001, E501
+    kept = fill(world, start(world), room="Room 1", needles_out=0)
+    wrong = fill(world, start(world), room="Room 2", needles_out=0)
+    visit_amend(actor=world.practitioner, visit=wrong, kind="entered_in_error", reason="mistake")
+    [timer] = retention_timers(actor=world.practitioner)
+    assert (timer.visit_id, timer.room, timer.needles_still_in) == (
+        kept.pk, "Room 1", kept.needles_in)
+
+
 def test_it_counts_minutes_left_and_over(world: World, episode) -> None:  # noqa: ANN001
     visit = start(world, room="Room 2")
     visit = visit_count(actor=world.practitioner, visit=visit, which="in", delta=1,
