@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import cast
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
@@ -40,6 +41,7 @@ from acuback.clinical.outcomes import (
     episode_outcome,
     reassessment_visit,
 )
+from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.screening.selectors import episode_nonspecific
 from acuback.visits.models import Amendment, AmendmentKind, Visit
@@ -279,15 +281,8 @@ def _live_visits_judged(patient_id: int, exclude_visit: int | None,
             [patient_id, -1 if exclude_visit is None else exclude_visit,
              AmendmentKind.ENTERED_IN_ERROR])
         rows = db.fetchall()
-    return [(episode_id, _aware(started), None if covered is None else bool(covered))
-            for episode_id, started, covered in rows]
-
-
-def _aware(value: object) -> dt.datetime:
-    """A start as the database gives it: PostgreSQL an aware datetime, SQLite a naive one in
-    UTC (or its text)."""
-    found = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
+    return [(episode_id, cast(dt.datetime, db_datetime(started)),  # started_at: NOT NULL
+             None if covered is None else bool(covered)) for episode_id, started, covered in rows]
 
 
 def _warning(course: Course, episode: Episode, day: dt.date, payer: str) -> CoverageWarning:

@@ -21,6 +21,7 @@ from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User, beyond_name
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from acuback.visits.access import in_error_subquery, live_visits
@@ -31,6 +32,7 @@ from acuback.visits.models import (
     PainkillerUse,
     PointCombination,
     Visit,
+    VisitPoint,
     VisitStatus,
 )
 
@@ -50,9 +52,13 @@ def visit_etag(visit: Visit) -> str:
 def visit_full(qs: QuerySet[Visit], *, events: bool = True) -> QuerySet[Visit]:
     # Of the people, only their names are shown (accounts.models.beyond_name).
     authors = Amendment.objects.select_related("author").defer(*beyond_name("author"))
+    # Each visit's points in their order: `position` alone (the model's order, by visit first,
+    # would join the visits table for their order, the same for the points of one visit).
+    points = VisitPoint.objects.order_by("position")
     qs = qs.select_related("episode__patient", "practitioner", "signed_by").defer(
         *beyond_name("practitioner"), *beyond_name("signed_by")).prefetch_related(
-        "points", "painkillers", Prefetch("amendments", queryset=authors))
+        Prefetch("points", queryset=points), "painkillers",
+        Prefetch("amendments", queryset=authors))
     return qs.prefetch_related("adverse_events") if events else qs
 
 
@@ -63,8 +69,9 @@ def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Vi
     pk = _as_int(visit_id)
     visit = None
     if membership is not None and pk is not None:
-        visit = visit_full(Visit.objects.filter(pk=pk, clinic_id=membership.clinic_id),
-                           events=False).first()
+        # By its key: one row or none, so no order is asked of the database.
+        visit = next(iter(visit_full(Visit.objects.filter(
+            pk=pk, clinic_id=membership.clinic_id).order_by(), events=False)), None)
     own = visit is not None and visit.episode.patient.user_id == getattr(actor, "pk", None)
     if visit is None or membership is None or (membership.role == Role.PATIENT and not own):
         audit_record(actor=actor, action=action, object_type="visit", object_id=visit_id,
@@ -254,16 +261,7 @@ def _needled(clinic_id: int) -> list[tuple[Any, ...]]:
             "v.id AND a.kind = %s) ORDER BY v.started_at DESC, v.id DESC",
             [clinic_id, VisitStatus.DRAFT, AmendmentKind.ENTERED_IN_ERROR])
         rows = db.fetchall()
-    return [(*row[:7], _aware(row[7]), row[8]) for row in rows]
-
-
-def _aware(value: object) -> dt.datetime | None:
-    """A time as the database gives it: PostgreSQL an aware datetime, SQLite a naive one in
-    UTC (or its text); None stays None."""
-    if value is None:
-        return None
-    found = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
+    return [(*row[:7], db_datetime(row[7]), row[8]) for row in rows]
 
 
 def retention_timers(*, actor: User) -> list[Timer]:
