@@ -30,7 +30,13 @@ from acuback.audit.services import audit_record
 from acuback.clinical import instruments
 from acuback.episodes.selectors import episode_get
 from acuback.episodes.services import EpisodeInput, episode_create
-from acuback.interop import appointment_import, care_import, screening_import, visit_import
+from acuback.interop import (
+    appointment_import,
+    care_import,
+    plan_import,
+    screening_import,
+    visit_import,
+)
 from acuback.interop.bundle import (
     Bundle,
     Entry,
@@ -69,13 +75,8 @@ from acuback.visits.painkillers import painkillers_record_intake
 DIRECTORY = {"Organization", "Practitioner", "PractitionerRole", "Questionnaire", "CodeSystem",
              "Group"}
 IMPORTED = {"Patient", "Condition", "EpisodeOfCare", "QuestionnaireResponse", "Observation",
-            "MedicationStatement", "DocumentReference", "Appointment", "Consent",
+            "MedicationStatement", "DocumentReference", "Appointment", "Consent", "CarePlan",
             *visit_import.VISIT_TYPES}
-
-# Exported, not imported yet (plans): left out of an import with a note, so that a
-# whole export can be imported without refusing the Bundle.
-NOT_YET_IMPORTED = {"CarePlan"}
-
 
 class ImportRefused(Exception):
     def __init__(self, issues: list[Issue]) -> None:
@@ -100,10 +101,6 @@ def _entries(bundle: object, problems: Problems) -> list[Entry]:
         if entry.type == "DocumentReference" and reports.is_report(resource):
             problems.append(Issue("information", "informational", "a report is drawn from "
                                   "the record when read: not imported.", entry.where))
-            continue
-        if entry.type in NOT_YET_IMPORTED:
-            problems.append(Issue("information", "informational", f"a {entry.type} is "
-                                  "exported but not imported yet: left out.", entry.where))
             continue
         if entry.type not in IMPORTED | DIRECTORY:
             problems.error(f"{entry.where}.resourceType",
@@ -164,6 +161,7 @@ def _check(state: Bundle, problems: Problems) -> None:
         _patient_of(state, entry, "subject", problems)
     screening_import.check(state, problems)
     care_import.check(state, problems)
+    plan_import.check(state, problems)
     visit_import.check_visits(state, problems)
     appointment_import.check_appointments(state, problems)
     for entry in state.of_type("QuestionnaireResponse"):
@@ -249,6 +247,7 @@ def _write(state: Bundle, problems: Problems) -> None:
     # Screens before visits: a visit may be charted only on a screened episode.
     screening_import.write(state, problems)
     care_import.write(state, problems)
+    plan_import.write(state, problems)  # after screens (its gate), before visits
     visit_import.write_visits(state, problems)
     appointment_import.write_appointments(state, problems)  # after visits: it links them
     for entry in state.of_type("Observation"):

@@ -17,7 +17,7 @@ from acuback.clinical.acupoints import Acupoint, UnknownPoint, catalogue
 from acuback.clinical.instruments.registry import INSTRUMENTS
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
-from acuback.plans.models import Plan, PlanPoint, PointSide
+from acuback.plans.models import Pattern, Plan, PlanPoint, PointSide
 from acuback.plans.proposals import Proposal
 from acuback.screening.selectors import episode_planning_status
 from acuback.screening.services import require_clinician
@@ -266,3 +266,94 @@ def _goal_dict(goal: Goal) -> dict[str, object]:
         return {"instrument": goal.instrument, "comparator": goal.comparator,
                 "target": goal.target}
     return {"text": goal.text.strip()}
+
+
+# --- a plan recorded elsewhere (the FHIR import) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedPoint:
+    """A point as another system recorded it: an override stays as recorded (its reason and
+    why the point was excluded there), since the plan is history."""
+    code: str
+    side: str
+    why: str = ""
+    override_reason: str = ""
+    excluded_why: str = ""
+
+
+@dataclass(frozen=True)
+class RecordedPlan:
+    created_by: User
+    created_at: dt.datetime
+    points: Sequence[RecordedPoint]
+    course: Course
+    goals: Sequence[Goal]
+    reassess: Reassess
+    pattern: str = ""
+    estim: bool = False
+
+
+def plan_record_imported(*, actor: User, episode: Episode, recorded: RecordedPlan) -> Plan:
+    """Record a plan made in another system as the episode's next version, with its author and
+    time as recorded. The gates of a plan made here apply as for a visit that already happened
+    (`visits.access.recorded_needling_status`: a red-flag screen on record, a serious one
+    cleared); the points must be catalogue points on a side they have, the course and goals in
+    the same limits. The re-assessment date may be past (the plan is history). The proposal is
+    not recomputed (today's health history is not the one the plan was made on): it is stored
+    as `{"imported": true}`, and an overridden point keeps the file's reason."""
+    from acuback.visits.access import recorded_needling_status  # visits depend on plans
+
+    require_clinician(actor, episode, "plan")
+    status = recorded_needling_status(episode)
+    if not status.allowed:
+        audit_record(actor=actor, action=Action.CREATE, object_type="plan",
+                     outcome=Outcome.DENIED, clinic_id=episode.clinic_id,
+                     detail={"episode": episode.pk, "why": "planning blocked",
+                             "imported": True})
+        raise PlanningBlocked(status.why)
+    errors: dict[str, list[str]] = {}
+    if recorded.pattern and recorded.pattern not in Pattern.values:
+        errors["pattern"] = [f"{recorded.pattern!r} is no pattern acuback knows; use one of "
+                             f"{', '.join(Pattern.values)}."]
+    sides: list[str] = []
+    for point in recorded.points:
+        try:
+            found = catalogue().require(point.code)
+        except UnknownPoint as exc:
+            errors.setdefault("points", []).append(f"{exc}.")
+            continue
+        sides.append(_side(found, point.side, errors))
+        if point.excluded_why and not point.override_reason.strip():
+            errors.setdefault("points", []).append(f"{point.code}: an excluded point needs "
+                                                   "the reason it was used.")
+    if not recorded.points:
+        errors.setdefault("points", []).append("A plan needs at least one point.")
+    if len({p.code for p in recorded.points}) != len(recorded.points):
+        errors.setdefault("points", []).append("a point is given twice.")
+    _check_course(recorded.course, errors)
+    _check_goals(recorded.goals, errors)
+    if errors:
+        raise InputError(errors)
+    with transaction.atomic():
+        Episode.objects.select_for_update().filter(pk=episode.pk).first()
+        number = (episode.plans.aggregate(n=Max("number"))["n"] or 0) + 1
+        plan = Plan.objects.create(
+            clinic_id=episode.clinic_id, episode=episode, number=number,
+            proposal={"imported": True}, pattern=recorded.pattern, estim=recorded.estim,
+            sessions=recorded.course.sessions, per_week=recorded.course.per_week,
+            goals=[_goal_dict(g) for g in recorded.goals],
+            reassess_after_session=recorded.reassess.after_session,
+            reassess_on=recorded.reassess.on_date, created_by=recorded.created_by)
+        Plan.objects.filter(pk=plan.pk).update(created_at=recorded.created_at)
+        plan.created_at = recorded.created_at
+        PlanPoint.objects.bulk_create([PlanPoint(
+            plan=plan, position=i, code=p.code, side=side, why=p.why.strip()[:TEXT_MAX],
+            overridden=bool(p.override_reason.strip()),
+            override_reason=p.override_reason.strip(), excluded_why=p.excluded_why.strip())
+            for i, (p, side) in enumerate(zip(recorded.points, sides, strict=True))])
+        audit_record(actor=actor, action=Action.CREATE, object_type="plan", object_id=plan.pk,
+                     outcome=Outcome.OK, clinic_id=episode.clinic_id,
+                     detail={"episode": episode.pk, "number": number, "imported": True,
+                             "points": [p.code for p in recorded.points]})
+    return plan

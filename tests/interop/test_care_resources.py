@@ -4,7 +4,9 @@ $everything and bulk export, valid by every validator, out of reach of another c
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,9 +107,7 @@ def test_it_keeps_plans_from_the_front_desk(client_for: ClientFor, planned: Worl
     fhir_get(client_for("front_desk"), f"/fhir/CarePlan/plan-{plan.pk}", 403)
 
 
-def test_it_leaves_plans_out_of_an_import_with_a_note_and_knows_its_own_consent(
-    planned: World, tmp_path: Path
-) -> None:
+def test_it_knows_its_own_plans_and_consent_on_import(planned: World, tmp_path: Path) -> None:
     from acuback.interop.importer import bundle_import
     from tests.interop.test_import import _bundle
 
@@ -115,9 +115,96 @@ def test_it_leaves_plans_out_of_an_import_with_a_note_and_knows_its_own_consent(
             if r["resourceType"] in ("CarePlan", "Consent")]
     result = bundle_import(actor=planned.practitioner, bundle=_bundle(care))
     assert result.created == []
-    assert sum("not imported yet" in i.diagnostics for i in result.issues) == 2
     consent = Consent.objects.get(patient=planned.patient)
-    assert result.existing == [f"Consent/consent-{consent.pk}"]
+    plans = Plan.objects.filter(episode=planned.episode).order_by("number")
+    assert sorted(result.existing) == sorted([f"Consent/consent-{consent.pk}",
+                                              *(f"CarePlan/plan-{p.pk}" for p in plans)])
+    assert plans.count() == 2
+
+
+def _plans_into_empty_clinic(planned: World, tmp_path: Path) -> tuple[list[Json], Any]:
+    """The planned patient's records (patient, episode, screen, plans) exported, and the owner
+    of an empty clinic whose practitioner has the planner's NPI."""
+    from tests.interop.test_import import _empty_clinic
+
+    wanted = ("Patient", "Condition", "EpisodeOfCare", "Observation", "CarePlan",
+              "Practitioner")
+    mine = f'"Patient/{planned.patient.pk}"'
+    resources = [r for r in exported_resources(planned.owner, tmp_path)
+                 if r["resourceType"] in wanted and (
+                     r["resourceType"] == "Practitioner" or mine in json.dumps(r)
+                     or (r["resourceType"] == "Patient" and r["id"] == f"{planned.patient.pk}"))]
+    return resources, _empty_clinic(npi=planned.practitioner.practitioner.npi)
+
+
+def test_it_imports_plans_as_versions_with_their_author_time_points_and_goals(
+    planned: World, tmp_path: Path
+) -> None:
+    from acuback.interop.importer import ImportRefused, bundle_import
+    from tests.interop.test_import import _bundle
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    try:
+        result = bundle_import(actor=owner, bundle=_bundle(resources))
+    except ImportRefused as e:
+        raise AssertionError([(i.expression, i.diagnostics) for i in e.issues]) from None
+    assert sum(name.startswith("CarePlan/") for name in result.created) == 2
+    first, second = Plan.objects.filter(clinic=owner.membership.clinic).order_by("number")
+    source = Plan.objects.get(episode=planned.episode, number=2)
+    assert (first.number, second.number) == (1, 2)
+    assert second.created_at == source.created_at and second.created_by == owner
+    assert second.goals == source.goals and second.proposal == {"imported": True}
+    assert [(p.code, p.side, p.why, p.override_reason) for p in second.points.all()] == [
+        (p.code, p.side, p.why, p.override_reason) for p in source.points.all()]
+    assert (second.sessions, second.per_week, second.reassess_after_session) == (
+        source.sessions, source.per_week, source.reassess_after_session)
+    again = bundle_import(actor=owner, bundle=_bundle(resources))  # idempotent
+    assert again.created == [] and Plan.objects.filter(clinic=owner.membership.clinic
+                                                       ).count() == 2
+
+
+def _care_plan(resources: list[Json]) -> Json:
+    return next(r for r in resources if r["resourceType"] == "CarePlan"
+                and r["status"] == "active")
+
+
+@pytest.mark.parametrize(("spoil", "words"), [
+    (lambda p: p["activity"][1]["detail"]["code"]["coding"][0].update(code="XX99"), "XX99"),
+    (lambda p: p["contained"][0]["target"][0]["detailQuantity"].update(value=150),
+     "target must be between"),
+    (lambda p: p.update(extension=[{"url": p["extension"][0]["url"],
+                                    "valueReference": {"reference": "EpisodeOfCare/999999"}}]),
+     "no EpisodeOfCare"),
+    (lambda p: p.update(activity=p["activity"][1:]), "needs the course"),
+])
+def test_it_refuses_a_bundle_with_a_bad_plan_whole(
+    planned: World, tmp_path: Path, spoil: Any, words: str
+) -> None:
+    from acuback.interop.importer import ImportRefused, bundle_import
+    from acuback.patients.models import Patient
+    from tests.interop.test_import import _bundle
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    spoil(_care_plan(resources))
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=owner, bundle=_bundle(resources))
+    assert any(words in i.diagnostics for i in refused.value.issues), refused.value.issues
+    assert not Patient.objects.filter(clinic=owner.membership.clinic).exists()
+
+
+def test_it_refuses_a_plan_on_an_episode_never_screened(planned: World, tmp_path: Path
+                                                        ) -> None:
+    from acuback.interop.importer import ImportRefused, bundle_import
+    from acuback.patients.models import Patient
+    from tests.interop.test_import import _bundle
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    unscreened = [r for r in resources if not (r["resourceType"] == "Observation"
+                                               and r["id"].startswith("screening-"))]
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=owner, bundle=_bundle(unscreened))
+    assert any("Screen for red flags first" in i.diagnostics for i in refused.value.issues)
+    assert not Patient.objects.filter(clinic=owner.membership.clinic).exists()
 
 
 @pytest.mark.parametrize(("change", "words"), [

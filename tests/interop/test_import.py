@@ -33,6 +33,7 @@ from acuback.patients.services import (
     health_history_of,
     health_history_write,
 )
+from acuback.plans.services import Course, Goal, Reassess
 from acuback.scheduling.models import Appointment, AppointmentType, Room, Status
 from acuback.scheduling.services import appointment_cancel, appointment_set_status
 from acuback.screening.models import ReferralOutcome
@@ -48,9 +49,11 @@ from acuback.visits.painkillers import painkillers_record_intake
 from acuback.visits.signing import visit_amend, visit_sign
 from tests.interop.conftest import ClientFor, Json, exported_resources
 from tests.personas import PASSWORD, World, make_episode
+from tests.plans.factories import ODI_UNDER_20
+from tests.plans.factories import save as save_plan
 from tests.scheduling.factories import at, book, local_day, make_calendar
 from tests.screening.factories import ROUTINE, URGENT, answers, screen
-from tests.visits.factories import LOT, ashi, charted, ready, signed, start
+from tests.visits.factories import LOT, PLAN_CODES, ashi, charted, ready, signed, start
 from tests.visits.factories import fill as fill_visit
 
 PATIENT_DATA = ["Patient", "EpisodeOfCare", "Condition", "QuestionnaireResponse", "Observation",
@@ -129,6 +132,11 @@ def _chart_visits(world: World) -> None:
     signing); a draft on Ada Lovelace's episode with an overridden point; a signed visit of
     the thoracic episode entered in error."""
     lumbar = ready(world, make_episode(world.practitioner, world.other_patient))
+    # The plan revised before the visits: a second version with goals of both kinds and a
+    # re-assessment date, replacing the first.
+    save_plan(world.practitioner, lumbar, [*PLAN_CODES, "KI3"], based_on=1,
+              course=Course(8, 1), reassess=Reassess(on_date=dt.date.today()),
+              goals=[ODI_UNDER_20, Goal(text="Garden for an hour without pain")])
     visit = start(world, lumbar)
     data = charted(visit)
     points = [replace(data.points[0], angle="oblique", stimulation="electrical",
@@ -263,7 +271,7 @@ def _patient_data(resources: list[Json]) -> list[Json]:
 
 
 VISIT_DATA = ["Encounter", "Procedure", "Provenance", "AdverseEvent"]
-CARE_DATA = ["Consent"]
+CARE_DATA = ["Consent", "CarePlan"]
 IMPORTED_TAG = {"system": "https://acuback.org/fhir/CodeSystem/record-origin",
                 "code": "imported", "display": "Imported from another system"}
 SOURCE_ONLY = (f"{EXT}/source-signature", f"{EXT}/source-signer")
@@ -301,8 +309,8 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
         raise AssertionError([(i.expression, i.diagnostics) for i in e.issues]) from None
     # patients, episodes, responses, painkillers, health histories, screens (3 made ready for
     # a visit, then 3 more), referral outcomes; 4 visits, their 4 amendments, 3 adverse events,
-    # 2 painkillers of a visit, 5 appointments; 2 consents
-    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2 + 5 + 2, \
+    # 2 painkillers of a visit, 5 appointments; 2 consents; 4 plans (one a revision)
+    assert len(result.created) == 2 + 3 + 6 + 2 + 2 + 6 + 2 + 4 + 4 + 3 + 2 + 5 + 2 + 4, \
         result.created
     # Grace Hopper's history changed after her visits (a pacemaker, broken skin on the lower
     # back): the visits are recorded as they happened, and the importer is told.

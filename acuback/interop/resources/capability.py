@@ -75,7 +75,9 @@ DOCUMENTATION = {
         "activity, each point an activity coded in the acupoint CodeSystem with its side, why "
         "and any override's reason; its goals contained as Goal resources; a revision "
         "replaces the plan before it (active: the current plan, revoked: a replaced one). "
-        "Exported, not imported yet."),
+        "Imported through the plans app as the episode's next versions in the order made, "
+        "author and time as recorded; the episode needs a red-flag screen on record (a "
+        "serious one cleared)."),
     "Consent": (
         "Informed consent to acupuncture (consent-<id>): the day, the consent text's version "
         "(policyRule), how it was given, the signature typed in the portal and the SHA-256 "

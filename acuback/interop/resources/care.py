@@ -1,6 +1,6 @@
 """A treatment plan as a CarePlan (`plan-<id>`) with its goals contained as Goal resources, and
-each informed consent to acupuncture as a Consent (`consent-<id>`). Consents are imported
-(acuback.interop.care_import); plans are not imported yet.
+each informed consent to acupuncture as a Consent (`consent-<id>`). Consents are imported by
+acuback.interop.care_import, plans by acuback.interop.plan_import.
 
 A plan is never edited: a revision is a new plan, which `replaces` the one before it; the
 latest is `active` (while its episode is), an earlier one `revoked`. The course (sessions, a
