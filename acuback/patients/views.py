@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.access import is_clinical, is_staff_member
-from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES
+from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, beyond_name
 from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
 from acuback.clinical import contraindications as ci
@@ -193,7 +193,8 @@ def _url_with_id(name: str) -> Callable[[int], str]:
 def _latest(patient: Patient) -> Consent | None:
     # Consent status is not clinical content (front desk records it); `patient` came from the
     # scoped, audited selector, so reading its consents here stays inside that scope.
-    return patient.consents.select_related("recorded_by").first()
+    # The card names who recorded it and nothing else of them: their name columns alone.
+    return patient.consents.select_related("recorded_by").defer(*beyond_name("recorded_by")).first()
 
 
 def _age(born: dt.date) -> int:
