@@ -230,3 +230,71 @@ def test_it_refuses_a_consent_to_a_text_it_cannot_show(
         bundle_import(actor=planned.practitioner, bundle=_bundle([sent]))
     assert any(words in i.diagnostics for i in refused.value.issues), refused.value.issues
     assert Consent.objects.count() == before
+
+
+def test_it_refuses_an_excluded_point_without_the_reason_it_was_used(
+    planned: World, tmp_path: Path
+) -> None:
+    from acuback.interop.importer import ImportRefused, bundle_import
+    from acuback.patients.models import Patient
+    from tests.interop.test_import import _bundle
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    (li4,) = [a["detail"] for a in _care_plan(resources)["activity"]
+              if a["detail"]["code"]["coding"][0]["code"] == "LI4"]
+    li4["extension"] = [e for e in li4["extension"]
+                        if not e["url"].endswith("/point-override-reason")]
+    with pytest.raises(ImportRefused) as refused:
+        bundle_import(actor=owner, bundle=_bundle(resources))
+    assert any("LI4: an excluded point needs the reason it was used" in i.diagnostics
+               for i in refused.value.issues), refused.value.issues
+    assert not Plan.objects.filter(clinic=owner.membership.clinic).exists()
+    assert not Patient.objects.filter(clinic=owner.membership.clinic).exists()
+
+
+def test_it_records_a_plan_by_an_unknown_author_as_the_importer_s_with_a_warning(
+    planned: World, tmp_path: Path
+) -> None:
+    from acuback.interop.importer import bundle_import
+    from tests.interop.test_import import _bundle
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    owner.practitioner.npi = "1245319599"  # not the planner's NPI
+    owner.practitioner.save(update_fields=["npi"])
+    result = bundle_import(actor=owner, bundle=_bundle(resources))
+    plans = Plan.objects.filter(clinic=owner.membership.clinic)
+    assert plans.count() == 2 and {p.created_by for p in plans} == {owner}
+    npi = planned.practitioner.practitioner.npi
+    warned = [i for i in result.issues if i.expression.endswith(".author")]
+    assert len(warned) == 2 and all(i.severity == "warning" and f"NPI {npi}" in i.diagnostics
+                                    for i in warned), warned
+
+
+def test_it_imports_plans_over_http(planned: World, tmp_path: Path) -> None:
+    from django.test import Client
+
+    from tests.interop.test_import import _bundle
+    from tests.personas import PASSWORD
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    client = Client()
+    assert client.login(username=owner.username, password=PASSWORD)
+    response = client.post("/fhir", json.dumps(_bundle(resources, "transaction")),
+                           content_type="application/fhir+json")
+    assert response.status_code == 200, response.content
+    assert Plan.objects.filter(clinic=owner.membership.clinic).count() == 2
+
+
+def test_it_imports_plans_from_the_command_line(
+    planned: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from acuback.cli import main
+    from tests.interop.test_import import _bundle
+
+    resources, owner = _plans_into_empty_clinic(planned, tmp_path)
+    path = tmp_path / "plans.json"
+    path.write_text(json.dumps(_bundle(resources)))
+    assert main(["import", str(path), "--user", owner.username]) == 0
+    created = json.loads(capsys.readouterr().out)["created"]
+    assert sum(name.startswith("CarePlan/") for name in created) == 2
+    assert Plan.objects.filter(clinic=owner.membership.clinic).count() == 2
