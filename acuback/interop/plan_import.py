@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from acuback.assessments.fhir import EPISODE_OF_CARE
+from acuback.clinical.acupoints import catalogue
 from acuback.clinical.instruments.fhir import BASE
 from acuback.episodes.models import Episode
 from acuback.interop.bundle import (
@@ -31,6 +32,8 @@ from acuback.interop.bundle import (
 from acuback.interop.parsing import Problems, extension
 from acuback.interop.resources.care import KIND_PLAN, PATTERN_SYSTEM, PLAN_PREFIX
 from acuback.interop.resources.terminology import ACUPOINT_SYSTEM
+from acuback.plans.models import Plan
+from acuback.plans.selectors import plan_proposal
 from acuback.plans.services import (
     Course,
     Goal,
@@ -182,3 +185,16 @@ def _import_plan(state: Bundle, entry: Entry, problems: Problems) -> None:
         pattern=next((c for c in (_code(cat, PATTERN_SYSTEM) for cat in
                                   entry.resource.get("category") or []) if c), "")))
     remember(state, entry, KIND_PLAN, plan, f"CarePlan/{PLAN_PREFIX}{plan.pk}")
+    _warn_excluded_now(episode, plan, entry, problems)
+
+
+def _warn_excluded_now(episode: Episode, plan: Plan, entry: Entry, problems: Problems) -> None:
+    """A point the patient's health history rules out today, planned without an override
+    there: recorded as planned (the plan is history), and the importer is told, as for an
+    imported visit."""
+    proposal = plan_proposal(episode, pattern=None, estim_requested=False)
+    for point in plan.points.all():
+        why = None if point.overridden else proposal.exclusion(catalogue().require(point.code))
+        if why:
+            problems.warn(f"{entry.where}.activity", f"{point.code} is recorded as planned, "
+                                                     f"though today it is excluded: {why}.")

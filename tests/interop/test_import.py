@@ -316,6 +316,9 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
     # back): the visits are recorded as they happened, and the importer is told.
     assert any("recorded as it happened, though no e-stim" in i.diagnostics
                for i in result.issues)
+    # ... and her plans' lower-back points, now on broken skin, are recorded as planned too.
+    assert any("is recorded as planned, though today it is excluded" in i.diagnostics
+               for i in result.issues), [i.diagnostics for i in result.issues]
     again = exported_resources(owner, tmp_path / "c")
     kept = [*PATIENT_DATA, *VISIT_DATA, *CARE_DATA, "Appointment"]
     assert _normalised([_comparable(r) for r in again], kept) == \
