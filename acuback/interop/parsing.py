@@ -38,6 +38,29 @@ def extension(resource: Json, name: str) -> Any:
     return None
 
 
+def instant(value: object, where: str, problems: Problems, *, required: bool
+            ) -> dt.datetime | None:
+    """A FHIR dateTime with its time zone (a time without one names no moment)."""
+    if value in (None, ""):
+        if required:
+            problems.error(where, "is required.", "required")
+        return None
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        problems.error(where, f"{value!r} is not a date and time.", "value")
+        return None
+    if when.tzinfo is None:
+        problems.error(where, "give the time with its zone.", "value")
+        return None
+    return when
+
+
+def episode_reference(resource: Json) -> str | None:
+    """The episode a resource without an episodeOfCare element names in its extension."""
+    return (extension(resource, assessment_fhir.EPISODE_OF_CARE) or {}).get("reference")
+
+
 def day(value: object, where: str, problems: Problems, *, required: bool) -> dt.date | None:
     if value in (None, ""):
         if required:

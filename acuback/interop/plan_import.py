@@ -14,9 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
-from acuback.assessments.fhir import EPISODE_OF_CARE
 from acuback.clinical.acupoints import catalogue
 from acuback.clinical.instruments.fhir import BASE
 from acuback.episodes.models import Episode
@@ -29,7 +26,7 @@ from acuback.interop.bundle import (
     known_record,
     remember,
 )
-from acuback.interop.parsing import Problems, extension
+from acuback.interop.parsing import Problems, episode_reference, extension, instant
 from acuback.interop.resources.care import KIND_PLAN, PATTERN_SYSTEM, PLAN_PREFIX
 from acuback.interop.resources.terminology import ACUPOINT_SYSTEM
 from acuback.plans.models import Plan
@@ -51,22 +48,6 @@ def _code(concept: Any, system: str) -> str | None:
         if isinstance(coding, dict) and coding.get("system") == system:
             return str(coding.get("code") or "")
     return None
-
-
-def _episode_reference(entry: Entry) -> str | None:
-    return (extension(entry.resource, EPISODE_OF_CARE) or {}).get("reference")
-
-
-def _when(value: object, where: str, problems: Problems) -> dt.datetime | None:
-    try:
-        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        problems.error(where, f"{value!r} is not a date and time with its zone.", "value")
-        return None
-    if timezone.is_naive(when):
-        problems.error(where, "give the time with its zone.", "value")
-        return None
-    return when
 
 
 def _goals(entry: Entry, problems: Problems) -> list[Goal]:
@@ -136,7 +117,7 @@ def _parts(entry: Entry, problems: Problems) -> tuple[Course, Reassess, bool,
 
 
 def _episode(state: Bundle, entry: Entry) -> Episode | Entry | None:
-    reference = _episode_reference(entry)
+    reference = episode_reference(entry.resource)
     care = state.target(reference, "EpisodeOfCare")
     return care if care is not None else existing_episode(state, reference)
 
@@ -149,9 +130,11 @@ def plans(state: Bundle) -> list[Entry]:
 def check(state: Bundle, problems: Problems) -> None:
     for entry in plans(state):
         if _episode(state, entry) is None:
-            problems.error(f"{entry.where}.extension", f"{_episode_reference(entry)!r} is no "
-                           "EpisodeOfCare in this Bundle or of your clinic.", "not-found")
-        _when(entry.resource.get("created"), f"{entry.where}.created", problems)
+            problems.error(f"{entry.where}.extension",
+                           f"{episode_reference(entry.resource)!r} is no EpisodeOfCare in this "
+                           "Bundle or of your clinic.", "not-found")
+        instant(entry.resource.get("created"), f"{entry.where}.created", problems,
+                required=True)
         _goals(entry, problems)
         _parts(entry, problems)
 
@@ -171,7 +154,7 @@ def _import_plan(state: Bundle, entry: Entry, problems: Problems) -> None:
     if not isinstance(episode, Episode):
         return  # its episode's own entry failed, which refuses the Bundle anyway
     parts = _parts(entry, problems)
-    created = _when(entry.resource.get("created"), entry.where, problems)
+    created = instant(entry.resource.get("created"), entry.where, problems, required=True)
     if parts is None or created is None:
         return
     course, reassess, estim, points = parts

@@ -12,12 +12,10 @@ the screen is recorded as by the one importing, and the warning names the file's
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
-from acuback.assessments.fhir import EPISODE_OF_CARE
 from acuback.episodes.models import Episode
 from acuback.interop.bundle import (
     Bundle,
@@ -28,7 +26,7 @@ from acuback.interop.bundle import (
     known_record,
     remember,
 )
-from acuback.interop.parsing import Problems, day, extension
+from acuback.interop.parsing import Problems, day, episode_reference, instant
 from acuback.interop.resources import screening as fhir
 from acuback.screening.models import Decision, ReferralOutcome, Screening
 from acuback.screening.selectors import screening_queryset
@@ -45,24 +43,6 @@ def referrals(state: Bundle) -> list[Entry]:
 
 def is_screening_data(resource: dict[str, Any]) -> bool:
     return fhir.is_screening(resource) or fhir.is_referral(resource)
-
-
-def _episode_reference(entry: Entry) -> str | None:
-    return (extension(entry.resource, EPISODE_OF_CARE) or {}).get("reference")
-
-
-def _when(value: object, where: str, problems: Problems) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        problems.error(where, f"{value!r} is not a date and time.", "value")
-        return None
-    if timezone.is_naive(when):
-        problems.error(where, "give the time with its zone.", "value")
-        return None
-    return when
 
 
 def _screen_of(state: Bundle, entry: Entry) -> Entry | Screening | None:
@@ -85,7 +65,7 @@ def _screen_of(state: Bundle, entry: Entry) -> Entry | Screening | None:
 
 def check(state: Bundle, problems: Problems) -> None:
     for entry in screens(state):
-        reference = _episode_reference(entry)
+        reference = episode_reference(entry.resource)
         if state.target(reference, "EpisodeOfCare") is None and existing_episode(
                 state, reference) is None:
             problems.error(f"{entry.where}.extension", "must name its EpisodeOfCare "
@@ -93,7 +73,7 @@ def check(state: Bundle, problems: Problems) -> None:
                                                        "Bundle or of your clinic.", "required")
         day(entry.resource.get("effectiveDateTime"), f"{entry.where}.effectiveDateTime",
             problems, required=True)
-        _when(entry.resource.get("issued"), f"{entry.where}.issued", problems)
+        instant(entry.resource.get("issued"), f"{entry.where}.issued", problems, required=False)
         fhir.screening_answers(entry.resource, entry.where, problems)
     for entry in referrals(state):
         outcome = fhir.value_code(entry.resource, fhir.OUTCOME_SYSTEM)
@@ -105,8 +85,8 @@ def check(state: Bundle, problems: Problems) -> None:
             problems.error(f"{entry.where}.derivedFrom", "must name the red-flag screen it "
                                                          "follows, in this Bundle or of your "
                                                          "clinic.", "required")
-        if _when(entry.resource.get("effectiveDateTime"), f"{entry.where}.effectiveDateTime",
-                 problems) is None:
+        if instant(entry.resource.get("effectiveDateTime"), f"{entry.where}.effectiveDateTime",
+                   problems, required=False) is None:
             problems.error(f"{entry.where}.effectiveDateTime", "needs the date and time the "
                                                                "outcome was recorded.",
                            "required")
@@ -137,7 +117,7 @@ def _screened_before(state: Bundle) -> set[int]:
 def _episode(state: Bundle, entry: Entry) -> Episode | None:
     """The screen's episode: made from this Bundle, or the clinic's own (None when the
     episode's own entry failed, which refuses the Bundle anyway)."""
-    reference = _episode_reference(entry)
+    reference = episode_reference(entry.resource)
     care = state.target(reference, "EpisodeOfCare")
     episode = state.made.get(care.index) if care is not None else existing_episode(
         state, reference)
@@ -171,7 +151,8 @@ def _import_screening(state: Bundle, entry: Entry, problems: Problems, before: s
                                    "it.")
         return
     answers, at_once = fhir.screening_answers(entry.resource, entry.where, problems)
-    at = _when(entry.resource.get("issued"), entry.where, problems) or timezone.now()
+    at = instant(entry.resource.get("issued"), entry.where, problems,
+                 required=False) or timezone.now()
     screening = screening_record(
         actor=state.actor, episode=episode, flags=answers,
         screened_on=day(entry.resource.get("effectiveDateTime"), entry.where, problems,
@@ -197,7 +178,7 @@ def _import_referral(state: Bundle, entry: Entry, problems: Problems) -> None:
     if not isinstance(screening, Screening):
         problems.warn(entry.where, "its red-flag screen was not imported: nor is it.")
         return
-    at = _when(entry.resource.get("effectiveDateTime"), entry.where, problems)
+    at = instant(entry.resource.get("effectiveDateTime"), entry.where, problems, required=False)
     assert at is not None  # noqa: S101 - checked before writing
     note = " ".join(str(n.get("text", "")) for n in entry.resource.get("note") or [])
     referral = referral_record(
