@@ -158,6 +158,13 @@ def test_it_imports_plans_as_versions_with_their_author_time_points_and_goals(
         (p.code, p.side, p.why, p.override_reason) for p in source.points.all()]
     assert (second.sessions, second.per_week, second.reassess_after_session) == (
         source.sessions, source.per_week, source.reassess_after_session)
+    # Its page says it was imported, rather than show every point as added to a proposal.
+    from django.test import Client
+    from django.urls import reverse
+    client = Client()
+    client.force_login(owner)
+    page = client.get(reverse("plan_episode", args=[second.episode_id])).content.decode()
+    assert 'data-testid="plan-imported"' in page and 'data-testid="plan-diff"' not in page
     again = bundle_import(actor=owner, bundle=_bundle(resources))  # idempotent
     assert again.created == [] and Plan.objects.filter(clinic=owner.membership.clinic
                                                        ).count() == 2
