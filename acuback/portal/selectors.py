@@ -77,12 +77,31 @@ def answerable(clinic_id: int) -> set[str]:
     return {d.id for d in instruments.INSTRUMENTS.values() if d.ships_wording or d.id in loaded}
 
 
-def schedule_for(episode: Episode, can_answer: set[str]) -> tuple[qs.Item, ...]:
-    """The episode's schedule: the defaults, re-assessing as its current plan says."""
+# The promises beyond pain and function the schedule follows, by the measure it asks again
+# (the claims ledger's sleep, stress and mood: acuback/clinical/claims/claims.json).
+TRACKED = {"isi": "sleep", "pss10": "stress", "phq9": "mood"}
+
+
+def tracked(plan: object, answered: Iterable[qs.Answered] = ()) -> set[str]:
+    """Which of sleep, stress and mood an episode tracks: the measure is on record for it
+    (a change can only be judged if it is asked again at discharge), or its current plan
+    sets a goal on it."""
+    goals = getattr(plan, "goals", None) or []
+    measured = {a.instrument for a in answered} | {str(g.get("instrument") or "") for g in goals}
+    return {promise for instrument, promise in TRACKED.items() if instrument in measured}
+
+
+def schedule_for(episode: Episode, can_answer: set[str],
+                 answered: Iterable[qs.Answered] = ()) -> tuple[qs.Item, ...]:
+    """The episode's schedule: the defaults, re-assessing as its current plan says, with
+    ISI, PSS-10 and PHQ-9 where the episode tracks sleep, stress or mood."""
     plan = plan_current(episode)
     every = plan.reassess_after_session if plan and plan.reassess_after_session else None
     measure = "odi" if "odi" in can_answer else "rmdq"
-    return qs.default_schedule(function_measure=measure, every=every or qs.DEFAULT_EVERY)
+    promises = tracked(plan, answered)
+    return qs.default_schedule(function_measure=measure, every=every or qs.DEFAULT_EVERY,
+                               sleep="sleep" in promises, stress="stress" in promises,
+                               mood="mood" in promises)
 
 
 def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
@@ -122,7 +141,8 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
         discharged = episode.closed_on if episode.status == EpisodeStatus.DISCHARGED else None
         course = qs.Course(held, discharged, today)
         label = episode_label(episode, episodes)
-        for item in qs.due(schedule_for(episode, can_answer), course, answers.get(episode.pk, [])):
+        answered = answers.get(episode.pk, [])
+        for item in qs.due(schedule_for(episode, can_answer, answered), course, answered):
             if item.instrument in can_answer:
                 found.append(DueQuestionnaire(episode, label, item,
                                               instruments.get(item.instrument)))
