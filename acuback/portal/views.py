@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from acuback.assessments.forms import ResponseForm
 from acuback.assessments.selectors import assessment_get, latest_wording
 from acuback.assessments.services import assessment_record
-from acuback.errors import InputError
+from acuback.errors import ConflictError, InputError
 from acuback.portal import selectors
 from acuback.portal.forms import BookRequestForm, ChecklistForm, is_checklist
 from acuback.portal.intake import intake_status
@@ -29,7 +29,13 @@ from acuback.reminders import ics
 from acuback.reminders.services import preference_set, preferences_of
 from acuback.scheduling import selectors as calendar
 from acuback.scheduling.models import Status
-from acuback.scheduling.services import BookingConflict, portal_cancel, portal_request, schedule_of
+from acuback.scheduling.services import (
+    BookingConflict,
+    ClashKind,
+    portal_cancel,
+    portal_request,
+    schedule_of,
+)
 
 SLOT_DAYS = 7
 
@@ -87,9 +93,20 @@ def _ask(request: HttpRequest, rules: object) -> HttpResponse:
                                appointment_type_id=int(request.POST.get("appointment_type", 0)),
                                practitioner_id=int(request.POST.get("practitioner", 0)),
                                starts_at=when)
-    except (ValueError, InputError, BookingConflict) as exc:
+    except ValueError:
+        messages.error(request, "That time could not be booked: choose a time.")
+        return redirect("portal_book")
+    except InputError as exc:
         messages.error(request, "That time could not be booked: "
-                       + (str(exc) if not isinstance(exc, ValueError) else "choose a time."))
+                       + " ".join(m for ms in exc.errors.values() for m in ms))
+        return redirect("portal_book")
+    except BookingConflict as exc:
+        # The clinic's own words name the appointment holding the time; a patient is told
+        # only that it is not free (outside the practitioner's hours, or just taken).
+        outside = all(c.kind == ClashKind.OUTSIDE_HOURS for c in exc.clashes)
+        messages.error(request, "That time could not be booked: it is outside the "
+                       "practitioner's hours; choose another." if outside else
+                       "That time has just been taken; please choose another.")
         return redirect("portal_book")
     if asked.status == Status.REQUESTED:
         messages.success(request, "Your request is sent. The clinic will confirm it; you will "
@@ -109,6 +126,9 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
         portal_cancel(actor=request.user, appointment=appointment)
     except InputError as exc:
         messages.error(request, exc.message)
+    except ConflictError:  # cancelled already (a second tap, or by the clinic), or held
+        messages.info(request, f"This appointment is {appointment.get_status_display().lower()}"
+                               "; nothing was changed.")
     else:
         messages.success(request, "Your appointment is cancelled.")
     return redirect("portal_home")
