@@ -28,6 +28,7 @@ Choices of ours where the sources leave one (UNCONFIRMED with CMS; README.md in 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -211,9 +212,14 @@ _EPISODE_FLAGS = ("systemic_cause", "surgery_associated", "pregnancy_associated"
 _EPISODE_KEYS = frozenset({"onset", *_EPISODE_FLAGS})
 
 
+# Exactly YYYY-MM-DD in ASCII digits: date.fromisoformat alone also reads ISO week dates
+# ("2020-W10-1", "2020W101") and other forms the contract does not allow.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(value: object, where: str) -> dt.date:
     """A strict YYYY-MM-DD date; anything else raises CoverageInputError naming ``where``."""
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:

@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.cli import acuback
 
 EPISODE = {"onset": "2019-10-01", "systemic_cause": False, "surgery_associated": False,
@@ -48,6 +50,20 @@ def test_it_exits_2_on_a_malformed_date() -> None:
                            "improvement": None})
     assert (done.returncode, done.stdout) == (2, "")
     assert "as_of must be a date written YYYY-MM-DD" in done.stderr
+
+
+@pytest.mark.parametrize("visit", ["2020-W13-6", "2020W136  ", "2020-3-28", "28/03/2020"])
+def test_it_exits_2_on_a_visit_date_not_written_yyyy_mm_dd(visit: str) -> None:
+    # "2020-W13-6" is Saturday 28 March 2020 as an ISO week date: a date, but not YYYY-MM-DD.
+    done = coverage_stdin({"as_of": "2020-04-01", "episode": EPISODE, "visits": [visit],
+                           "improvement": None})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "visits[0] must be a date written YYYY-MM-DD" in done.stderr
+
+
+def test_it_exits_2_on_a_file_it_cannot_read(tmp_path: Path) -> None:
+    done = acuback("coverage", str(tmp_path / "missing.json"))
+    assert (done.returncode, done.stdout, "cannot read" in done.stderr) == (2, "", True)
 
 
 def test_it_exits_2_on_a_visit_after_as_of() -> None:

@@ -220,6 +220,11 @@ def test_it_prints_the_issue_shape() -> None:
         ({"as_of": "2020-3-1"}, "as_of must be a date"),
         ({"as_of": "2020-02-30"}, "as_of must be a date"),
         ({"as_of": 20200301}, "as_of must be a date"),
+        ({"as_of": "2020-W23-1"}, "as_of must be a date"),  # an ISO week date, 1 June 2020
+        ({"as_of": "2020W231  "}, "as_of must be a date"),
+        ({"episode": {"onset": "2019-W23-1", "systemic_cause": False,
+                      "surgery_associated": False, "pregnancy_associated": False}},
+         "episode.onset must be a date"),
         ({"visits": ["2020-03-21", "21/03/2020"]}, "visits[1] must be a date"),
         ({"visits": ["2020-07-01"]}, "after as_of"),
         ({"visits": "2020-03-21"}, "visits must be a list"),
