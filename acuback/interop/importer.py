@@ -367,7 +367,7 @@ def _import_health(state: Bundle, entry: Entry, problems: Problems) -> None:
         return
     patient = _patient_record(state, (entry.resource.get("subject") or {}).get("reference"))
     current = health_history_of(patient)
-    if current.version > 1:
+    if current.taken:
         problems.warn(entry.where, f"Patient/{patient.pk} already has a health history: "
                                    "the file's answers are not written over it.")
         return

@@ -175,6 +175,12 @@ class HealthHistory(models.Model):
         return {key: self.answer(key) for key in HEALTH_KEYS}
 
     @property
+    def taken(self) -> bool:
+        """Whether anyone has answered anything here. Not the version alone: the bulk demo and
+        the tri-state migration leave answered histories at version 1."""
+        return self.version > 1 or any(self.answer(key) not in (None, "") for key in HEALTH_KEYS)
+
+    @property
     def not_asked(self) -> list[str]:
         return [key for key in HEALTH_QUESTIONS if self.answer(key) is None]
 

@@ -2,7 +2,8 @@
 property test is in test_health_api.py): random bodies posted to the staff page form and to
 the portal's pre-visit intake never turn a stored "yes" into "no" or "not asked" unless that
 very question was sent, and a refused post changes nothing at all. (The FHIR import writes
-through the same service, only into a history the clinic never took: tests/interop.)"""
+through the same service, only into a history the clinic never took; its property is in
+tests/interop/test_health_import_property.py.)"""
 
 from __future__ import annotations
 
