@@ -7,12 +7,16 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from acuback.billing.models import Abn, BillingProfile, ClaimLine, Fee, Payment
 from tests.billing.factories import course, credential, measure, medicare_episode, set_fees
 from tests.personas import World
 
-FIRST = dt.date(2026, 3, 2)
+# The pages judge today: 150 days back puts today past the 12 visits and their 90 days, and
+# inside the benefit year that began with them, whatever day the suite runs.
+FIRST = timezone.localdate() - dt.timedelta(days=150)
 
 
 @pytest.fixture
@@ -59,6 +63,32 @@ def test_it_shows_coverage_on_the_episode_page(billed, client_for) -> None:  # n
     assert 'data-testid="visits-remaining">8' in html
     assert "Re-assessment overdue" in html
     assert reverse("abn_new", args=[episode.pk]) in html
+
+
+def test_it_says_on_the_episode_page_why_the_next_visit_is_not_covered(billed, client_for) -> None:  # noqa: ANN001
+    _, episode, _ = billed
+    html = page(client_for("practitioner"), reverse("episode_detail", args=[episode.pk]))
+    assert 'data-testid="coverage-abn_needed"' in html
+    assert ("not covered: visit 13 is past the first 12, and it needs documented improvement"
+            in html)
+
+
+def test_it_says_on_the_episode_page_when_the_next_visit_needs_kx(billed, client_for) -> None:  # noqa: ANN001
+    world, episode, _ = billed
+    measure(world, episode, FIRST + dt.timedelta(days=20), 4)  # NRS 7 -> 4: improved
+    html = page(client_for("practitioner"), reverse("episode_detail", args=[episode.pk]))
+    assert 'data-testid="coverage-kx"' in html and "Covered with KX." in html
+    assert "the claim line carries KX" in html
+    assert 'data-testid="record-abn"' not in html
+
+
+def test_it_names_on_the_episode_page_what_makes_an_episode_ineligible(world: World,
+                                                                       client_for) -> None:  # noqa: ANN001
+    credential(world.practitioner)
+    episode = medicare_episode(world, pregnancy_associated=True)
+    html = page(client_for("practitioner"), reverse("episode_detail", args=[episode.pk]))
+    assert "Not eligible" in html
+    assert "the pain is associated with pregnancy, which NCD 30.3.3 excludes" in html
 
 
 def test_it_hides_the_coverage_panel_from_the_patient_on_their_episode(world: World,
@@ -132,13 +162,27 @@ def test_it_shows_a_visits_lines_and_every_derivation(billed, client_for) -> Non
     assert "coverage_rules ncd-30.3.3" in html
 
 
+def test_it_shows_why_an_unsupervised_visits_line_is_held(billed, client_for) -> None:  # noqa: ANN001
+    world, episode, _ = billed
+    from tests.billing.factories import visit_on
+
+    visit = visit_on(world, episode, FIRST + dt.timedelta(days=40), supervised=None)
+    html = page(client_for("front_desk"), reverse("billing_visit", args=[visit.pk]))
+    [line] = ClaimLine.objects.filter(visit=visit)
+    assert not line.billable and line.hold_reasons
+    assert "held" in html
+    for reason in line.hold_reasons:
+        assert escape(reason) in html
+    assert "direct supervision" in html
+
+
 def test_it_shows_the_superbill_of_a_period_with_totals(billed, client_for) -> None:  # noqa: ANN001
     world, episode, _ = billed
     client = client_for("front_desk")
     client.post(reverse("billing_payment_new", args=[episode.patient_id]),
                 {"received_on": dt.date.today(), "amount": "20", "method": "card"})
     html = page(client, reverse("superbill_period", args=[episode.patient_id])
-                + f"?since=2026-03-01&until={dt.date.today()}")
+                + f"?since={FIRST}&until={dt.date.today()}")
     assert "$1020.00" in html  # 12 visits x 85
     assert 'data-testid="balance"><strong>$1000.00' in html
     assert "1234567893" in html  # the provider's NPI
@@ -154,7 +198,7 @@ def test_it_answers_a_bad_period_with_a_message_not_an_error(billed, client_for)
 def test_it_downloads_the_superbill_as_csv_and_pdf_and_the_cms1500_data(billed, client_for) -> None:  # noqa: ANN001
     _, episode, _ = billed
     client = client_for("front_desk")
-    query = "?since=2026-03-01&until=2026-04-30"
+    query = f"?since={FIRST}&until={FIRST + dt.timedelta(days=60)}"
     csv_text = client.get(reverse("superbill_period_csv", args=[episode.patient_id]) + query
                           ).content.decode()
     pdf = client.get(reverse("superbill_period_pdf", args=[episode.patient_id]) + query)
@@ -197,7 +241,7 @@ def test_it_counts_the_billing_pages_queries(billed, client_for,  # noqa: ANN001
     with django_assert_max_num_queries(21 if connection.vendor == "sqlite" else 19):
         page(client, reverse("billing_patient", args=[episode.patient_id]))
     with django_assert_max_num_queries(13 if connection.vendor == "sqlite" else 11):
-        page(client, reverse("superbill_period", args=[episode.patient_id]) + "?since=2026-03-01")
+        page(client, reverse("superbill_period", args=[episode.patient_id]) + f"?since={FIRST}")
     with django_assert_max_num_queries(10 if connection.vendor == "sqlite" else 8):
         page(client, reverse("billing_visit", args=[visits[0].pk]))
 
