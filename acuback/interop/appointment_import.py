@@ -17,11 +17,11 @@ from typing import Any
 
 from acuback.episodes.selectors import episode_get
 from acuback.interop.bundle import Bundle, Entry, existing_patient, guarded, known_record, remember
-from acuback.interop.parsing import Problems, extension
+from acuback.interop.parsing import Problems, extension, instant
 from acuback.interop.resources.appointments import KIND_APPOINTMENT
 from acuback.interop.resources.common import Json
 from acuback.interop.resources.outcome import Issue
-from acuback.interop.visit_import import _person, _ref, instant
+from acuback.interop.visit_import import _person, _ref
 from acuback.scheduling.imports import ImportedAppointment, appointment_record_imported
 from acuback.scheduling.models import AppointmentKind, Source, Status
 from acuback.visits.models import Visit

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,7 +29,7 @@ from acuback.interop.bundle import (
     known_record,
     remember,
 )
-from acuback.interop.parsing import Problems, extension, medication_fields
+from acuback.interop.parsing import Problems, extension, instant, medication_fields
 from acuback.interop.resources.common import CODE_SYSTEM, EXTENSION, Json
 from acuback.interop.resources.terminology import ACUPOINT_SYSTEM
 from acuback.interop.resources.visits import (
@@ -129,22 +128,6 @@ def parts_of_visits(state: Bundle) -> set[int]:
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def instant(value: object, where: str, problems: Problems, *, required: bool
-            ) -> dt.datetime | None:
-    if value in (None, ""):
-        if required:
-            problems.error(where, "is required.", "required")
-        return None
-    try:
-        found = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        found = None
-    if found is None or found.tzinfo is None:
-        problems.error(where, f"{value!r} is not a date and time with its zone.", "value")
-        return None
-    return found
 
 
 def _decimal(value: object) -> Decimal | None:

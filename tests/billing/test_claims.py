@@ -305,3 +305,16 @@ def test_it_keeps_an_earlier_visits_judgement_when_a_questionnaire_comes_later(
     assert current(visits[-1])[0].covered is False
     nxt = current(visit_on(billed, episode, FIRST + dt.timedelta(days=45)))[0]
     assert (nxt.modifier, nxt.coverage["coverage"]["visits_in_benefit_year"]) == ("KX", 12)
+
+
+def test_it_leaves_a_visit_entered_in_error_out_of_the_medicare_count(billed: World) -> None:
+    """Twelve visits, one of them then marked entered in error: the next visit is the
+    twelfth that happened, covered without the KX modifier, not a thirteenth needing
+    documented improvement (the withdrawn record is not a visit Medicare was billed for)."""
+    episode = medicare_episode(billed)
+    visits = course(billed, episode, FIRST, 12)
+    visit_amend(actor=billed.practitioner, visit=visits[3], kind="entered_in_error",
+                reason="Charted on the wrong day")
+    [line] = current(visit_on(billed, episode, FIRST + dt.timedelta(days=40)))
+    assert (line.modifier, line.covered) == ("", True)
+    assert line.coverage["coverage"]["visits_in_benefit_year"] == 11
