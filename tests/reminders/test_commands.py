@@ -7,8 +7,12 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
+import subprocess
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +96,75 @@ def test_it_starts_a_worker_with_the_server(fresh_demo: Path, smtp_server: Inbox
     finally:
         served.stop()
     assert any(str(m["Subject"]).startswith("Booked:") for m in smtp_server.received)
+
+
+@dataclass
+class Guarded:
+    """A loopback SMTP server that takes mail only after STARTTLS and a login."""
+
+    inbox: Inbox
+    cert: Path
+    logins: list[tuple[str, str]]
+
+
+@pytest.fixture
+def guarded_smtp(tmp_path: Path) -> Iterator[Guarded]:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.served import free_port
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",  # noqa: S603,S607
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    guarded = Guarded(Inbox(port=free_port()), cert, [])
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str,
+                     auth_data: Any) -> AuthResult:
+        login, password = auth_data.login.decode(), auth_data.password.decode()
+        guarded.logins.append((login, password))
+        return AuthResult(success=(login, password) == ("clinic", "p@ss:w/rd 1"))
+
+    controller = Controller(guarded.inbox, hostname="127.0.0.1", port=guarded.inbox.port,
+                            tls_context=context, require_starttls=True, auth_required=True,
+                            authenticator=authenticate)
+    controller.start()
+    try:
+        yield guarded
+    finally:
+        controller.stop()
+
+
+def test_it_mails_over_starttls_with_the_url_s_login(fresh_demo: Path,
+                                                     guarded_smtp: Guarded) -> None:
+    """ACUBACK_EMAIL_URL smtp+tls://user:password@host:port, the password percent-encoded:
+    the reminders go out over STARTTLS (the server's certificate checked), logged in."""
+    now = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    url = f"smtp+tls://clinic:p%40ss%3Aw%2Frd%201@127.0.0.1:{guarded_smtp.inbox.port}"
+    env = {"ACUBACK_EMAIL_URL": url, "ACUBACK_EMAIL_FROM": "clinic@riverside.example",
+           "SSL_CERT_FILE": str(guarded_smtp.cert)}
+    sent = acuback(fresh_demo, "reminders", "send", "--now", now, **env)
+    assert sent.returncode == 0, sent.stderr
+    assert json.loads(sent.stdout)["sent"] > 0 and json.loads(sent.stdout)["failed"] == 0
+    assert guarded_smtp.inbox.received and guarded_smtp.logins[0] == ("clinic", "p@ss:w/rd 1")
+    assert all(str(m["From"]) == "clinic@riverside.example" for m in guarded_smtp.inbox.received)
+
+
+def test_it_records_a_failure_when_the_login_is_wrong(fresh_demo: Path,
+                                                      guarded_smtp: Guarded) -> None:
+    now = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    url = f"smtp+tls://clinic:wrong@127.0.0.1:{guarded_smtp.inbox.port}"
+    result = acuback(fresh_demo, "reminders", "send", "--now", now, ACUBACK_EMAIL_URL=url,
+                     SSL_CERT_FILE=str(guarded_smtp.cert))
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts["failed"] > 0 and not guarded_smtp.inbox.received
+    with sqlite3.connect(fresh_demo / "acuback.sqlite3") as db:
+        failed = db.execute("SELECT count(*) FROM reminders_message WHERE channel = 'email' "
+                            "AND status = 'failed'").fetchone()[0]
+    assert failed == counts["failed"]  # recorded, to be tried again (texts went out)
