@@ -3,17 +3,21 @@ and a form sent after the session ended comes back filled in after logging in ag
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 
 from acuback.accounts.sessions import SESSION_REFRESHED
 from acuback.patients.models import HealthHistory
+from acuback.visits.models import Visit
 from tests.browser.conftest import PHONE, login, overflows, shot
 from tests.personas import PASSWORD, World
+from tests.visits.factories import ready, start
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +82,34 @@ def test_it_gives_back_a_form_sent_after_the_session_ended(page, world: World) -
     assert not overflows(page)
     shot(page, "session-form-restored")
     assert HealthHistory.objects.get(patient=world.other_patient).anticoagulant is False
+
+
+def _quiet_for_ten_minutes(page) -> None:  # noqa: ANN001
+    """Nothing typed since the last keep-alive, which was ten minutes ago."""
+    page.evaluate("window.acuback.session.keepAlive()")
+    _refreshed_ago(page, 10 * 60)
+
+
+@pytest.mark.parametrize("started_ago, kept", [(5, True), (25, False)])
+def test_it_keeps_the_session_alive_while_a_retention_timer_runs(
+    page, world: World, started_ago: int, kept: bool  # noqa: ANN001
+) -> None:
+    """Needles retained for 20 minutes with nobody typing: the running countdown is activity;
+    once it has ended it is not (a tablet left alone still logs out)."""
+    ready(world)
+    visit = start(world)
+    Visit.objects.filter(pk=visit.pk).update(
+        retention_minutes=20, retention_started_at=timezone.now()
+        - dt.timedelta(minutes=started_ago))
+    login(page, "prac")
+    page.goto(f"/visits/{visit.pk}/")
+    page.get_by_test_id("timer").wait_for()
+    _quiet_for_ten_minutes(page)
+    page.wait_for_timeout(5_500)  # one tick of the countdowns
+    if kept:
+        with page.expect_response(re.compile(r"/session/keepalive$")):
+            page.evaluate("window.acuback.session.check()")
+        assert time.time() - _session(page)[SESSION_REFRESHED] < 30
+    else:
+        assert page.evaluate("window.acuback.session.check()") is None
+        assert time.time() - _session(page)[SESSION_REFRESHED] >= 10 * 60

@@ -87,11 +87,15 @@
     if (first) first.click();
   });
 
-  // Retention countdowns: "Room 2: 4 min left", "3 min over".
+  // Retention countdowns: "Room 2: 4 min left", "3 min over". A countdown still running is
+  // activity on the page (acuback/web/static/acuback/session.js): needles are in, so the
+  // session is kept alive until the timer ends, never past it (a tablet left alone logs out).
   function tick() {
     const now = Date.now();
+    let running = false;
     document.querySelectorAll("[data-ends-at]").forEach((el) => {
       const left = Math.round((Date.parse(el.dataset.endsAt) - now) / 1000);
+      if (left > 0) running = true;
       const minutes = Math.ceil(Math.abs(left) / 60);
       const words = left >= 0 ? `${minutes} min left` : `${minutes} min over`;
       const room = el.dataset.room;
@@ -99,6 +103,7 @@
       if (target) target.textContent = room ? `${room}: ${words}` : words;
       el.classList.toggle("over", left < 0);
     });
+    if (running) document.dispatchEvent(new CustomEvent("acuback:activity"));
   }
   tick();
   setInterval(tick, 5000);
