@@ -7,6 +7,9 @@ A schedule is a list of items, each an instrument at a moment of the course:
 - ``before_visit`` N: before visit N (N given);
 - ``every`` K: before every K-th visit after the first (K + 1, 2K + 1, ...), the re-assessment
   a plan asks for ("re-assess after session K");
+- ``on_date`` (a day given): once, from the day a plan says to re-assess on, while the episode
+  is open; any answer of that instrument on or after the day means it is not due any more (the
+  answer is stored as before the next visit, the re-assessment it is);
 - ``discharge``: once the episode is discharged;
 - ``after_discharge`` M: M months after discharge (3 and 12 by default: whether the change lasts,
   as the trials measured it, e.g. Cherkin 2009 at 52 weeks, Brinkhaus 2006 at 26 and 52).
@@ -16,7 +19,8 @@ point and, before a visit, the same visit number) means it is not due again.
 
 Defaults (`default_schedule`): the function measure (ODI where the clinic may show its wording,
 else the RMDQ, which is free to reproduce: DOMAIN.md Part 1), pain NRS and PEG at baseline, at
-each re-assessment and at discharge, with PGIC at discharge and after it; ISI, PSS-10 and PHQ-9
+each re-assessment (after every K sessions, and from the plan's re-assessment date if it names
+one) and at discharge, with PGIC at discharge and after it; ISI, PSS-10 and PHQ-9
 join baseline and discharge when the episode tracks sleep, stress or mood.
 """
 
@@ -37,6 +41,7 @@ class Moment(StrEnum):
     BASELINE = "baseline"
     BEFORE_VISIT = "before_visit"
     EVERY = "every"
+    ON_DATE = "on_date"
     DISCHARGE = "discharge"
     AFTER_DISCHARGE = "after_discharge"
 
@@ -46,11 +51,14 @@ class Item:
     instrument: str
     moment: Moment
     n: int | None = None  # the visit (before_visit), the interval (every), the months (after)
+    on: dt.date | None = None  # the day (on_date)
 
     def __post_init__(self) -> None:
         needs_n = self.moment in (Moment.BEFORE_VISIT, Moment.EVERY, Moment.AFTER_DISCHARGE)
         if needs_n != (self.n is not None) or (self.n is not None and self.n < 1):
             raise ValueError(f"{self.moment} {'needs' if needs_n else 'takes no'} number >= 1")
+        if (self.moment is Moment.ON_DATE) != (self.on is not None):
+            raise ValueError(f"{self.moment} {'needs' if self.on is None else 'takes no'} day")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +87,7 @@ class Due:
     time_point: str  # what the answer is stored as
     visit_number: int | None
     label: str  # for the patient and the practitioner: "before visit 6", "3 months on"
-    since: dt.date | None = None  # for after-discharge items: due from this day
+    since: dt.date | None = None  # for after-discharge and on-date items: due from this day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -90,12 +98,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def default_schedule(*, function_measure: str = "rmdq", every: int | None = DEFAULT_EVERY,
                      mood: bool = False, sleep: bool = False, stress: bool = False,
-                     ) -> tuple[Item, ...]:
+                     reassess_on: dt.date | None = None) -> tuple[Item, ...]:
     core = (function_measure, "nrs", "peg")
     extra = tuple(i for i, on in (("isi", sleep), ("pss10", stress), ("phq9", mood)) if on)
     items = [Item(i, Moment.BASELINE) for i in (*core, *extra)]
     if every:
         items += [Item(i, Moment.EVERY, every) for i in core]
+    if reassess_on is not None:
+        items += [Item(i, Moment.ON_DATE, on=reassess_on) for i in core]
     items += [Item(i, Moment.DISCHARGE) for i in (*core, "pgic", *extra)]
     for months in AFTER_DISCHARGE_MONTHS:
         items += [Item(i, Moment.AFTER_DISCHARGE, months) for i in (function_measure, "nrs",
@@ -129,6 +139,13 @@ def _due_now(item: Item, course: Course, answered: Sequence[Answered]) -> Due | 
         if any(a.time_point == "before_visit" and a.visit_number == upcoming for a in mine):
             return None
         return Due(item.instrument, "before_visit", upcoming, f"before visit {upcoming}")
+    if item.moment is Moment.ON_DATE:
+        day = item.on or course.today
+        if (course.discharged_on is not None or course.today < day
+                or any(a.on >= day for a in mine)):
+            return None
+        return Due(item.instrument, "before_visit", upcoming,
+                   f"re-assessment from {day.day} {day:%B %Y}", day)
     if course.discharged_on is None:
         return None
     if item.moment is Moment.DISCHARGE:

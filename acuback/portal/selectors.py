@@ -93,7 +93,8 @@ def tracked(plan: object, answered: Iterable[qs.Answered] = ()) -> set[str]:
 
 def schedule_for(episode: Episode, can_answer: set[str],
                  answered: Iterable[qs.Answered] = ()) -> tuple[qs.Item, ...]:
-    """The episode's schedule: the defaults, re-assessing as its current plan says, with
+    """The episode's schedule: the defaults, re-assessing as its current plan says (after
+    every K sessions, and from its re-assessment date if it names one), with
     ISI, PSS-10 and PHQ-9 where the episode tracks sleep, stress or mood."""
     plan = plan_current(episode)
     every = plan.reassess_after_session if plan and plan.reassess_after_session else None
@@ -101,7 +102,8 @@ def schedule_for(episode: Episode, can_answer: set[str],
     promises = tracked(plan, answered)
     return qs.default_schedule(function_measure=measure, every=every or qs.DEFAULT_EVERY,
                                sleep="sleep" in promises, stress="stress" in promises,
-                               mood="mood" in promises)
+                               mood="mood" in promises,
+                               reassess_on=plan.reassess_on if plan else None)
 
 
 def questionnaires_due(patient: Patient, *, today: dt.date | None = None,

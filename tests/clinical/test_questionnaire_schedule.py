@@ -93,3 +93,52 @@ def test_it_ends_months_on_their_last_day() -> None:
 def test_it_refuses_an_item_without_its_number(item: tuple[Moment, int | None]) -> None:
     with pytest.raises(ValueError):
         Item("nrs", *item)
+
+
+# A plan's re-assessment date: the every-K set (function, pain NRS, PEG) is due from that day
+# (not the day before), once, until an answer on or after the day; not once discharged.
+ON = dt.date(2027, 3, 10)
+DATED = default_schedule(every=5, reassess_on=ON)
+
+
+def _dated(held: int, today: dt.date, answered: list[Answered] | None = None,
+           discharged: dt.date | None = None) -> list[tuple[str, str, int | None, str]]:
+    return [(d.instrument, d.time_point, d.visit_number, d.label)
+            for d in due(DATED, Course(held, discharged, today), answered or [])]
+
+
+def test_a_re_assessment_date_asks_nothing_the_day_before() -> None:
+    assert _dated(2, dt.date(2027, 3, 9)) == []
+
+
+def test_a_re_assessment_date_asks_the_re_assessment_set_from_that_day() -> None:
+    label = "re-assessment from 10 March 2027"
+    expected = [("rmdq", "before_visit", 3, label), ("nrs", "before_visit", 3, label),
+                ("peg", "before_visit", 3, label)]
+    assert _dated(2, ON) == expected
+    assert _dated(2, dt.date(2027, 4, 2)) == expected  # still waiting weeks later
+
+
+def test_a_re_assessment_date_is_met_by_an_answer_on_or_after_it() -> None:
+    before = [Answered("nrs", "before_visit", 2, dt.date(2027, 3, 9))]
+    assert [d[0] for d in _dated(2, ON, before)] == ["rmdq", "nrs", "peg"]
+    on_the_day = [Answered("nrs", "before_visit", 3, ON), Answered("peg", "before_visit", 3,
+                                                                  dt.date(2027, 3, 11))]
+    assert [d[0] for d in _dated(2, dt.date(2027, 3, 12), on_the_day)] == ["rmdq"]
+
+
+def test_a_re_assessment_date_gives_way_to_discharge() -> None:
+    discharged = _dated(2, ON, discharged=dt.date(2027, 3, 5))
+    assert {d[1] for d in discharged} == {"discharge"}
+
+
+def test_without_a_date_nothing_is_due_between_re_assessments() -> None:
+    assert due(default_schedule(every=5), Course(2, None, dt.date(2027, 4, 2)), []) == []
+
+
+@pytest.mark.parametrize("item", [(Moment.ON_DATE, None, None),
+                                  (Moment.BASELINE, None, dt.date(2027, 3, 10))])
+def test_it_refuses_an_item_without_its_day(
+        item: tuple[Moment, int | None, dt.date | None]) -> None:
+    with pytest.raises(ValueError):
+        Item("nrs", *item)

@@ -4,15 +4,21 @@ goal of its current plan), and only then."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from acuback.assessments.services import assessment_record
 from acuback.episodes.models import Episode, EpisodeStatus
-from acuback.plans.services import Goal
+from acuback.plans.models import Plan
+from acuback.plans.services import Goal, Reassess
+from acuback.portal.selectors import has_due_questionnaires
 from tests.personas import World
 from tests.plans.factories import save
 from tests.screening.factories import screen
+from tests.visits.factories import start
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +82,37 @@ def test_it_asks_phq9_once_per_moment(world: World, client_for) -> None:
     due = _due(client, world)
     assert PHQ9 not in due
     assert client.get(url).status_code == 302  # not waiting any more
+
+
+def _outstanding(client_for, world: World) -> str:  # noqa: ANN001
+    page = client_for("practitioner").get(
+        reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    if 'data-testid="outstanding-questionnaires"' not in page:
+        return ""
+    return page.split('data-testid="outstanding-questionnaires"')[1].split("</div>")[0]
+
+
+def test_a_plans_re_assessment_date_makes_the_re_assessment_due_from_that_day(
+        world: World, client_for) -> None:
+    today = timezone.localdate()
+    screen(world.practitioner, world.episode)
+    plan = save(world.practitioner, world.episode,
+                reassess=Reassess(on_date=today + dt.timedelta(days=1)))
+    start(world, world.episode)  # one visit held: no baseline, no every-K re-assessment yet
+    patient = client_for("patient_user")
+    label = f"re-assessment from {today.day} {today:%B %Y}"
+    assert "re-assessment from" not in _due(patient, world)  # the day before
+    assert "re-assessment from" not in _outstanding(client_for, world)
+    assert not has_due_questionnaires(world.patient)  # so the reminder links to nothing
+    Plan.objects.filter(pk=plan.pk).update(reassess_on=today)  # the day comes
+    due = _due(patient, world)
+    assert due.count(label) == 3, due  # function measure, pain NRS, PEG
+    assert f"/portal/questionnaires/{world.episode.pk}/nrs/" in due, due
+    assert has_due_questionnaires(world.patient)  # the reminder's link
+    assert "NRS (" + label + ")" in _outstanding(client_for, world)
+    url = reverse("portal_questionnaire", args=[world.episode.pk, "nrs"])
+    assert patient.get(url).status_code == 200
+    done = patient.post(url, {"item_1": "4"})
+    assert done.status_code == 302, done.content[:2000]
+    assert _due(patient, world).count(label) == 2  # the NRS answered on the day is not due again
+    assert "NRS (" not in _outstanding(client_for, world)
