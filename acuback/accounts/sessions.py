@@ -23,6 +23,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
+from acuback.audit.context import audit_context
+from acuback.audit.middleware import client_address, request_channel
+from acuback.audit.models import Action, Outcome
+from acuback.audit.services import audit_record
+
 SESSION_STARTED = "acuback_started"
 SESSION_REFRESHED = "acuback_refreshed"
 UNSAVED = "acuback_unsaved"
@@ -71,7 +76,7 @@ class SessionActivityMiddleware:
             if started is None:
                 session[SESSION_STARTED] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
-                logout(request)
+                _end_at_absolute_limit(request)
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
@@ -81,6 +86,15 @@ class SessionActivityMiddleware:
         refreshed = request.session.get(SESSION_REFRESHED)
         if refreshed is None or _now() - refreshed >= settings.SESSION_REFRESH_SECONDS:
             refresh(request)
+
+
+def _end_at_absolute_limit(request: HttpRequest) -> None:
+    """Log out a session older than the absolute limit, and record it as a logout. This runs
+    before AuditContextMiddleware has set the request's channel, so it sets it here."""
+    with audit_context(request_channel(request), client_address(request)):
+        audit_record(actor=request.user, action=Action.LOGOUT, object_type="session",
+                     outcome=Outcome.OK, detail={"reason": "absolute limit"})
+    logout(request)
 
 
 class UnsavedFormMiddleware:

@@ -18,14 +18,17 @@ def client_address(request: HttpRequest) -> str:
     return (last_hop or request.META.get("REMOTE_ADDR", ""))[:64]
 
 
+def request_channel(request: HttpRequest) -> str:
+    """The audit channel of a request: the API (JSON and FHIR) or the web pages."""
+    return Channel.API if request.path.startswith(("/api/", "/fhir/")) else Channel.WEB
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        channel = (Channel.API if request.path.startswith(("/api/", "/fhir/"))
-                   else Channel.WEB)
         # A request that changes nothing writes its read entries together when it ends.
-        with audit_context(channel, client_address(request), request=True,
+        with audit_context(request_channel(request), client_address(request), request=True,
                            hold_reads=request.method in ("GET", "HEAD")):
             return self.get_response(request)

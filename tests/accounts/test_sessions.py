@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from acuback.accounts.middleware import SESSION_STARTED
+from acuback.audit.models import AuditEntry
 from tests.personas import World
 
 # The home page needs a login: logged in, a practitioner gets the start page (200), otherwise
@@ -87,6 +88,34 @@ def test_it_refuses_the_api_after_the_absolute_limit(world: World, client_for) -
     session[SESSION_STARTED] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
     session.save()
     assert client.get("/api/patients/").status_code == 401
+
+
+def _past_the_absolute_limit(client: Client) -> None:
+    client.get(HOME)
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+
+
+def test_it_audits_the_end_of_a_session_at_the_absolute_limit(world: World, client_for) -> None:  # noqa: ANN001
+    client = client_for("practitioner")
+    _past_the_absolute_limit(client)
+    response = client.get(HOME, REMOTE_ADDR="203.0.113.7")
+    assert (response.status_code, response["Location"].split("?")[0]) == (302, "/login/")
+    ends = list(AuditEntry.objects.filter(action="logout"))
+    assert [(e.actor_id, e.outcome, e.detail, e.channel, e.client_addr) for e in ends] == [
+        (world.practitioner.pk, "ok", {"reason": "absolute limit"}, "web", "203.0.113.7")]
+
+
+def test_it_audits_the_absolute_limit_on_the_api_channel(world: World, client_for) -> None:  # noqa: ANN001
+    client = client_for("practitioner")
+    _past_the_absolute_limit(client)
+    assert client.get("/api/patients/").status_code == 401
+    ends = list(AuditEntry.objects.filter(action="logout"))
+    assert [(e.actor_id, e.detail, e.channel) for e in ends] == [
+        (world.practitioner.pk, {"reason": "absolute limit"}, "api")]
+    client.get(HOME)  # logged out already: nothing more to record
+    assert AuditEntry.objects.filter(action="logout").count() == 1
 
 
 def test_it_ends_sessions_with_the_browser() -> None:
