@@ -3,8 +3,11 @@
 import: a JSON array of visits charted elsewhere, each `{"external_id": ..., "episode_id":
 ..., <the fields of PUT /api/visits/{id}>}`, written as drafts by USERNAME (their own
 visits), one visit at a time through the services: the same checks, the lock and the audit.
-Importing the same file again rewrites those drafts and creates nothing twice; a visit signed
-since is refused (exit 2), as every write to a signed visit is. Prints a JSON summary.
+The file is imported whole or not at all: a record refused (exit 2, naming it) undoes those
+before it, and the refusal is audited. Importing the same file again rewrites those drafts and
+creates nothing twice; a visit signed since is refused, as every write to a signed visit is.
+Text no database can store (a NUL byte) is refused before anything is read. Prints a JSON
+summary.
 
 verify: check every signed visit against the hash taken when it was signed (and its
 amendments against theirs); exit 1 listing any that no longer match.
@@ -37,14 +40,18 @@ def main(argv: list[str]) -> int:
 
 
 def _import(name: str, username: str) -> int:
+    from django.db import transaction
     from pydantic import ValidationError
 
     from acuback.accounts.access import AccessError
+    from acuback.audit.models import Action
+    from acuback.audit.services import audit_record
     from acuback.cli.django_setup import active_user
     from acuback.cli.jsonio import JsonInputError, read_json_input, write_json
     from acuback.errors import ConflictError, InputError
     from acuback.visits.imports import visit_import
     from acuback.visits.schemas import VisitImportIn
+    from acuback.web.unstorable import unstorable_json
 
     user = active_user(username)
     if user is None:
@@ -54,25 +61,58 @@ def _import(name: str, username: str) -> int:
         records = read_json_input(name)
         if not isinstance(records, list):
             raise JsonInputError("the file must hold a JSON array of visits")
+        if unstorable_json(records):
+            raise JsonInputError("the file holds a character that cannot be stored (a NUL "
+                                 "byte or half of a surrogate pair); nothing was imported")
     except JsonInputError as exc:
         print(f"acuback visits: {exc}", file=sys.stderr)
         return 2
     done: list[dict[str, Any]] = []
-    for number, record in enumerate(records, start=1):
-        try:
-            parsed = VisitImportIn.model_validate(record)
-            imported = visit_import(actor=user, episode_id=parsed.episode_id,
-                                    external_id=parsed.external_id, data=parsed.to_input())
-        except (ValidationError, InputError, ConflictError, AccessError) as exc:
-            why = _why(exc)
-            print(f"acuback visits: record {number} ({_key(record)}) not imported: {why}\n"
-                  f"({len(done)} imported before it; fix it and import the file again)",
-                  file=sys.stderr)
-            return 2
-        done.append({"external_id": parsed.external_id, "visit_id": imported.visit.pk,
-                     "created": imported.created})
+    try:
+        with transaction.atomic():  # the whole file or nothing: a refusal undoes those before
+            for number, record in enumerate(records, start=1):
+                try:
+                    parsed = VisitImportIn.model_validate(record)
+                    imported = visit_import(actor=user, episode_id=parsed.episode_id,
+                                            external_id=parsed.external_id,
+                                            data=parsed.to_input())
+                except (ValidationError, InputError, ConflictError, AccessError,
+                        OverflowError) as exc:
+                    raise _Refused(number, record, exc) from exc
+                done.append({"external_id": parsed.external_id, "visit_id": imported.visit.pk,
+                             "created": imported.created})
+    except _Refused as refused:
+        why = _why(refused.exc)
+        audit_record(actor=user, action=Action.CREATE, object_type="visit_import",
+                     outcome=_outcome(refused.exc),
+                     detail={"record": refused.number, "external_id": _key(refused.record),
+                             "why": why[:500]})
+        print(f"acuback visits: record {refused.number} ({_key(refused.record)}) not imported: "
+              f"{why}\n(nothing was imported; fix it and import the file again)",
+              file=sys.stderr)
+        return 2
     write_json(done)
     return 0
+
+
+class _Refused(Exception):
+    """A record of the file not imported: the transaction of the whole file rolls back."""
+
+    def __init__(self, number: int, record: object, exc: Exception) -> None:
+        super().__init__(number)
+        self.number, self.record, self.exc = number, record, exc
+
+
+def _outcome(exc: Exception) -> str:
+    from acuback.accounts.access import AccessError, NotFound
+    from acuback.audit.models import Outcome
+    from acuback.errors import ConflictError
+
+    if isinstance(exc, NotFound):
+        return Outcome.NOT_FOUND
+    if isinstance(exc, AccessError | ConflictError):  # a role that may not, a signed visit
+        return Outcome.DENIED
+    return Outcome.INVALID
 
 
 def _key(record: object) -> str:
@@ -91,7 +131,7 @@ def _why(exc: Exception) -> str:
                          for e in exc.errors())
     if isinstance(exc, InputError):
         return exc.message
-    if isinstance(exc, NotFound):
+    if isinstance(exc, NotFound | OverflowError):  # an id too large for the database
         return "no such episode in your clinic"
     return str(exc)
 

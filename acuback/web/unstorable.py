@@ -42,6 +42,12 @@ def _json_strings(value: Any) -> Iterator[str]:
             stack.extend(item)
 
 
+def unstorable_json(value: Any) -> bool:
+    """Whether a decoded JSON document holds text no database can store: the same check for
+    what the command line reads from a file as for a request's body."""
+    return any(UNSTORABLE.search(text) for text in _json_strings(value))
+
+
 def _body_strings(request: HttpRequest) -> Iterator[str]:
     content_type = request.content_type or ""
     if content_type.endswith("json") or content_type.endswith("+json"):

@@ -147,7 +147,24 @@ def compare_groups(
     if len(complete) < _MIN_ROWS:
         raise CompareError(f"need at least {_MIN_ROWS} complete rows, got {len(complete)}")
     groups = {n: _summary(by_group[n], responder_drop) for n in names}
-    return Comparison(groups, _ancova(complete, treatment), len(records) - len(complete))
+    comparison = Comparison(groups, _ancova(complete, treatment), len(records) - len(complete))
+    _check_finite(comparison)
+    return comparison
+
+
+def _check_finite(comparison: Comparison) -> None:
+    """Scores near the largest float (1e308) overflow a mean or the fit's variance into
+    infinity or NaN: that is no answer, and no JSON either."""
+    for name, g in comparison.groups.items():
+        for what, value in (("baseline_mean", g.baseline_mean),
+                            ("followup_mean", g.followup_mean), ("mean_change", g.mean_change)):
+            if not np.isfinite(value):
+                raise CompareError(f"the scores are too large to compare: group {name!r}'s "
+                                   f"{what} overflows")
+    effect = comparison.adjusted_difference
+    if not np.all(np.isfinite([effect.estimate, *effect.ci, effect.p])):
+        raise CompareError("the scores are too large to compare: the adjusted difference "
+                           "overflows")
 
 
 def _complete_rows(records: Iterable[Record]) -> list[tuple[str, float, float]]:
