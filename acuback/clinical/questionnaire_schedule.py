@@ -22,6 +22,11 @@ else the RMDQ, which is free to reproduce: DOMAIN.md Part 1), pain NRS and PEG a
 each re-assessment (after every K sessions, and from the plan's re-assessment date if it names
 one) and at discharge, with PGIC at discharge and after it; ISI, PSS-10 and PHQ-9
 join baseline and discharge when the episode tracks sleep, stress or mood.
+
+A plan may name questionnaires of its own (`plan_items`): they are ADDED to the defaults, never
+replace them, so every course keeps the measures its outcome is judged by (the baseline and
+discharge pair of DOMAIN.md Part 1) whatever a plan adds; a plan item at a moment the defaults
+already ask the same instrument changes nothing (each instrument is due at most once).
 """
 
 from __future__ import annotations
@@ -98,7 +103,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def default_schedule(*, function_measure: str = "rmdq", every: int | None = DEFAULT_EVERY,
                      mood: bool = False, sleep: bool = False, stress: bool = False,
-                     reassess_on: dt.date | None = None) -> tuple[Item, ...]:
+                     reassess_on: dt.date | None = None, own: Iterable[Item] = (),
+                     ) -> tuple[Item, ...]:
     core = (function_measure, "nrs", "peg")
     extra = tuple(i for i, on in (("isi", sleep), ("pss10", stress), ("phq9", mood)) if on)
     items = [Item(i, Moment.BASELINE) for i in (*core, *extra)]
@@ -110,7 +116,27 @@ def default_schedule(*, function_measure: str = "rmdq", every: int | None = DEFA
     for months in AFTER_DISCHARGE_MONTHS:
         items += [Item(i, Moment.AFTER_DISCHARGE, months) for i in (function_measure, "nrs",
                                                                        "pgic")]
-    return tuple(items)
+    return (*items, *own)
+
+
+# The moments a plan may name its own questionnaires at (its date is its re-assessment date).
+PLAN_MOMENTS = (Moment.BASELINE, Moment.BEFORE_VISIT, Moment.EVERY, Moment.DISCHARGE,
+                Moment.AFTER_DISCHARGE)
+
+
+def plan_item(instrument: str, moment: str, n: int | None = None) -> Item:
+    """One of a plan's own questionnaires; ValueError when the moment is not one a plan may
+    name or its number is missing or not wanted."""
+    if moment not in PLAN_MOMENTS:
+        raise ValueError(f"{moment!r} is no moment; use one of {', '.join(PLAN_MOMENTS)}")
+    return Item(instrument, Moment(moment), n)
+
+
+def plan_items(stored: Iterable[dict[str, object]]) -> tuple[Item, ...]:
+    """A plan's own questionnaires as stored (`Plan.questionnaires`, checked when saved)."""
+    return tuple(plan_item(str(d["instrument"]), str(d["moment"]),
+                           int(str(d["n"])) if d.get("n") is not None else None)
+                 for d in stored)
 
 
 def due(schedule: Iterable[Item], course: Course, answered: Sequence[Answered]) -> list[Due]:

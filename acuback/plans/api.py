@@ -47,6 +47,14 @@ class GoalIn(InputSchema):
     text: str = Field("", max_length=300, description="or a goal in words")
 
 
+class QuestionnaireIn(InputSchema):
+    instrument: str = Field(description="an instrument id, e.g. isi")
+    moment: str = Field(description="baseline, before_visit, every, discharge or "
+                        "after_discharge")
+    n: int | None = Field(None, description="the visit (before_visit), the interval (every), "
+                          "the months (after_discharge)")
+
+
 class PlanIn(InputSchema):
     based_on: int = Field(ge=0, description="number of the current plan you revise; 0 if none")
     pattern: Pattern | None = None
@@ -58,6 +66,8 @@ class PlanIn(InputSchema):
     goals: list[GoalIn]
     reassess_after_session: int | None = None
     reassess_on: dt.date | None = None
+    questionnaires: list[QuestionnaireIn] = Field(
+        default_factory=list, description="asked beyond the default schedule (added to it)")
 
 
 class PlanPointOut(Schema):
@@ -88,6 +98,7 @@ class PlanOut(Schema):
     goals: list[dict[str, Any]]
     reassess_after_session: int | None
     reassess_on: dt.date | None
+    questionnaires: list[dict[str, Any]]
     created_by: str = Field(alias="created_by.username")
     created_at: dt.datetime
     diff: list[DiffOut]
@@ -138,6 +149,7 @@ def plan_create(request: HttpRequest, episode_id: int, payload: PlanIn) -> Statu
         goals=[services.Goal(**g.model_dump()) for g in payload.goals],
         reassess=services.Reassess(payload.reassess_after_session, payload.reassess_on),
         overrides=_overrides(payload.points), estim=payload.estim, based_on=payload.based_on,
+        questionnaires=[services.Questionnaire(**q.model_dump()) for q in payload.questionnaires],
     )
     return Status(201, plan)
 

@@ -17,9 +17,14 @@ from acuback.plans import selectors
 from acuback.plans.models import Pattern, Plan
 from acuback.plans.proposals import Proposal
 from acuback.plans.selectors import PointRow
-from acuback.plans.services import COMPARATORS, Course, Goal, PointChoice, Reassess
+from acuback.plans.services import COMPARATORS, Course, Goal, PointChoice, Questionnaire, Reassess
 
 NUMBER = {"inputmode": "numeric"}
+# Rows of the plan's own questionnaires on the form (added to the default schedule).
+QUESTIONNAIRE_ROWS = 3
+MOMENTS = [("before_visit", "before visit n"), ("every", "every n visits"),
+           ("baseline", "at baseline"), ("discharge", "at discharge"),
+           ("after_discharge", "n months after discharge")]
 
 
 class ProposeForm(forms.Form):
@@ -58,7 +63,28 @@ class PlanForm(ProposeForm):
     estim = forms.BooleanField(label="Use e-stim", required=False)
 
     # Service error keys that belong beside a form field.
-    FIELD_OF = {"goals": "goal_instrument", "reassess": "reassess_after_session"}
+    FIELD_OF = {"goals": "goal_instrument", "reassess": "reassess_after_session",
+                "questionnaires": "q_instrument_0"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(QUESTIONNAIRE_ROWS):
+            self.fields[f"q_instrument_{i}"] = forms.ChoiceField(
+                label="Questionnaire", required=False,
+                choices=[("", "None"), *((k, d.short_name) for k, d in INSTRUMENTS.items())])
+            self.fields[f"q_moment_{i}"] = forms.ChoiceField(label="When", required=False,
+                                                             choices=MOMENTS)
+            self.fields[f"q_n_{i}"] = forms.IntegerField(
+                label="n", required=False, widget=forms.NumberInput(attrs=NUMBER))
+
+    def questionnaire_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"q_instrument_{i}"], self[f"q_moment_{i}"], self[f"q_n_{i}"])
+                for i in range(QUESTIONNAIRE_ROWS)]
+
+    def questionnaires(self) -> list[Questionnaire]:
+        data = self.cleaned_data
+        return [Questionnaire(data[f"q_instrument_{i}"], data[f"q_moment_{i}"], data[f"q_n_{i}"])
+                for i in range(QUESTIONNAIRE_ROWS) if data.get(f"q_instrument_{i}")]
 
     def course(self) -> Course:
         return Course(self.cleaned_data["sessions"], self.cleaned_data["per_week"])
@@ -97,6 +123,8 @@ def plan_initial(plan: Plan | None) -> dict[str, Any]:
         "goal_comparator": instrument.get("comparator", "<"),
         "goal_target": target, "goal_text": text,
         "reassess_after_session": plan.reassess_after_session, "reassess_on": plan.reassess_on,
+        **{f"q_{key}_{i}": q.get(key) for i, q in enumerate(plan.questionnaires[
+            :QUESTIONNAIRE_ROWS]) for key in ("instrument", "moment", "n")},
     }
 
 
@@ -145,6 +173,7 @@ class PlanEditor:
             "course": form.course(), "goals": form.goals(), "reassess": form.reassess(),
             "overrides": {r.code: r.override_reason for r in self.rows if r.override},
             "estim": form.cleaned_data["estim"], "based_on": form.cleaned_data["based_on"],
+            "questionnaires": form.questionnaires(),
         }
 
     def show_errors(self, error: InputError) -> None:

@@ -46,6 +46,14 @@ class Plan(models.Model):
     )
     reassess_after_session = models.PositiveSmallIntegerField(null=True, blank=True)
     reassess_on = models.DateField(null=True, blank=True)
+    # Questionnaires the plan asks beyond the default schedule (added to it, never replacing
+    # it: acuback.clinical.questionnaire_schedule.plan_items).
+    questionnaires = models.JSONField(
+        default=list, blank=True,
+        help_text='[{"instrument": "isi", "moment": "before_visit", "n": 4}]; moments: '
+        "baseline, before_visit (n: the visit), every (n: the interval), discharge, "
+        "after_discharge (n: months)",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -77,6 +85,19 @@ class Plan(models.Model):
     def needles(self) -> int:
         """Needles a session takes (a point on both sides is two; Ashi points not counted)."""
         return sum(p.needles for p in self.points.all())
+
+    def questionnaire_words(self) -> list[str]:
+        """The plan's own questionnaires in words: "ISI before visit 4"."""
+        from acuback.clinical.instruments.registry import INSTRUMENTS
+        words = {"baseline": "at baseline", "before_visit": "before visit {n}",
+                 "every": "every {n} visits", "discharge": "at discharge",
+                 "after_discharge": "{n} months after discharge"}
+        found = []
+        for q in self.questionnaires:
+            definition = INSTRUMENTS.get(str(q.get("instrument")))
+            name = definition.short_name if definition else str(q.get("instrument"))
+            found.append(f"{name} {words.get(str(q.get('moment')), '').format(n=q.get('n'))}")
+        return found
 
     def goal_words(self) -> list[str]:
         return [describe_goal(g) for g in self.goals]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from acuback.accounts.models import User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.clinical import questionnaire_schedule as qs
 from acuback.clinical.acupoints import Acupoint, UnknownPoint, catalogue
 from acuback.clinical.instruments.registry import INSTRUMENTS
 from acuback.episodes.models import Episode
@@ -63,6 +64,15 @@ class Reassess:
 
 
 @dataclass(frozen=True)
+class Questionnaire:
+    """A questionnaire the plan asks beyond the default schedule: an instrument at a moment
+    (`acuback.clinical.questionnaire_schedule.PLAN_MOMENTS`), n where the moment needs one."""
+    instrument: str
+    moment: str
+    n: int | None = None
+
+
+@dataclass(frozen=True)
 class _Checked:
     point: Acupoint
     side: str
@@ -73,9 +83,13 @@ class _Checked:
 def plan_save(
     *, actor: User, episode: Episode, proposal: Proposal, points: Sequence[PointChoice],
     course: Course, goals: Sequence[Goal], reassess: Reassess, overrides: Mapping[str, str],
-    estim: bool = False, based_on: int = 0,
+    estim: bool = False, based_on: int = 0, questionnaires: Sequence[Questionnaire] = (),
 ) -> Plan:
     """Save a new version of the episode's plan.
+
+    `questionnaires` are the plan's own, added to the default follow-up schedule (checked
+    against the instrument registry and the schedule's moments; a revision states its own,
+    as it does its goals).
 
     `overrides` maps a point code to the practitioner's reason for using it although it is
     excluded for this patient; an excluded point without one is refused, with the why.
@@ -98,11 +112,12 @@ def plan_save(
                      detail={"episode": episode.pk, "why": "health history not taken",
                              "not_asked": proposal.blocking_questions})
         raise PlanningBlocked(health_block_reason(proposal))
-    checked = _validate(proposal, points, course, goals, reassess, overrides, estim)
+    checked = _validate(proposal, points, course, goals, reassess, overrides, estim,
+                        questionnaires)
     try:
         with transaction.atomic():
             return _write(actor, episode, proposal, checked, course, goals, reassess,
-                          overrides, estim, based_on)
+                          overrides, estim, based_on, questionnaires)
     except IntegrityError as exc:  # two saves raced for the same plan number
         raise ConflictError("Someone else saved a plan at the same moment; reload.") from exc
 
@@ -118,12 +133,14 @@ def health_block_reason(proposal: Proposal) -> str:
 def _validate(
     proposal: Proposal, points: Sequence[PointChoice], course: Course, goals: Sequence[Goal],
     reassess: Reassess, overrides: Mapping[str, str], estim: bool,
+    questionnaires: Sequence[Questionnaire] = (),
 ) -> list[_Checked]:
     errors: dict[str, list[str]] = {}
     checked = _check_points(proposal, points, overrides, errors)
     _check_course(course, errors)
     _check_goals(goals, errors)
     _check_reassess(reassess, course, errors)
+    _check_questionnaires(questionnaires, errors)
     estim_decision = proposal.prescription.estim
     if estim and not estim_decision.allowed:
         errors["estim"] = [f"E-stim cannot be part of this plan: {estim_decision.why}."]
@@ -215,13 +232,33 @@ def _check_reassess(reassess: Reassess, course: Course, errors: dict[str, list[s
         errors["reassess"] = ["The re-assessment date cannot be in the past."]
 
 
+def _check_questionnaires(questionnaires: Sequence[Questionnaire],
+                          errors: dict[str, list[str]]) -> None:
+    for q in questionnaires:
+        if q.instrument not in INSTRUMENTS:
+            errors.setdefault("questionnaires", []).append(
+                f"Unknown questionnaire {q.instrument!r}; use one of {', '.join(INSTRUMENTS)}.")
+            continue
+        try:
+            qs.plan_item(q.instrument, q.moment, q.n)
+        except ValueError as exc:
+            errors.setdefault("questionnaires", []).append(
+                f"{INSTRUMENTS[q.instrument].short_name}: {exc}.")
+    if len({(q.instrument, q.moment, q.n) for q in questionnaires}) != len(questionnaires):
+        errors.setdefault("questionnaires", []).append("A questionnaire is given twice.")
+
+
+def _questionnaire_dict(q: Questionnaire) -> dict[str, object]:
+    return {"instrument": q.instrument, "moment": q.moment, "n": q.n}
+
+
 # --- writing -------------------------------------------------------------------------------
 
 
 def _write(
     actor: User, episode: Episode, proposal: Proposal, checked: list[_Checked], course: Course,
     goals: Sequence[Goal], reassess: Reassess, overrides: Mapping[str, str], estim: bool,
-    based_on: int,
+    based_on: int, questionnaires: Sequence[Questionnaire] = (),
 ) -> Plan:
     Episode.objects.select_for_update().filter(pk=episode.pk).first()  # one save at a time
     current = episode.plans.aggregate(n=Max("number"))["n"] or 0
@@ -235,7 +272,7 @@ def _write(
         proposal=proposal.to_dict(), pattern=proposal.pattern, estim=estim,
         sessions=course.sessions, per_week=course.per_week, goals=[_goal_dict(g) for g in goals],
         reassess_after_session=reassess.after_session, reassess_on=reassess.on_date,
-        created_by=actor,
+        questionnaires=[_questionnaire_dict(q) for q in questionnaires], created_by=actor,
     )
     PlanPoint.objects.bulk_create([_plan_point(plan, i, c, overrides) for i, c in
                                    enumerate(checked)])

@@ -95,7 +95,8 @@ def schedule_for(episode: Episode, can_answer: set[str],
                  answered: Iterable[qs.Answered] = ()) -> tuple[qs.Item, ...]:
     """The episode's schedule: the defaults, re-assessing as its current plan says (after
     every K sessions, and from its re-assessment date if it names one), with
-    ISI, PSS-10 and PHQ-9 where the episode tracks sleep, stress or mood."""
+    ISI, PSS-10 and PHQ-9 where the episode tracks sleep, stress or mood, and the plan's own
+    questionnaires added to them."""
     plan = plan_current(episode)
     every = plan.reassess_after_session if plan and plan.reassess_after_session else None
     measure = "odi" if "odi" in can_answer else "rmdq"
@@ -103,7 +104,8 @@ def schedule_for(episode: Episode, can_answer: set[str],
     return qs.default_schedule(function_measure=measure, every=every or qs.DEFAULT_EVERY,
                                sleep="sleep" in promises, stress="stress" in promises,
                                mood="mood" in promises,
-                               reassess_on=plan.reassess_on if plan else None)
+                               reassess_on=plan.reassess_on if plan else None,
+                               own=qs.plan_items(plan.questionnaires) if plan else ())
 
 
 def questionnaires_due(patient: Patient, *, today: dt.date | None = None,

@@ -15,6 +15,8 @@ from acuback.clinical.questionnaire_schedule import (
     add_months,
     default_schedule,
     due,
+    plan_item,
+    plan_items,
 )
 
 TODAY = dt.date(2027, 3, 1)
@@ -142,3 +144,30 @@ def test_it_refuses_an_item_without_its_day(
         item: tuple[Moment, int | None, dt.date | None]) -> None:
     with pytest.raises(ValueError):
         Item("nrs", *item)
+
+
+# A plan's own questionnaires are added to the defaults (never replacing them).
+def test_a_plans_own_questionnaires_are_added_to_the_defaults() -> None:
+    own = plan_items([{"instrument": "isi", "moment": "before_visit", "n": 4},
+                      {"instrument": "nrs", "moment": "before_visit", "n": 4}])
+    schedule = default_schedule(every=5, own=own)
+    assert schedule[:len(default_schedule(every=5))] == default_schedule(every=5)
+    # Visit 3 held 2: nothing (the defaults ask before 6); before visit 4: ISI and NRS.
+    assert due(schedule, Course(2, None, dt.date(2027, 3, 1)), []) == []
+    at_4 = due(schedule, Course(3, None, dt.date(2027, 3, 1)), [])
+    assert [(d.instrument, d.time_point, d.visit_number) for d in at_4] == [
+        ("isi", "before_visit", 4), ("nrs", "before_visit", 4)]
+    answered = [Answered("isi", "before_visit", 4, dt.date(2027, 3, 1))]
+    assert [d.instrument for d in due(schedule, Course(3, None, dt.date(2027, 3, 1)),
+                                      answered)] == ["nrs"]
+    # At baseline the defaults ask NRS already: the plan's item adds nothing twice.
+    assert [d.instrument for d in due(schedule, Course(0, None, dt.date(2027, 3, 1)), [])] == [
+        "rmdq", "nrs", "peg"]
+
+
+@pytest.mark.parametrize("item", [("isi", "on_date", None), ("isi", "before_visit", None),
+                                  ("isi", "discharge", 3), ("isi", "whenever", 1)])
+def test_a_plan_item_needs_a_moment_a_plan_may_name_with_its_number(
+        item: tuple[str, str, int | None]) -> None:
+    with pytest.raises(ValueError):
+        plan_item(*item)

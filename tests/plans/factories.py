@@ -34,4 +34,5 @@ def save(actor: User, episode: Episode, codes: Sequence[str] | None = None, *,
         course=kwargs.get("course", Course(10, 2)), goals=kwargs.get("goals", [ODI_UNDER_20]),
         reassess=kwargs.get("reassess", Reassess(after_session=5)),
         overrides=overrides or {}, estim=kwargs.get("estim", False), based_on=based_on,
+        questionnaires=kwargs.get("questionnaires", ()),
     )

@@ -119,3 +119,41 @@ def test_it_cannot_reach_another_clinics_plan_by_id(world: World, client_for) ->
     response = client_for("practitioner").get(_url(world, world.episode_b.pk))
     assert response.status_code == 404
     assert response.json()["detail"] == "No such record in your clinic."
+
+
+ISI_BEFORE_4 = {"instrument": "isi", "moment": "before_visit", "n": 4}
+
+
+def test_it_saves_the_plans_own_questionnaires_and_a_revision_states_its_own(
+        screened: World, client_for) -> None:
+    client = client_for("practitioner")
+    first = client.post(_url(screened), _body(points=[{"code": "BL23"}],
+                                              questionnaires=[ISI_BEFORE_4]),
+                        content_type="application/json")
+    assert first.status_code == 201, first.content
+    assert first.json()["questionnaires"] == [ISI_BEFORE_4]
+    every_3 = {"instrument": "pgic", "moment": "every", "n": 3}
+    second = client.post(_url(screened), _body(based_on=1, points=[{"code": "BL23"}],
+                                               questionnaires=[ISI_BEFORE_4, every_3]),
+                         content_type="application/json")
+    assert second.status_code == 201, second.content
+    plans = {p.number: p.questionnaires for p in Plan.objects.all()}
+    assert plans == {1: [ISI_BEFORE_4], 2: [ISI_BEFORE_4, every_3]}  # version 1 kept as it was
+    assert client.get(_url(screened)).json()["questionnaires"] == [ISI_BEFORE_4, every_3]
+
+
+@pytest.mark.parametrize("item", [
+    {"instrument": "nosuch", "moment": "baseline"},
+    {"instrument": "isi", "moment": "before_visit"},  # before_visit needs n
+    {"instrument": "isi", "moment": "discharge", "n": 2},  # discharge takes none
+    {"instrument": "isi", "moment": "on_date"},  # the plan's date is its re-assessment date
+    {"instrument": "isi", "moment": "baseline", "when": "soon"},  # unknown key
+])
+def test_it_refuses_a_bad_questionnaire_with_422_and_saves_nothing(
+        screened: World, client_for, item: dict[str, Any]) -> None:
+    response = client_for("practitioner").post(
+        _url(screened), _body(points=[{"code": "BL23"}], questionnaires=[item]),
+        content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Plan.objects.exists()

@@ -249,3 +249,22 @@ def test_it_plans_with_an_amber_note_when_only_a_technique_question_is_open(
     page = client_for("practitioner").get(_url(screened)).content.decode()
     assert "Not asked: diabetes" in page and 'id="plan-form"' in page
     assert 'data-testid="plan-blocked"' not in page
+
+
+def test_the_plan_form_saves_its_own_questionnaires_and_a_revision_starts_from_them(
+        screened: World, client_for) -> None:
+    client = client_for("practitioner")
+    response = client.post(_url(screened), _post(
+        code=["BL23"], q_instrument_0="phq9", q_moment_0="before_visit", q_n_0="4",
+        q_instrument_1="", q_moment_1="every", q_n_1=""), follow=True)
+    assert Plan.objects.get().questionnaires == [
+        {"instrument": "phq9", "moment": "before_visit", "n": 4}]
+    assert "PHQ-9 before visit 4" in response.content.decode()
+    form = client.get(_url(screened)).context["editor"].form
+    assert (form["q_instrument_0"].value(), form["q_n_0"].value()) == ("phq9", 4)
+    refused = client.post(_url(screened), _post(
+        based_on="1", code=["BL23"], q_instrument_0="phq9", q_moment_0="discharge",
+        q_n_0="4"))
+    assert "q_instrument_0" in refused.context["editor"].form.errors  # discharge takes no n
+    assert refused.context["editor"].form["q_n_0"].value() == "4"  # the input is kept
+    assert Plan.objects.count() == 1

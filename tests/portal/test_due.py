@@ -13,7 +13,7 @@ from django.utils import timezone
 from acuback.assessments.services import assessment_record
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.plans.models import Plan
-from acuback.plans.services import Goal, Reassess
+from acuback.plans.services import Goal, Questionnaire, Reassess
 from acuback.portal.selectors import has_due_questionnaires
 from tests.personas import World
 from tests.plans.factories import save
@@ -116,3 +116,19 @@ def test_a_plans_re_assessment_date_makes_the_re_assessment_due_from_that_day(
     assert done.status_code == 302, done.content[:2000]
     assert _due(patient, world).count(label) == 2  # the NRS answered on the day is not due again
     assert "NRS (" not in _outstanding(client_for, world)
+
+
+def test_a_plans_own_questionnaire_is_due_on_the_portal_the_chart_and_the_reminder(
+        world: World, client_for) -> None:
+    screen(world.practitioner, world.episode)
+    save(world.practitioner, world.episode, reassess=Reassess(after_session=5))
+    start(world, world.episode)  # one visit held: nothing due by the defaults before visit 6
+    patient = client_for("patient_user")
+    assert "before visit 2" not in _due(patient, world)
+    assert not has_due_questionnaires(world.patient)
+    save(world.practitioner, world.episode, based_on=1, reassess=Reassess(after_session=5),
+         questionnaires=[Questionnaire("phq9", "before_visit", 2)])
+    due = _due(patient, world)
+    assert PHQ9 in due and due.count("before visit 2") == 1, due  # the plan's, not the defaults'
+    assert "PHQ-9 (before visit 2)" in _outstanding(client_for, world)
+    assert has_due_questionnaires(world.patient)  # the reminder links to it
