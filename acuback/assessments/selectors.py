@@ -172,6 +172,14 @@ def latest_wording(*, clinic_id: int, instrument: str) -> ClinicWording | None:
     return ClinicWording(row, instruments.parse_wording(row.content))
 
 
+def answerable(clinic_id: int) -> set[str]:
+    """Instruments a patient can answer at this clinic: the validated wording ships, or the
+    clinic has loaded its licensed wording (reference text, not patient data: not audited)."""
+    loaded = set(LicensedWording.objects.filter(clinic_id=clinic_id)
+                 .values_list("instrument", flat=True))
+    return {d.id for d in instruments.INSTRUMENTS.values() if d.ships_wording or d.id in loaded}
+
+
 def wording_of(assessment: Assessment) -> instruments.Wording | None:
     """The licensed wording that was shown when this assessment was answered, if any."""
     if assessment.wording is None:

@@ -122,13 +122,21 @@ def default_schedule(*, function_measure: str = "rmdq", every: int | None = DEFA
 # The moments a plan may name its own questionnaires at (its date is its re-assessment date).
 PLAN_MOMENTS = (Moment.BASELINE, Moment.BEFORE_VISIT, Moment.EVERY, Moment.DISCHARGE,
                 Moment.AFTER_DISCHARGE)
+# The largest n a plan may give, by moment: a visit number up to 60 (three years of Medicare's
+# 20 covered visits a year, NCD 30.3.3), an interval up to the longest course a plan may set
+# (30 sessions), and up to 24 months after discharge (twice the trials' longest follow-up,
+# 52 weeks in Cherkin 2009 and Brinkhaus 2006).
+PLAN_MOST = {Moment.BEFORE_VISIT: 60, Moment.EVERY: 30, Moment.AFTER_DISCHARGE: 24}
 
 
 def plan_item(instrument: str, moment: str, n: int | None = None) -> Item:
     """One of a plan's own questionnaires; ValueError when the moment is not one a plan may
-    name or its number is missing or not wanted."""
+    name or its number is missing, not wanted or out of range (`PLAN_MOST`)."""
     if moment not in PLAN_MOMENTS:
         raise ValueError(f"{moment!r} is no moment; use one of {', '.join(PLAN_MOMENTS)}")
+    most = PLAN_MOST.get(Moment(moment))
+    if most is not None and n is not None and not 1 <= n <= most:
+        raise ValueError(f"{moment} takes a number from 1 to {most}")
     return Item(instrument, Moment(moment), n)
 
 

@@ -27,13 +27,20 @@ from acuback.interop.bundle import (
     remember,
 )
 from acuback.interop.parsing import Problems, episode_reference, extension, instant
-from acuback.interop.resources.care import KIND_PLAN, PATTERN_SYSTEM, PLAN_PREFIX
+from acuback.interop.resources.care import (
+    KIND_PLAN,
+    PATTERN_SYSTEM,
+    PLAN_PREFIX,
+    QUESTIONNAIRE_EXTENSION,
+)
+from acuback.interop.resources.common import EXTENSION
 from acuback.interop.resources.terminology import ACUPOINT_SYSTEM
 from acuback.plans.models import Plan
 from acuback.plans.selectors import plan_proposal
 from acuback.plans.services import (
     Course,
     Goal,
+    Questionnaire,
     Reassess,
     RecordedPlan,
     RecordedPoint,
@@ -76,18 +83,36 @@ def _goals(entry: Entry, problems: Problems) -> list[Goal]:
     return goals
 
 
-def _course(detail: dict[str, Any]) -> tuple[Course, Reassess, bool]:
+def _questionnaires(detail: dict[str, Any]) -> list[Questionnaire]:
+    """The plan's own questionnaires (`plan-questionnaire` extensions of the course); what they
+    name is checked by the plans service, as for a plan made here."""
+    url = f"{EXTENSION}/{QUESTIONNAIRE_EXTENSION}"
+    found = []
+    for ext in detail.get("extension") or []:
+        if not isinstance(ext, dict) or ext.get("url") != url:
+            continue
+        parts = {str(p.get("url")): next((v for k, v in p.items() if k.startswith("value")), None)
+                 for p in ext.get("extension") or [] if isinstance(p, dict)}
+        n = parts.get("n")
+        if n is not None and (not isinstance(n, int) or isinstance(n, bool)):
+            raise ValueError("n")
+        found.append(Questionnaire(str(parts.get("instrument") or ""),
+                                   str(parts.get("moment") or ""), n))
+    return found
+
+
+def _course(detail: dict[str, Any]) -> tuple[Course, Reassess, bool, list[Questionnaire]]:
     repeat = (detail.get("scheduledTiming") or {}).get("repeat") or {}
     after = extension(detail, "reassess-after-session")
     on = extension(detail, "reassess-on")
     return (Course(int(repeat.get("count") or 0), int(repeat.get("frequency") or 0)),
             Reassess(after_session=after if isinstance(after, int) else None,
                      on_date=dt.date.fromisoformat(on) if isinstance(on, str) else None),
-            extension(detail, "estim") is True)
+            extension(detail, "estim") is True, _questionnaires(detail))
 
 
-def _parts(entry: Entry, problems: Problems) -> tuple[Course, Reassess, bool,
-                                                      list[RecordedPoint]] | None:
+def _parts(entry: Entry, problems: Problems) -> tuple[
+        Course, Reassess, bool, list[Questionnaire], list[RecordedPoint]] | None:
     course = None
     points = []
     for index, activity in enumerate(entry.resource.get("activity") or []):
@@ -101,8 +126,9 @@ def _parts(entry: Entry, problems: Problems) -> tuple[Course, Reassess, bool,
                 course = _course(detail)
             except (TypeError, ValueError):
                 problems.error(f"{entry.where}.activity[{index}].detail", "the course needs "
-                               "its sessions (count), sessions a week (frequency) and a "
-                               "re-assessment date as a date.", "value")
+                               "its sessions (count), sessions a week (frequency), a "
+                               "re-assessment date as a date and each questionnaire's n as "
+                               "a whole number.", "value")
             continue
         points.append(RecordedPoint(
             code=code, side=str(extension(detail, "point-side") or ""),
@@ -157,7 +183,7 @@ def _import_plan(state: Bundle, entry: Entry, problems: Problems) -> None:
     created = instant(entry.resource.get("created"), entry.where, problems, required=True)
     if parts is None or created is None:
         return
-    course, reassess, estim, points = parts
+    course, reassess, estim, questionnaires, points = parts
     author = clinician(state, (entry.resource.get("author") or {}).get("reference"))
     if author.user is None:
         problems.warn(f"{entry.where}.author", f"no clinician of your clinic has the NPI of "
@@ -165,6 +191,7 @@ def _import_plan(state: Bundle, entry: Entry, problems: Problems) -> None:
     plan = plan_record_imported(actor=state.actor, episode=episode, recorded=RecordedPlan(
         created_by=author.user or state.actor, created_at=created, points=points,
         course=course, goals=_goals(entry, problems), reassess=reassess, estim=estim,
+        questionnaires=questionnaires,
         pattern=next((c for c in (_code(cat, PATTERN_SYSTEM) for cat in
                                   entry.resource.get("category") or []) if c), "")))
     remember(state, entry, KIND_PLAN, plan, f"CarePlan/{PLAN_PREFIX}{plan.pk}")

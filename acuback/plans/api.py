@@ -3,13 +3,13 @@
 Saving is refused with 409 Conflict (application/problem+json, `detail` says why) while the
 episode's red-flag screen blocks planning, or when someone saved a newer plan since `based_on`;
 and with 422 when a point excluded for this patient has no override reason (`errors` names the
-point: `override.BL60`).
+point: `override.BL60`) or one of the plan's own questionnaires is refused (`questionnaires.0`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -48,11 +48,11 @@ class GoalIn(InputSchema):
 
 
 class QuestionnaireIn(InputSchema):
-    instrument: str = Field(description="an instrument id, e.g. isi")
-    moment: str = Field(description="baseline, before_visit, every, discharge or "
-                        "after_discharge")
-    n: int | None = Field(None, description="the visit (before_visit), the interval (every), "
-                          "the months (after_discharge)")
+    instrument: str = Field(max_length=20, description="an instrument id, e.g. phq9")
+    moment: Literal["baseline", "before_visit", "every", "discharge", "after_discharge"]
+    n: int | None = Field(None, description="the visit (before_visit, 1-60), the interval "
+                          "(every, 1-30), the months (after_discharge, 1-24); none for "
+                          "baseline and discharge")
 
 
 class PlanIn(InputSchema):
@@ -67,7 +67,9 @@ class PlanIn(InputSchema):
     reassess_after_session: int | None = None
     reassess_on: dt.date | None = None
     questionnaires: list[QuestionnaireIn] = Field(
-        default_factory=list, description="asked beyond the default schedule (added to it)")
+        default_factory=list, max_length=20,
+        description="asked beyond the default schedule (added to it, never replacing it); a "
+        "revision states its own, as it does its goals: left out, the new version has none")
 
 
 class PlanPointOut(Schema):

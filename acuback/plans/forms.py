@@ -22,6 +22,7 @@ from acuback.plans.services import COMPARATORS, Course, Goal, PointChoice, Quest
 NUMBER = {"inputmode": "numeric"}
 # Rows of the plan's own questionnaires on the form (added to the default schedule).
 QUESTIONNAIRE_ROWS = 3
+QUESTIONNAIRE_MOST = 21  # the API's most (20) and a blank row
 MOMENTS = [("before_visit", "before visit n"), ("every", "every n visits"),
            ("baseline", "at baseline"), ("discharge", "at discharge"),
            ("after_discharge", "n months after discharge")]
@@ -63,12 +64,18 @@ class PlanForm(ProposeForm):
     estim = forms.BooleanField(label="Use e-stim", required=False)
 
     # Service error keys that belong beside a form field.
-    FIELD_OF = {"goals": "goal_instrument", "reassess": "reassess_after_session",
-                "questionnaires": "q_instrument_0"}
+    FIELD_OF = {"goals": "goal_instrument", "reassess": "reassess_after_session"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for i in range(QUESTIONNAIRE_ROWS):
+        # As many rows as the post has, or the plan has and a blank one, so a revision made
+        # here keeps every questionnaire of a plan saved over the API.
+        given = self.data if self.is_bound else self.initial
+        used = [int(k.rpartition("_")[2]) + 1 for k in given if k.startswith("q_instrument_")
+                and k.rpartition("_")[2].isdigit()]
+        rows = max(used, default=0) + (0 if self.is_bound else 1)
+        self.questionnaire_count = min(max(QUESTIONNAIRE_ROWS, rows), QUESTIONNAIRE_MOST)
+        for i in range(self.questionnaire_count):
             self.fields[f"q_instrument_{i}"] = forms.ChoiceField(
                 label="Questionnaire", required=False,
                 choices=[("", "None"), *((k, d.short_name) for k, d in INSTRUMENTS.items())])
@@ -77,14 +84,37 @@ class PlanForm(ProposeForm):
             self.fields[f"q_n_{i}"] = forms.IntegerField(
                 label="n", required=False, widget=forms.NumberInput(attrs=NUMBER))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for i in range(self.questionnaire_count):
+            if data.get(f"q_n_{i}") is not None and not data.get(f"q_instrument_{i}"):
+                self.add_error(f"q_instrument_{i}", "Choose the questionnaire, or clear n.")
+        return data
+
     def questionnaire_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(self[f"q_instrument_{i}"], self[f"q_moment_{i}"], self[f"q_n_{i}"])
-                for i in range(QUESTIONNAIRE_ROWS)]
+                for i in range(self.questionnaire_count)]
+
+    def _questionnaire_indexes(self) -> list[int]:
+        """The rows that name a questionnaire, in order: the service's `questionnaires.k` is
+        the k-th of them."""
+        return [i for i in range(self.questionnaire_count)
+                if self.cleaned_data.get(f"q_instrument_{i}")]
 
     def questionnaires(self) -> list[Questionnaire]:
         data = self.cleaned_data
         return [Questionnaire(data[f"q_instrument_{i}"], data[f"q_moment_{i}"], data[f"q_n_{i}"])
-                for i in range(QUESTIONNAIRE_ROWS) if data.get(f"q_instrument_{i}")]
+                for i in self._questionnaire_indexes()]
+
+    def field_of(self, key: str) -> str | None:
+        """The form field a service error key belongs beside, if any."""
+        name, _, index = key.partition(".")
+        if name == "questionnaires" and index.isdigit():
+            rows = self._questionnaire_indexes()
+            return f"q_instrument_{rows[int(index)]}" if int(index) < len(rows) else None
+        if key in self.fields or key in self.FIELD_OF:
+            return self.FIELD_OF.get(key, key)
+        return None
 
     def course(self) -> Course:
         return Course(self.cleaned_data["sessions"], self.cleaned_data["per_week"])
@@ -123,8 +153,8 @@ def plan_initial(plan: Plan | None) -> dict[str, Any]:
         "goal_comparator": instrument.get("comparator", "<"),
         "goal_target": target, "goal_text": text,
         "reassess_after_session": plan.reassess_after_session, "reassess_on": plan.reassess_on,
-        **{f"q_{key}_{i}": q.get(key) for i, q in enumerate(plan.questionnaires[
-            :QUESTIONNAIRE_ROWS]) for key in ("instrument", "moment", "n")},
+        **{f"q_{key}_{i}": q.get(key) for i, q in enumerate(plan.questionnaires)
+           for key in ("instrument", "moment", "n")},
     }
 
 
@@ -180,11 +210,12 @@ class PlanEditor:
         rows = {r.code: r for r in self.rows}
         for key, messages in error.errors.items():
             _, _, code = key.partition(".")
+            where = self.form.field_of(key)
             if code in rows:
                 rows[code].errors.extend(messages)
-            elif key in self.form.fields or key in PlanForm.FIELD_OF:
+            elif where is not None:
                 for message in messages:
-                    self.form.add_error(PlanForm.FIELD_OF.get(key, key), message)
+                    self.form.add_error(where, message)
             else:
                 self.errors.extend(messages)
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from acuback.accounts.models import User
+from acuback.assessments.selectors import answerable
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import questionnaire_schedule as qs
@@ -113,7 +114,7 @@ def plan_save(
                              "not_asked": proposal.blocking_questions})
         raise PlanningBlocked(health_block_reason(proposal))
     checked = _validate(proposal, points, course, goals, reassess, overrides, estim,
-                        questionnaires)
+                        questionnaires, answerable(episode.clinic_id))
     try:
         with transaction.atomic():
             return _write(actor, episode, proposal, checked, course, goals, reassess,
@@ -133,14 +134,14 @@ def health_block_reason(proposal: Proposal) -> str:
 def _validate(
     proposal: Proposal, points: Sequence[PointChoice], course: Course, goals: Sequence[Goal],
     reassess: Reassess, overrides: Mapping[str, str], estim: bool,
-    questionnaires: Sequence[Questionnaire] = (),
+    questionnaires: Sequence[Questionnaire] = (), can_answer: set[str] | None = None,
 ) -> list[_Checked]:
     errors: dict[str, list[str]] = {}
     checked = _check_points(proposal, points, overrides, errors)
     _check_course(course, errors)
     _check_goals(goals, errors)
     _check_reassess(reassess, course, errors)
-    _check_questionnaires(questionnaires, errors)
+    _check_questionnaires(questionnaires, errors, can_answer)
     estim_decision = proposal.prescription.estim
     if estim and not estim_decision.allowed:
         errors["estim"] = [f"E-stim cannot be part of this plan: {estim_decision.why}."]
@@ -232,20 +233,32 @@ def _check_reassess(reassess: Reassess, course: Course, errors: dict[str, list[s
         errors["reassess"] = ["The re-assessment date cannot be in the past."]
 
 
-def _check_questionnaires(questionnaires: Sequence[Questionnaire],
-                          errors: dict[str, list[str]]) -> None:
-    for q in questionnaires:
-        if q.instrument not in INSTRUMENTS:
-            errors.setdefault("questionnaires", []).append(
-                f"Unknown questionnaire {q.instrument!r}; use one of {', '.join(INSTRUMENTS)}.")
+def _check_questionnaires(questionnaires: Sequence[Questionnaire], errors: dict[str, list[str]],
+                          can_answer: set[str] | None = None) -> None:
+    """Each of a plan's own questionnaires: an instrument of the registry at a moment a plan may
+    name, with its number where the moment needs one (`questionnaire_schedule.plan_item`), and,
+    for a plan made here, one the patient can answer at this clinic (`can_answer`: else it would
+    never be due, on the portal nor in the chart's outstanding list). Errors are keyed by position
+    (`questionnaires.0`) so the page and the API can say which."""
+    seen: set[tuple[str, str, int | None]] = set()
+    for index, q in enumerate(questionnaires):
+        where = f"questionnaires.{index}"
+        definition = INSTRUMENTS.get(q.instrument)
+        if definition is None:
+            errors[where] = [f"Unknown questionnaire {q.instrument!r}; use one of "
+                             f"{', '.join(INSTRUMENTS)}."]
             continue
         try:
             qs.plan_item(q.instrument, q.moment, q.n)
         except ValueError as exc:
-            errors.setdefault("questionnaires", []).append(
-                f"{INSTRUMENTS[q.instrument].short_name}: {exc}.")
-    if len({(q.instrument, q.moment, q.n) for q in questionnaires}) != len(questionnaires):
-        errors.setdefault("questionnaires", []).append("A questionnaire is given twice.")
+            errors[where] = [f"{definition.short_name}: {exc}."]
+            continue
+        if can_answer is not None and q.instrument not in can_answer:
+            errors[where] = [f"{definition.short_name} cannot be asked of patients here: the "
+                             "clinic has not loaded its licensed wording."]
+        elif (q.instrument, q.moment, q.n) in seen:
+            errors[where] = [f"{definition.short_name} is listed twice at the same moment."]
+        seen.add((q.instrument, q.moment, q.n))
 
 
 def _questionnaire_dict(q: Questionnaire) -> dict[str, object]:
@@ -329,6 +342,7 @@ class RecordedPlan:
     reassess: Reassess
     pattern: str = ""
     estim: bool = False
+    questionnaires: Sequence[Questionnaire] = ()
 
 
 def plan_record_imported(*, actor: User, episode: Episode, recorded: RecordedPlan) -> Plan:
@@ -336,7 +350,9 @@ def plan_record_imported(*, actor: User, episode: Episode, recorded: RecordedPla
     time as recorded. The gates of a plan made here apply as for a visit that already happened
     (`visits.access.recorded_needling_status`: a red-flag screen on record, a serious one
     cleared); the points must be catalogue points on a side they have, the course and goals in
-    the same limits. The re-assessment date may be past (the plan is history). The proposal is
+    the same limits, its own questionnaires of the registry at moments a plan may name (whether
+    this clinic can show their wording is not asked: the plan is history, and the schedule asks
+    patients only what they can answer). The re-assessment date may be past. The proposal is
     not recomputed (today's health history is not the one the plan was made on): it is stored
     as `{"imported": true}`, and an overridden point keeps the file's reason."""
     from acuback.visits.access import recorded_needling_status  # visits depend on plans
@@ -370,6 +386,7 @@ def plan_record_imported(*, actor: User, episode: Episode, recorded: RecordedPla
         errors.setdefault("points", []).append("a point is given twice.")
     _check_course(recorded.course, errors)
     _check_goals(recorded.goals, errors)
+    _check_questionnaires(recorded.questionnaires, errors)
     if errors:
         raise InputError(errors)
     with transaction.atomic():
@@ -381,7 +398,8 @@ def plan_record_imported(*, actor: User, episode: Episode, recorded: RecordedPla
             sessions=recorded.course.sessions, per_week=recorded.course.per_week,
             goals=[_goal_dict(g) for g in recorded.goals],
             reassess_after_session=recorded.reassess.after_session,
-            reassess_on=recorded.reassess.on_date, created_by=recorded.created_by)
+            reassess_on=recorded.reassess.on_date, created_by=recorded.created_by,
+            questionnaires=[_questionnaire_dict(q) for q in recorded.questionnaires])
         Plan.objects.filter(pk=plan.pk).update(created_at=recorded.created_at)
         plan.created_at = recorded.created_at
         PlanPoint.objects.bulk_create([PlanPoint(

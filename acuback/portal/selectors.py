@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, membership_of
 from acuback.accounts.models import Role, User
-from acuback.assessments.models import Assessment, LicensedWording
+from acuback.assessments.models import Assessment
+from acuback.assessments.selectors import answerable
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import instruments
@@ -68,13 +69,6 @@ class DueQuestionnaire:
     episode_label: str
     due: qs.Due
     definition: instruments.Definition
-
-
-def answerable(clinic_id: int) -> set[str]:
-    """Instruments a patient can answer at this clinic."""
-    loaded = set(LicensedWording.objects.filter(clinic_id=clinic_id)
-                 .values_list("instrument", flat=True))
-    return {d.id for d in instruments.INSTRUMENTS.values() if d.ships_wording or d.id in loaded}
 
 
 # The promises beyond pain and function the schedule follows, by the measure it asks again

@@ -166,8 +166,17 @@ def test_a_plans_own_questionnaires_are_added_to_the_defaults() -> None:
 
 
 @pytest.mark.parametrize("item", [("isi", "on_date", None), ("isi", "before_visit", None),
-                                  ("isi", "discharge", 3), ("isi", "whenever", 1)])
+                                  ("isi", "discharge", 3), ("isi", "whenever", 1),
+                                  ("isi", "before_visit", 0), ("isi", "before_visit", 61),
+                                  ("isi", "every", 31), ("isi", "after_discharge", 25),
+                                  ("isi", "after_discharge", 10**6)])
 def test_a_plan_item_needs_a_moment_a_plan_may_name_with_its_number(
         item: tuple[str, str, int | None]) -> None:
     with pytest.raises(ValueError):
         plan_item(*item)
+
+
+@pytest.mark.parametrize("item", [("isi", "before_visit", 60), ("isi", "every", 30),
+                                  ("pgic", "after_discharge", 24), ("isi", "baseline", None)])
+def test_a_plan_item_takes_its_largest_number(item: tuple[str, str, int | None]) -> None:
+    assert plan_item(*item).n == item[2]

@@ -15,7 +15,7 @@ from acuback.interop.resources.common import EXTENSION as EXT
 from acuback.patients.models import Consent
 from acuback.patients.services import consent_record
 from acuback.plans.models import Plan
-from acuback.plans.services import Goal
+from acuback.plans.services import Goal, Questionnaire
 from tests.interop import validators
 from tests.interop.conftest import ClientFor, Json, entries, exported_resources, fhir_get
 from tests.personas import World
@@ -23,6 +23,8 @@ from tests.plans.factories import ODI_UNDER_20, save
 from tests.screening.factories import screen
 
 OVERRIDE = "Discussed with the patient and her midwife; LI4 kept, needled gently."
+# Plan 2's own questionnaires, added to the default schedule.
+OWN = [Questionnaire("phq9", "before_visit", 4), Questionnaire("pgic", "discharge")]
 
 
 @pytest.fixture
@@ -33,7 +35,8 @@ def planned(world: World) -> World:
     first = save(world.practitioner, world.episode)
     save(world.practitioner, world.episode, [*(p.code for p in first.points.all()), "LI4"],
          overrides={"LI4": OVERRIDE}, based_on=first.number,
-         goals=[ODI_UNDER_20, Goal(text="Walk the dog for half an hour")])
+         goals=[ODI_UNDER_20, Goal(text="Walk the dog for half an hour")],
+         questionnaires=OWN)
     consent_record(actor=world.front_desk, patient=world.patient,
                    given_on=dt.date(2026, 1, 5), witness="Sam Reed")
     consent_record(actor=world.outsider, patient=world.patient_b, given_on=dt.date(2026, 1, 6))
@@ -67,6 +70,15 @@ def test_it_exports_each_plan_with_its_points_goals_and_the_one_it_replaces(
     assert goals["goal-1"]["target"][0]["detailQuantity"] == {"value": 20, "comparator": "<"}
     assert goals["goal-2"]["description"]["text"] == "Walk the dog for half an hour"
     assert second["author"] == {"reference": f"Practitioner/{planned.practitioner.pk}"}
+    own = [e["extension"] for e in course["detail"]["extension"]
+           if e["url"] == f"{EXT}/plan-questionnaire"]
+    assert own == [[{"url": "instrument", "valueCode": "phq9"},
+                    {"url": "moment", "valueCode": "before_visit"},
+                    {"url": "n", "valueInteger": 4}],
+                   [{"url": "instrument", "valueCode": "pgic"},
+                    {"url": "moment", "valueCode": "discharge"}]]
+    assert not any(e["url"].endswith("/plan-questionnaire")
+                   for e in first["activity"][0]["detail"]["extension"])  # plan 1 had none
 
 
 def test_it_exports_a_consent(client_for: ClientFor, planned: World) -> None:
@@ -158,6 +170,10 @@ def test_it_imports_plans_as_versions_with_their_author_time_points_and_goals(
         (p.code, p.side, p.why, p.override_reason) for p in source.points.all()]
     assert (second.sessions, second.per_week, second.reassess_after_session) == (
         source.sessions, source.per_week, source.reassess_after_session)
+    assert second.questionnaires == source.questionnaires == [
+        {"instrument": "phq9", "moment": "before_visit", "n": 4},
+        {"instrument": "pgic", "moment": "discharge", "n": None}]
+    assert first.questionnaires == []
     # Its page says it was imported, rather than show every point as added to a proposal.
     from django.test import Client
     from django.urls import reverse
@@ -168,6 +184,12 @@ def test_it_imports_plans_as_versions_with_their_author_time_points_and_goals(
     again = bundle_import(actor=owner, bundle=_bundle(resources))  # idempotent
     assert again.created == [] and Plan.objects.filter(clinic=owner.membership.clinic
                                                        ).count() == 2
+
+
+def _own(plan: Json) -> list[Json]:
+    """The parts (instrument, moment, n) of the plan's first own questionnaire."""
+    return next(e["extension"] for e in plan["activity"][0]["detail"]["extension"]
+                if e["url"] == f"{EXT}/plan-questionnaire")
 
 
 def _care_plan(resources: list[Json]) -> Json:
@@ -183,6 +205,10 @@ def _care_plan(resources: list[Json]) -> Json:
                                     "valueReference": {"reference": "EpisodeOfCare/999999"}}]),
      "no EpisodeOfCare"),
     (lambda p: p.update(activity=p["activity"][1:]), "needs the course"),
+    (lambda p: _own(p)[0].update(valueCode="nosuch"), "Unknown questionnaire 'nosuch'"),
+    (lambda p: _own(p)[2].update(valueInteger=0), "before_visit takes a number from 1"),
+    (lambda p: _own(p)[2].update(valueInteger="4"), "each questionnaire's n"),
+    (lambda p: _own(p)[1].update(valueCode="on_date"), "'on_date' is no moment"),
 ])
 def test_it_refuses_a_bundle_with_a_bad_plan_whole(
     planned: World, tmp_path: Path, spoil: Any, words: str

@@ -121,39 +121,85 @@ def test_it_cannot_reach_another_clinics_plan_by_id(world: World, client_for) ->
     assert response.json()["detail"] == "No such record in your clinic."
 
 
-ISI_BEFORE_4 = {"instrument": "isi", "moment": "before_visit", "n": 4}
+PHQ9_BEFORE_4 = {"instrument": "phq9", "moment": "before_visit", "n": 4}
 
 
 def test_it_saves_the_plans_own_questionnaires_and_a_revision_states_its_own(
         screened: World, client_for) -> None:
     client = client_for("practitioner")
     first = client.post(_url(screened), _body(points=[{"code": "BL23"}],
-                                              questionnaires=[ISI_BEFORE_4]),
+                                              questionnaires=[PHQ9_BEFORE_4]),
                         content_type="application/json")
     assert first.status_code == 201, first.content
-    assert first.json()["questionnaires"] == [ISI_BEFORE_4]
+    assert first.json()["questionnaires"] == [PHQ9_BEFORE_4]
     every_3 = {"instrument": "pgic", "moment": "every", "n": 3}
     second = client.post(_url(screened), _body(based_on=1, points=[{"code": "BL23"}],
-                                               questionnaires=[ISI_BEFORE_4, every_3]),
+                                               questionnaires=[PHQ9_BEFORE_4, every_3]),
                          content_type="application/json")
     assert second.status_code == 201, second.content
+    assert client.get(_url(screened)).json()["questionnaires"] == [PHQ9_BEFORE_4, every_3]
+    # A revision states the whole plan: left out, version 3 has none.
+    third = client.post(_url(screened), _body(based_on=2, points=[{"code": "BL23"}]),
+                        content_type="application/json")
+    assert third.status_code == 201, third.content
     plans = {p.number: p.questionnaires for p in Plan.objects.all()}
-    assert plans == {1: [ISI_BEFORE_4], 2: [ISI_BEFORE_4, every_3]}  # version 1 kept as it was
-    assert client.get(_url(screened)).json()["questionnaires"] == [ISI_BEFORE_4, every_3]
+    assert plans == {1: [PHQ9_BEFORE_4], 2: [PHQ9_BEFORE_4, every_3], 3: []}  # kept as they were
 
 
-@pytest.mark.parametrize("item", [
-    {"instrument": "nosuch", "moment": "baseline"},
-    {"instrument": "isi", "moment": "before_visit"},  # before_visit needs n
-    {"instrument": "isi", "moment": "discharge", "n": 2},  # discharge takes none
-    {"instrument": "isi", "moment": "on_date"},  # the plan's date is its re-assessment date
-    {"instrument": "isi", "moment": "baseline", "when": "soon"},  # unknown key
+@pytest.mark.parametrize(("item", "key"), [
+    ({"instrument": "nosuch", "moment": "baseline"}, "questionnaires.0"),
+    ({"instrument": "phq9", "moment": "before_visit"}, "questionnaires.0"),  # needs n
+    ({"instrument": "phq9", "moment": "before_visit", "n": 0}, "questionnaires.0"),
+    ({"instrument": "phq9", "moment": "before_visit", "n": 61}, "questionnaires.0"),
+    ({"instrument": "phq9", "moment": "every", "n": 31}, "questionnaires.0"),
+    # A month count that would run past the calendar (and break the portal) is refused.
+    ({"instrument": "pgic", "moment": "after_discharge", "n": 1_000_000}, "questionnaires.0"),
+    ({"instrument": "phq9", "moment": "discharge", "n": 2}, "questionnaires.0"),  # takes none
+    ({"instrument": "phq9", "moment": "baseline", "n": 1}, "questionnaires.0"),
+    ({"instrument": "isi", "moment": "baseline"}, "questionnaires.0"),  # no wording loaded
+    ({"instrument": "phq9", "moment": "on_date"}, None),  # the plan's date is reassess_on
+    ({"instrument": "phq9", "moment": "baseline", "when": "soon"}, None),  # unknown key
+    ({"instrument": "phq9"}, None),  # no moment
 ])
 def test_it_refuses_a_bad_questionnaire_with_422_and_saves_nothing(
-        screened: World, client_for, item: dict[str, Any]) -> None:
+        screened: World, client_for, item: dict[str, Any], key: str | None) -> None:
     response = client_for("practitioner").post(
         _url(screened), _body(points=[{"code": "BL23"}], questionnaires=[item]),
         content_type="application/json")
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == "application/problem+json"
+    if key is not None:  # the service's refusal names the item
+        assert list(response.json()["errors"]) == [key], response.json()
     assert not Plan.objects.exists()
+
+
+def test_it_names_which_questionnaire_is_refused_and_one_listed_twice(
+        screened: World, client_for) -> None:
+    response = client_for("practitioner").post(
+        _url(screened), _body(points=[{"code": "BL23"}], questionnaires=[
+            PHQ9_BEFORE_4, {"instrument": "pgic", "moment": "discharge", "n": 3},
+            PHQ9_BEFORE_4]), content_type="application/json")
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert sorted(errors) == ["questionnaires.1", "questionnaires.2"]
+    assert "twice" in errors["questionnaires.2"][0]
+    assert not Plan.objects.exists()
+
+
+def test_it_takes_a_questionnaire_whose_licensed_wording_the_clinic_loaded(
+        screened: World, client_for) -> None:
+    from acuback.assessments.services import licensed_wording_load
+    from tests.assessments.conftest import invented_wording
+
+    isi = {"instrument": "isi", "moment": "before_visit", "n": 4}
+    client = client_for("practitioner")
+    body = _body(points=[{"code": "BL23"}], questionnaires=[isi])
+    assert client.post(_url(screened), body, content_type="application/json"
+                       ).status_code == 422
+    licensed_wording_load(clinic=screened.clinic_b, data=invented_wording("isi"))
+    assert client.post(_url(screened), body, content_type="application/json"
+                       ).status_code == 422  # another clinic's wording is not this one's
+    licensed_wording_load(clinic=screened.clinic_a, data=invented_wording("isi"))
+    response = client.post(_url(screened), body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["questionnaires"] == [isi]

@@ -263,8 +263,37 @@ def test_the_plan_form_saves_its_own_questionnaires_and_a_revision_starts_from_t
     form = client.get(_url(screened)).context["editor"].form
     assert (form["q_instrument_0"].value(), form["q_n_0"].value()) == ("phq9", 4)
     refused = client.post(_url(screened), _post(
-        based_on="1", code=["BL23"], q_instrument_0="phq9", q_moment_0="discharge",
-        q_n_0="4"))
-    assert "q_instrument_0" in refused.context["editor"].form.errors  # discharge takes no n
-    assert refused.context["editor"].form["q_n_0"].value() == "4"  # the input is kept
+        based_on="1", code=["BL23"], q_instrument_0="", q_moment_0="before_visit", q_n_0="",
+        q_instrument_1="phq9", q_moment_1="discharge", q_n_1="4"))
+    errors = refused.context["editor"].form.errors
+    assert list(errors) == ["q_instrument_1"], errors  # beside its own row: discharge takes no n
+    assert refused.context["editor"].form["q_n_1"].value() == "4"  # the input is kept
     assert Plan.objects.count() == 1
+
+
+def test_a_revision_on_the_page_keeps_every_questionnaire_of_a_plan_saved_over_the_api(
+        screened: World, client_for) -> None:
+    from acuback.plans.services import Questionnaire, Reassess
+    own = [Questionnaire("phq9", "before_visit", 2), Questionnaire("pgic", "every", 3),
+           Questionnaire("nrs", "before_visit", 4), Questionnaire("peg", "after_discharge", 6)]
+    save(screened.practitioner, screened.episode, ["BL23"], reassess=Reassess(after_session=5),
+         questionnaires=own)
+    client = client_for("practitioner")
+    page = client.get(_url(screened))
+    form = page.context["editor"].form
+    assert len(form.questionnaire_rows()) == 5  # the plan's four and a blank row
+    posted = {k: ("" if v is None else str(v)) for k, v in form.initial.items()
+              if k.startswith("q_")}
+    assert client.post(_url(screened), _post(based_on="1", code=["BL23"], **posted)
+                       ).status_code == 302
+    assert Plan.objects.get(number=2).questionnaires == Plan.objects.get(number=1).questionnaires
+
+
+def test_the_plan_form_refuses_a_number_without_its_questionnaire_and_keeps_it(
+        screened: World, client_for) -> None:
+    refused = client_for("practitioner").post(_url(screened), _post(
+        code=["BL23"], q_instrument_0="", q_moment_0="every", q_n_0="3"))
+    form = refused.context["editor"].form
+    assert form.errors["q_instrument_0"] == ["Choose the questionnaire, or clear n."]
+    assert (form["q_moment_0"].value(), form["q_n_0"].value()) == ("every", "3")
+    assert not Plan.objects.exists()

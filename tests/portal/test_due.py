@@ -132,3 +132,22 @@ def test_a_plans_own_questionnaire_is_due_on_the_portal_the_chart_and_the_remind
     assert PHQ9 in due and due.count("before visit 2") == 1, due  # the plan's, not the defaults'
     assert "PHQ-9 (before visit 2)" in _outstanding(client_for, world)
     assert has_due_questionnaires(world.patient)  # the reminder links to it
+    url = reverse("portal_questionnaire", args=[world.episode.pk, "phq9"])
+    done = patient.post(url, {f"item_{n}": "0" for n in range(1, 10)})
+    assert done.status_code == 302, done.content[:2000]
+    assert PHQ9 not in _due(patient, world)  # answered for its moment: once
+    assert "PHQ-9 (" not in _outstanding(client_for, world)
+    assert not has_due_questionnaires(world.patient)
+
+
+def test_a_revision_without_the_plans_own_questionnaire_no_longer_asks_it(
+        world: World, client_for) -> None:
+    screen(world.practitioner, world.episode)
+    save(world.practitioner, world.episode, reassess=Reassess(after_session=5),
+         questionnaires=[Questionnaire("pgic", "every", 1)])
+    start(world, world.episode)
+    patient = client_for("patient_user")
+    assert "Impression of Change" in _due(patient, world)  # every visit: before visit 2
+    save(world.practitioner, world.episode, based_on=1, reassess=Reassess(after_session=5))
+    assert "before visit 2" not in _due(patient, world)
+    assert not has_due_questionnaires(world.patient)

@@ -163,3 +163,26 @@ def test_it_links_the_questionnaires_due_without_naming_them(world: World, cal: 
     body = inbox.received[0].get_body(("plain",)).get_content()
     assert "answer the short questions waiting for you: http" in body and "/portal/" in body
     assert "Roland" not in body and "RMDQ" not in body
+
+
+def test_it_links_a_questionnaire_the_plan_itself_asks(world: World, cal: Cal,
+                                                       inbox: Inbox, sms_log: Any) -> None:
+    from acuback.plans.services import Questionnaire, Reassess
+    from tests.plans.factories import save
+    from tests.screening.factories import screen
+    from tests.visits.factories import start
+
+    screen(world.practitioner, world.episode)
+    save(world.practitioner, world.episode, reassess=Reassess(after_session=5))
+    start(world, world.episode)  # one visit held: the defaults ask nothing before visit 6
+    first = _booked(world, cal, days=2)
+    services.reminders_send_due(now=first.starts_at - dt.timedelta(hours=1))
+    [mail] = inbox.to("ada@example.org")
+    assert "questions waiting" not in mail.get_body(("plain",)).get_content()
+    save(world.practitioner, world.episode, based_on=1, reassess=Reassess(after_session=5),
+         questionnaires=[Questionnaire("phq9", "before_visit", 2)])
+    second = _booked(world, cal, days=3)
+    services.reminders_send_due(now=second.starts_at - dt.timedelta(hours=1))
+    body = inbox.to("ada@example.org")[-1].get_body(("plain",)).get_content()
+    assert "answer the short questions waiting for you: http" in body
+    assert "PHQ" not in body  # linked, never named

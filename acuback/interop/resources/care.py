@@ -6,7 +6,9 @@ A plan is never edited: a revision is a new plan, which `replaces` the one befor
 latest is `active` (while its episode is), an earlier one `revoked`. The course (sessions, a
 week, e-stim) is the first activity; each point is an activity of its own, coded in the acupoint
 CodeSystem, with its side, why it was chosen and, for a point chosen although the prescriber
-excluded it for this patient, the override's reason. A goal on a score is a Goal with a target
+excluded it for this patient, the override's reason. The plan's own questionnaires (added to the
+default schedule) are extensions of the course, `plan-questionnaire` each (instrument, moment,
+n). A goal on a score is a Goal with a target
 (ODI < 20); a goal in words is a Goal with that description.
 """
 
@@ -18,6 +20,7 @@ from acuback.clinical.instruments.fhir import BASE
 from acuback.episodes.models import EpisodeStatus
 from acuback.interop.resources.common import (
     CODE_SYSTEM,
+    EXTENSION,
     Identities,
     Json,
     concept,
@@ -37,6 +40,7 @@ PLAN_PREFIX, CONSENT_PREFIX = "plan-", "consent-"
 PATTERN_SYSTEM = f"{CODE_SYSTEM}/tcm-pattern"
 CONSENT_TEXT_SYSTEM = f"{CODE_SYSTEM}/consent-text"
 FHIR_COMPARATORS = {"<", "<=", ">=", ">"}
+QUESTIONNAIRE_EXTENSION = "plan-questionnaire"
 
 
 def _goal(index: int, goal: dict[str, Any], plan: Plan, current: bool) -> Json:
@@ -82,6 +86,7 @@ def _course(plan: Plan, status: str) -> Json:
                                     plan.reassess_after_session))
     if plan.reassess_on is not None:
         extensions.append(extension("reassess-on", "Date", plan.reassess_on.isoformat()))
+    extensions += [_questionnaire(q) for q in plan.questionnaires]
     return {"detail": {
         "extension": extensions,
         "code": {"coding": [SNOMED_ACUPUNCTURE], "text": "acupuncture course"},
@@ -89,6 +94,16 @@ def _course(plan: Plan, status: str) -> Json:
         "scheduledTiming": {"repeat": {"count": plan.sessions, "frequency": plan.per_week,
                                        "period": 1, "periodUnit": "wk"}},
     }}
+
+
+def _questionnaire(item: dict[str, Any]) -> Json:
+    """One of the plan's own questionnaires (added to the default schedule), as a complex
+    extension: the instrument, the moment and, where the moment takes one, n."""
+    parts = [{"url": "instrument", "valueCode": str(item["instrument"])},
+             {"url": "moment", "valueCode": str(item["moment"])}]
+    if item.get("n") is not None:
+        parts.append({"url": "n", "valueInteger": item["n"]})
+    return {"url": f"{EXTENSION}/{QUESTIONNAIRE_EXTENSION}", "extension": parts}
 
 
 def care_plan(plan: Plan, ids: Identities) -> Json:
