@@ -59,8 +59,8 @@ def _plan(episode: Episode) -> None:
 # --- the bulk path (acuback demo --patients N) -------------------------------------------------
 
 PLAN_COLUMNS = ("id", "clinic", "episode", "number", "proposal", "pattern", "estim", "sessions",
-                "per_week", "goals", "reassess_after_session", "reassess_on", "created_by",
-                "created_at")
+                "per_week", "goals", "reassess_after_session", "reassess_on", "questionnaires",
+                "created_by", "created_at")
 POINT_COLUMNS = ("plan", "position", "code", "side", "why", "overridden", "override_reason",
                  "excluded_why")
 REASSESS = Reassess(after_session=5)
@@ -72,6 +72,7 @@ def bulk_plans(ctx: BulkContext) -> None:
     first = next_pk = next_id(Plan)
     plans, points = [], []
     goals, now = db_json([_goal_dict(g) for g in GOALS]), db_time(ctx.now)
+    none_of_its_own = db_json([])  # the default schedule's questionnaires only
     for episode in ctx.episodes:
         if episode.status != EpisodeStatus.ACTIVE or ctx.decisions.get(episode.id) in (
             None, *BLOCKING_DECISIONS
@@ -83,7 +84,7 @@ def bulk_plans(ctx: BulkContext) -> None:
         proposal, rows = chosen
         plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", False,
                       COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
-                      ctx.clinician.pk, now))
+                      none_of_its_own, ctx.clinician.pk, now))
         points.extend((next_pk, i, *row, False, "", "") for i, row in enumerate(rows))
         ctx.plans[episode.id] = next_pk
         next_pk += 1
