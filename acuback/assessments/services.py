@@ -24,6 +24,7 @@ from acuback.assessments.selectors import latest_wording
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import instruments
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
 from acuback.patients.models import Patient
@@ -142,6 +143,7 @@ def _store(
         detail={"episode": episode.pk, "instrument": definition.id,
                 "version": definition.version, "entered_by": entered_by},
     )
+    refresh_episode_summary(episode.pk)  # the cohort report's baseline and latest
     # DOMAIN.md 1.6: any answer above 0 to PHQ-9 item 9 starts the safety workflow, whatever
     # the total.
     if result.item9_positive:

@@ -16,6 +16,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                 "compare two groups in a CSV: ANCOVA and responder rates (JSON)"),
     "cohort": ("acuback.cli.analyze_cohort",
                "the clinic's cohort report, or two groups of it compared (JSON)"),
+    "rebuild-summaries": ("acuback.cli.analyze_summaries",
+                          "recompute (or --check) the cohort report's per-episode summaries"),
 }
 
 

@@ -23,6 +23,7 @@ from acuback.accounts.models import Clinic, Role, User
 from acuback.accounts.services import member_create, practitioner_profile_set
 from acuback.assessments.demo import bulk_assessments, demo_assessments
 from acuback.audit.context import audit_context
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.demo.bulk import BulkStep, Progress, demo_bulk_load, no_progress
 from acuback.demo.population import bulk_episodes, bulk_patients
 from acuback.episodes.models import Episode, Radiation, Region, Side
@@ -186,6 +187,7 @@ def _one_patient(ctx: DemoContext, clinic: Clinic, clinician: User,
         ))
         # Synthetic history only: real episodes are opened on the day they are entered.
         Episode.objects.filter(pk=episode.pk).update(opened_on=opened)
+        refresh_episode_summary(episode.pk)  # written around the service
 
 
 def _patient_login(ctx: DemoContext) -> None:

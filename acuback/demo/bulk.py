@@ -37,6 +37,7 @@ from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.bulk import db_time, deferred_indexes
 from acuback.clinical.outcomes import Measurement
+from acuback.cohort.summaries import rebuild_summaries, summary_ids
 
 Advance = Callable[[int], None]
 
@@ -150,8 +151,14 @@ def demo_bulk_load(*, clinics: Sequence[Clinic], patients: int, today: dt.date,
         rng = random.Random(f"acuback-bulk-{clinic.slug}-{patients}")  # noqa: S311 - synthetic
         ctx = BulkContext(rng=rng, today=today, clinic=clinic, clinician=clinician,
                           count=missing, progress=progress, registry=registry)
-        with transaction.atomic(), deferred_indexes():
-            for step in steps:
-                step(ctx)
+        with transaction.atomic():
+            with deferred_indexes():
+                for step in steps:
+                    step(ctx)
+            # The bulk rows bypass the services: the cohort summaries of the new episodes are
+            # written set-based in the load's own transaction, once the indexes are back.
+            ids = summary_ids(clinic_id=clinic.pk, missing_only=True)
+            with progress("cohort summaries", len(ids)) as advance:
+                rebuild_summaries(ids, advance)
         added += missing
     return added

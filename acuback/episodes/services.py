@@ -14,6 +14,7 @@ from acuback.accounts.models import CLINICAL_ROLES, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import icd10
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.episodes.models import Episode, EpisodeStatus, Radiation, Region, Side
 from acuback.errors import ConflictError, InputError
 from acuback.patients.models import Patient
@@ -121,6 +122,7 @@ def _episode_create(actor: User, patient: Patient, data: EpisodeInput, clinic_id
     episode = Episode.objects.create(
         clinic_id=clinic_id, patient=patient, created_by=actor, **_values(data, code), **period
     )
+    refresh_episode_summary(episode.pk)  # a new episode: its summary row
     audit_record(
         actor=actor, action=Action.CREATE, object_type="episode", object_id=episode.pk,
         outcome=Outcome.OK, clinic_id=clinic_id, detail={"patient": patient.pk},
@@ -150,6 +152,7 @@ def _episode_update(
     )
     if not updated:
         raise ConflictError("This episode was changed by someone else; reload and try again.")
+    refresh_episode_summary(episode.pk)  # onset (chronicity), discharge, reopening
     audit_record(
         actor=actor, action=Action.UPDATE, object_type="episode", object_id=episode.pk,
         outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},

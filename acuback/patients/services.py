@@ -18,6 +18,7 @@ from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Clinic, Role, U
 from acuback.accounts.staff import Invitee, account_invite, link_resend, staff_active_set
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.cohort.summaries import refresh_patient_summaries
 from acuback.errors import ConflictError, InputError
 from acuback.patients import contact, search
 from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
@@ -306,6 +307,8 @@ def _patient_update(
     )
     if not updated:
         raise ConflictError("This patient was changed by someone else; reload and try again.")
+    if "practitioner_id" in changed:
+        refresh_patient_summaries(patient.pk)
     audit_record(
         actor=actor, action=Action.UPDATE, object_type="patient", object_id=patient.pk,
         outcome=Outcome.OK, clinic_id=clinic_id, detail={"fields": changed},

@@ -17,6 +17,7 @@ from acuback.audit.services import audit_record
 from acuback.clinical import questionnaire_schedule as qs
 from acuback.clinical.acupoints import Acupoint, UnknownPoint, catalogue
 from acuback.clinical.instruments.registry import INSTRUMENTS
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
 from acuback.plans.models import Pattern, Plan, PlanPoint, PointSide
@@ -289,6 +290,7 @@ def _write(
     )
     PlanPoint.objects.bulk_create([_plan_point(plan, i, c, overrides) for i, c in
                                    enumerate(checked)])
+    refresh_episode_summary(episode.pk)  # the cohort report's protocol (e-stim)
     audit_record(
         actor=actor, action=Action.CREATE, object_type="plan", object_id=plan.pk,
         outcome=Outcome.OK, clinic_id=episode.clinic_id,
@@ -407,6 +409,7 @@ def plan_record_imported(*, actor: User, episode: Episode, recorded: RecordedPla
             overridden=bool(p.override_reason.strip()),
             override_reason=p.override_reason.strip(), excluded_why=p.excluded_why.strip())
             for i, (p, side) in enumerate(zip(recorded.points, sides, strict=True))])
+        refresh_episode_summary(episode.pk)
         audit_record(actor=actor, action=Action.CREATE, object_type="plan", object_id=plan.pk,
                      outcome=Outcome.OK, clinic_id=episode.clinic_id,
                      detail={"episode": episode.pk, "number": number, "imported": True,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from acuback.accounts.models import User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.errors import ConflictError, InputError
 from acuback.visits.access import StaleVersion, require_clinician
 from acuback.visits.inputs import CLOCK_SKEW, TEXT_MAX
@@ -108,6 +109,7 @@ def adverse_event_write(actor: User, visit: Visit, data: AdverseEventInput, poin
         from_needle_count=from_needle_count, recorded_by=recorded_by or actor,
         recorded_at=recorded_at or timezone.now(),
     )
+    refresh_episode_summary(visit.episode_id)  # the cohort report's adverse events
     audit_record(actor=actor, action=Action.CREATE, object_type="adverse_event",
                  object_id=event.pk, outcome=Outcome.OK, clinic_id=visit.clinic_id,
                  detail={"visit": visit.pk, "kind": event.kind, "severity": event.severity,
@@ -135,6 +137,7 @@ def adverse_event_follow_up(*, actor: User, event: AdverseEvent, data: FollowUp,
         if not updated:
             event.refresh_from_db()
             raise StaleVersion(event, "adverse event")
+        refresh_episode_summary(event.episode_id)  # serious or not
         audit_record(actor=actor, action=Action.UPDATE, object_type="adverse_event",
                      object_id=event.pk, outcome=Outcome.OK, clinic_id=event.clinic_id,
                      detail={"replaced": before})
@@ -154,6 +157,7 @@ def adverse_event_mark_in_error(*, actor: User, event: AdverseEvent, reason: str
             in_error_at=timezone.now(), version=F("version") + 1)
         if not updated:
             raise ConflictError("This event is already marked entered in error.")
+        refresh_episode_summary(event.episode_id)  # out of the counts
         audit_record(actor=actor, action=Action.UPDATE, object_type="adverse_event",
                      object_id=event.pk, outcome=Outcome.OK, clinic_id=event.clinic_id,
                      detail={"entered_in_error": reason.strip()[:500]})

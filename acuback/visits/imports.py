@@ -20,6 +20,7 @@ from acuback.accounts.models import CLINICAL_ROLES, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.needles import needle_check
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.episodes.models import Episode
 from acuback.errors import InputError
 from acuback.plans.selectors import plan_proposal
@@ -180,5 +181,6 @@ def adverse_event_record_imported(*, actor: User, visit: Visit, data: AdverseEve
             AdverseEvent.objects.filter(pk=event.pk).update(
                 in_error_reason=in_error_reason.strip()[:TEXT_MAX], in_error_by=actor,
                 in_error_at=timezone.now())
+            refresh_episode_summary(event.episode_id)  # imported as entered in error
             event.refresh_from_db()
     return event

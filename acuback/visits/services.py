@@ -24,6 +24,7 @@ from acuback.audit.services import audit_record
 from acuback.clinical.analgesics import painkiller_use
 from acuback.clinical.cpt import CptUnits, cpt_units
 from acuback.clinical.pain_drawing import OUTLINE_VERSION
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.episodes.models import Episode
 from acuback.errors import ConflictError, InputError
 from acuback.plans.proposals import Proposal
@@ -126,6 +127,7 @@ def insert_draft(
     VisitPoint.objects.bulk_create(
         [VisitPoint(visit=visit, position=i, **_point_values(p, p.code, p.side, ""))
          for i, p in enumerate(points)])
+    refresh_episode_summary(episode.pk)  # the cohort report's treatments
     audit_record(actor=actor, action=Action.CREATE, object_type="visit", object_id=visit.pk,
                  outcome=Outcome.OK, clinic_id=visit.clinic_id,
                  detail={"episode": episode.pk, "number": number, "from": source,

@@ -26,6 +26,7 @@ from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.billing.claims import claim_lines_on_amendment, claim_lines_on_sign
 from acuback.clinical.needles import REASONS, NeedleCheck, needle_check
+from acuback.cohort.summaries import refresh_episode_summary
 from acuback.errors import ConflictError, InputError
 from acuback.visits.access import is_in_error, require_author, require_clinician, require_draft
 from acuback.visits.adverse import AdverseEventInput, adverse_event_write
@@ -103,6 +104,7 @@ def _sign(actor: User, visit: Visit, version: int, check: NeedleCheck,
         status=VisitStatus.SIGNED, content_hash=content_hash)
     if check.may_be_retained:
         _file_retained_needle(actor, signed, check)
+    refresh_episode_summary(visit.episode_id)  # the cohort report's treatments and events
     audit_record(actor=actor, action=Action.UPDATE, object_type="visit", object_id=visit.pk,
                  outcome=Outcome.OK, clinic_id=visit.clinic_id,
                  detail={"sign": "signed", "hash": content_hash, "cpt": cpt.to_dict()["lines"],
@@ -154,6 +156,7 @@ def add_amendment(actor: User, visit: Visit, amendment: Amendment) -> Amendment:
     amendment.visit = locked
     amendment.content_hash = amendment_hash(amendment, locked.content_hash)
     amendment.save()
+    refresh_episode_summary(locked.episode_id)  # entered in error: out of the cohort's counts
     audit_record(actor=actor, action=Action.CREATE, object_type="amendment",
                  object_id=amendment.pk, outcome=Outcome.OK, clinic_id=visit.clinic_id,
                  detail={"visit": visit.pk, "kind": amendment.kind, "section": amendment.section,

@@ -7,6 +7,7 @@ import base64
 import copy
 import datetime as dt
 import json
+from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,8 @@ from acuback.accounts.services import member_create, practitioner_profile_set
 from acuback.assessments.models import Assessment
 from acuback.audit.models import AuditEntry
 from acuback.cli import main
+from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
+from acuback.cohort.summaries import check_summaries
 from acuback.episodes.models import Episode
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.interop.importer import ImportRefused, bundle_import
@@ -353,6 +356,20 @@ def test_it_round_trips_exactly_into_an_empty_clinic(
                       if e["url"] == SOURCE_ONLY[0])
         assert source in {base64.b64decode(p["signature"][0]["data"]).decode()
                           for p in sent.values()}
+    # The cohort report's summaries of the imported episodes are those of the exported ones
+    # (each import service refreshed its episode's) and what their raw rows give.
+    assert _cohort_rows("lakeside") == _cohort_rows("riverside")
+    assert check_summaries(Episode.objects.values_list("id", flat=True)) == []
+
+
+def _cohort_rows(clinic: str) -> list[tuple[object, ...]]:
+    """A clinic's cohort summaries without their ids: what the report would count."""
+    measures = defaultdict(list)
+    for m in EpisodeMeasure.objects.filter(clinic__slug=clinic):
+        measures[m.episode_id].append((m.instrument, m.baseline, m.latest, m.followed))
+    return sorted((s.opened_on, s.days_open, s.startback_band, s.plan_estim, s.visits,
+                   s.adverse_events, s.serious_adverse_events, sorted(measures[s.episode_id]))
+                  for s in EpisodeSummary.objects.filter(clinic__slug=clinic))
 
 
 def test_it_creates_nothing_twice(charted: World, exported: list[Json]) -> None:

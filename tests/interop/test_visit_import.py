@@ -14,6 +14,8 @@ import pytest
 from django.utils import timezone
 
 from acuback.audit.models import AuditEntry
+from acuback.cohort.models import EpisodeSummary
+from acuback.cohort.summaries import check_summaries
 from acuback.episodes.models import Episode
 from acuback.interop.importer import ImportRefused, ImportResult, bundle_import
 from acuback.interop.resources.common import EXTENSION
@@ -197,3 +199,18 @@ def test_it_refuses_an_amendment_dated_in_the_future(world: World,
     with pytest.raises(ImportRefused) as refused:
         _import(owner, resources)
     assert any("future" in i.diagnostics for i in refused.value.issues)
+
+
+def test_an_import_leaves_the_cohort_summaries_of_its_episodes_current(
+        world: World, sent: dict[str, Any]) -> None:
+    # The import goes through the services (episode, questionnaires, plans, visits, addenda,
+    # adverse events), each refreshing the episode's cohort summary in its own transaction.
+    owner = _empty_clinic(npi=world.practitioner.practitioner.npi)
+    _import(owner, sent["resources"])
+    imported = Episode.objects.get(clinic=owner.membership.clinic, region="thoracic")
+    summary = EpisodeSummary.objects.get(episode=imported)
+    source = EpisodeSummary.objects.get(episode=world.other_episode)
+    assert (summary.visits, summary.adverse_events) == (source.visits, source.adverse_events)
+    assert (summary.visits, summary.adverse_events) == (2, 1)  # the signed visit and the draft
+    assert check_summaries(Episode.objects.filter(clinic=owner.membership.clinic)
+                           .values_list("id", flat=True)) == []
