@@ -199,8 +199,14 @@ def cohort_outcomes(pairs: Iterable[OutcomePair]) -> tuple[InstrumentFigures, ..
         get(pair.instrument)  # an unknown id raises here
         by_instrument.setdefault(pair.instrument, []).append(pair)
     order = list(INSTRUMENTS)
-    return tuple(instrument_figures(i, by_instrument[i])
+    # In a fixed order, so the sums come out the same to the last bit whatever order the
+    # database returned the pairs in (the summaries and the raw rows agree exactly).
+    return tuple(instrument_figures(i, sorted(by_instrument[i], key=_pair_key))
                  for i in sorted(by_instrument, key=order.index))
+
+
+def _pair_key(pair: OutcomePair) -> tuple[float, float, bool, int]:
+    return pair.baseline, pair.latest, pair.followed, pair.episodes
 
 
 def safety_figures(counts: SafetyCounts) -> SafetyFigures:

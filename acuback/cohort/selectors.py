@@ -32,7 +32,7 @@ from acuback.clinical.cohort import (
 )
 from acuback.clinical.instruments import CHANGE_RULES_VERSION, get
 from acuback.clinical.stats import Benchmark, CompareError, Comparison, Record, compare_groups
-from acuback.cohort import engine
+from acuback.cohort import engine, stored
 from acuback.cohort.filters import COMPARE_BY, CohortFilter
 from acuback.errors import InputError
 
@@ -118,18 +118,32 @@ def audit_cohort(actor: User, scope: Scope, f: CohortFilter, action: str, **deta
 def cohort_report(*, actor: User, filters: CohortFilter) -> CohortReport:
     scope = cohort_scope(actor, filters)
     f = scope.apply(filters)
-    episodes = engine.cohort_episodes(scope.clinic_id, f)
-    count, patients = engine.episode_patient_count(episodes)
-    report = CohortReport(
-        filters=f, episodes=count, patients=patients,
-        outcomes=cohort_outcomes(engine.outcome_pairs(scope.clinic_id, episodes)),
-        safety=safety_figures(engine.safety_counts(scope.clinic_id, episodes)),
+    report = report_of(scope.clinic_id, f)
+    audit_cohort(actor, scope, f, Action.LIST, episodes=report.episodes)
+    return report
+
+
+def report_of(clinic_id: int, f: CohortFilter, *, from_summaries: bool = True) -> CohortReport:
+    """The clinic's report for a filter already scoped (not audited): from the per-episode
+    summaries (`acuback.cohort.stored`), or with from_summaries=False from the raw rows
+    (`acuback.cohort.engine`: the definition the summaries are made by; tests and the
+    benchmark compare the two)."""
+    if from_summaries:
+        summaries = stored.cohort_summaries(clinic_id, f)
+        count, patients = stored.episode_patient_count(summaries)
+        pairs, safety = stored.outcome_pairs(summaries), stored.safety_counts(summaries)
+    else:
+        episodes = engine.cohort_episodes(clinic_id, f)
+        count, patients = engine.episode_patient_count(episodes)
+        pairs = engine.outcome_pairs(clinic_id, episodes)
+        safety = engine.safety_counts(clinic_id, episodes)
+    return CohortReport(
+        filters=f, episodes=count, patients=patients, outcomes=cohort_outcomes(pairs),
+        safety=safety_figures(safety),
         external_responders=external(EXTERNAL_RESPONDERS),
         external_mean_change=external(EXTERNAL_MEAN_CHANGE),
         external_safety=external(EXTERNAL_SAFETY),
     )
-    audit_cohort(actor, scope, f, Action.LIST, episodes=count)
-    return report
 
 
 # --- comparing two groups of a cohort (the same analysis as `acuback analyze compare`) -----
@@ -191,8 +205,8 @@ def cohort_compare(*, actor: User, filters: CohortFilter, by: str, groups: tuple
     f = scope.apply(filters)
     records: list[Record] = []
     for group in groups:
-        episodes = engine.cohort_episodes(scope.clinic_id, f.with_(**{by: group}))
-        found = _records(group, engine.outcome_pairs(scope.clinic_id, episodes), instrument)
+        summaries = stored.cohort_summaries(scope.clinic_id, f.with_(**{by: group}))
+        found = _records(group, stored.outcome_pairs(summaries), instrument)
         if not any(r.follow_up is not None for r in found):
             audit_cohort(actor, scope, f, Action.LIST, compare={"by": by, "groups": list(groups)},
                          refused=f"no follow-up in {group}")

@@ -9,6 +9,7 @@ import pytest
 from acuback.accounts.models import Role
 from acuback.accounts.services import member_create
 from acuback.assessments.models import TimePoint
+from acuback.cohort.summaries import refresh_patient_summaries
 from acuback.patients.models import Patient
 from tests.cohort.data import at, record
 from tests.personas import PASSWORD, World, make_episode, make_patient
@@ -31,5 +32,7 @@ def measured(world: World) -> World:
     Patient.objects.filter(pk__in=[world.patient.pk, world.other_patient.pk]).update(
         practitioner=world.practitioner)
     Patient.objects.filter(pk=theirs.patient_id).update(practitioner=colleague)
+    for patient_id in (world.patient.pk, world.other_patient.pk, theirs.patient_id):
+        refresh_patient_summaries(patient_id)  # practitioners set around the service
     world.colleague = colleague  # type: ignore[attr-defined]
     return world

@@ -15,6 +15,7 @@ from acuback.accounts.services import member_create
 from acuback.assessments.models import Assessment, EnteredBy, TimePoint
 from acuback.clinical import instruments
 from acuback.clinical.outcomes import InstrumentOutcome, Measurement, episode_outcome
+from acuback.cohort.summaries import refresh_episode_summaries, refresh_episode_summary
 from acuback.demo import BULK_STEPS
 from acuback.demo.bulk import demo_bulk_load
 from acuback.episodes.models import Episode
@@ -35,12 +36,14 @@ def record(world: World, episode: Episode, instrument: str, answers: list[int | 
     """Stored as the service stores it (scored by the core), with the time we choose."""
     result = instruments.score(instrument, answers)
     definition = instruments.get(instrument)
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         clinic=episode.clinic, episode=episode, instrument=instrument,
         definition_version=definition.version, answers=answers, results=result.as_dict(),
         total=result.total, band=result.band or "", time_point=time_point,
         administered_at=when, entered_by=EnteredBy.CLINICIAN,
         entered_by_user=world.practitioner)
+    refresh_episode_summary(episode.pk)  # written around the service, refreshed as it does
+    return assessment
 
 
 @dataclass
@@ -85,6 +88,10 @@ def build_edges(world: World) -> Edge:
             severity="mild", serious=serious, causality="possible", onset_at=visit.started_at,
             reporter="practitioner", recorded_by=world.practitioner,
             recorded_at=visit.started_at)
+    # Written around the services (back-dated opening days, raw visits and events): their
+    # summaries refreshed as the services would.
+    refresh_episode_summaries(e.pk for e in (edge.baseline_only, edge.follow_up_only,
+                                             edge.pgic_only, edge.tie, edge.treated))
     return edge
 
 

@@ -1,0 +1,73 @@
+"""The cohort report read from the per-episode summaries (`acuback.cohort.models`): what the
+dashboard, the API and `acuback analyze cohort` count.
+
+The same figures as `acuback.cohort.engine` over the raw rows, by construction: a summary is
+the engine's per-episode queries run for that episode (`acuback.cohort.summaries`), and these
+functions only filter, group and add up those stored rows, in one statement each over two
+narrow tables (one row per episode, one per episode and questionnaire), instead of ranking
+every questionnaire and scanning every visit of the clinic. The filters mean what they mean in
+the engine (`engine.CHRONICITY_DAYS`, the protocol from the current plan's e-stim, the baseline
+STarT Back band). tests/cohort/test_stored.py checks the two give the same report on random
+cohorts built through the services.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from acuback.clinical.cohort import OutcomePair, SafetyCounts
+from acuback.cohort.engine import CHRONICITY_DAYS
+from acuback.cohort.filters import CohortFilter, Protocol, StartBackGroup
+from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
+
+
+def cohort_summaries(clinic_id: int, f: CohortFilter) -> QuerySet[EpisodeSummary]:
+    """The summaries of the clinic's episodes the filter keeps."""
+    qs = EpisodeSummary.objects.filter(clinic_id=clinic_id)
+    if f.opened_from is not None:
+        qs = qs.filter(opened_on__gte=f.opened_from)
+    if f.opened_to is not None:
+        qs = qs.filter(opened_on__lte=f.opened_to)
+    if f.practitioner is not None:
+        qs = qs.filter(practitioner_id=f.practitioner)
+    if f.chronicity is not None:
+        low, high = CHRONICITY_DAYS[f.chronicity]
+        if low is not None:
+            qs = qs.filter(days_open__gte=low)
+        if high is not None:
+            qs = qs.filter(days_open__lt=high)
+    if f.protocol is not None:
+        qs = (qs.filter(plan_estim__isnull=True) if f.protocol == Protocol.NO_PLAN
+              else qs.filter(plan_estim=f.protocol == Protocol.ELECTRO))
+    if f.startback is not None:
+        qs = qs.filter(startback_band="" if f.startback == StartBackGroup.NOT_SCREENED
+                       else f.startback)
+    return qs
+
+
+def outcome_pairs(summaries: QuerySet[EpisodeSummary]) -> list[OutcomePair]:
+    """Per instrument, each distinct (baseline, latest, followed) with how many episodes."""
+    rows = (EpisodeMeasure.objects.filter(episode_id__in=summaries.values("episode_id"))
+            .values_list("instrument", "baseline", "latest", "followed")
+            .annotate(n=Count("id")).order_by())
+    return [OutcomePair(instrument, float(baseline), float(latest), bool(followed), n)
+            for instrument, baseline, latest, followed, n in rows]
+
+
+def safety_counts(summaries: QuerySet[EpisodeSummary]) -> SafetyCounts:
+    """Live visits and adverse events of the cohort, the patients treated and with an event."""
+    found = summaries.aggregate(
+        treatments=Sum("visits"), events=Sum("adverse_events"),
+        serious=Sum("serious_adverse_events"),
+        treated=Count("patient_id", distinct=True, filter=Q(visits__gt=0)),
+        with_event=Count("patient_id", distinct=True, filter=Q(adverse_events__gt=0)))
+    return SafetyCounts(treatments=found["treatments"] or 0, events=found["events"] or 0,
+                        serious=found["serious"] or 0, treated_patients=found["treated"],
+                        patients_with_event=found["with_event"])
+
+
+def episode_patient_count(summaries: QuerySet[EpisodeSummary]) -> tuple[int, int]:
+    counted = summaries.aggregate(n=Count("episode_id"),
+                                  patients=Count("patient_id", distinct=True))
+    return counted["n"], counted["patients"]
+
