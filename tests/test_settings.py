@@ -131,6 +131,19 @@ def test_it_makes_the_key_file_readable_by_its_owner_only(tmp_path: Path) -> Non
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
 
 
+def test_it_syncs_every_sqlite_commit_to_disk(tmp_path: Path) -> None:
+    """The durability choice README.md and docs/architecture.md state, in force on a connection
+    acuback opens: WAL, and synchronous=FULL (2; sqlite.org/pragma.html#pragma_synchronous), so
+    an acknowledged write survives a power cut, not only a crash."""
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'acuback.settings'; "
+            "django.setup(); from django.db import connection; c = connection.cursor(); "
+            "print(c.execute('PRAGMA synchronous').fetchone()[0], "
+            "c.execute('PRAGMA journal_mode').fetchone()[0])")
+    result = subprocess.run([PYTHON, "-c", code], env=clean_env(tmp_path),  # noqa: S603
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.split() == ["2", "wal"]
+
+
 def test_it_gives_processes_starting_together_one_key(tmp_path: Path) -> None:
     code = ("import hashlib, acuback.settings as s; "
             "print(hashlib.sha256(s.SECRET_KEY.encode()).hexdigest())")

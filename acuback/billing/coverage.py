@@ -25,7 +25,6 @@ from enum import StrEnum
 from typing import cast
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from acuback.assessments.models import Assessment
@@ -172,12 +171,22 @@ def core_episode(episode: Episode) -> coverage.Episode:
 
 
 def _measurements(episode_ids: Iterable[int]) -> dict[int, list[Measurement]]:
+    """The episodes' scored outcome measures, oldest first. One hand-written statement: it is
+    read on every draft visit page."""
+    ids = [int(pk) for pk in episode_ids]
     found: dict[int, list[Measurement]] = defaultdict(list)
-    rows = (Assessment.objects.filter(episode_id__in=list(episode_ids), total__isnull=False)
-            .order_by("administered_at", "id")
-            .values_list("episode_id", "instrument", "administered_at", "total"))
+    if not ids:
+        return found
+    with connection.cursor() as db:
+        db.execute(
+            "SELECT episode_id, instrument, administered_at, total FROM "  # noqa: S608
+            f"{Assessment._meta.db_table} WHERE episode_id IN ({', '.join(['%s'] * len(ids))}) "
+            "AND total IS NOT NULL ORDER BY administered_at, id", ids)
+        rows = db.fetchall()
     for episode_id, instrument, at, total in rows:
-        found[episode_id].append(Measurement(instrument, timezone.localtime(at).date(), total))
+        taken = cast(dt.datetime, db_datetime(at))  # administered_at: NOT NULL
+        found[episode_id].append(Measurement(instrument, timezone.localtime(taken).date(),
+                                             float(total)))
     return found
 
 
@@ -187,8 +196,12 @@ def improvement_as_of(measurements: list[Measurement], day: dt.date) -> Improvem
 
 
 def _abns(patient_id: int) -> dict[int, list[Abn]]:
+    """The patient's ABNs not voided, by episode, newest signed first. A hand-written statement
+    (read on every draft visit page), each row the model as the ORM reads it."""
     found: dict[int, list[Abn]] = defaultdict(list)
-    for abn in Abn.objects.filter(patient_id=patient_id, voided_at__isnull=True):
+    for abn in Abn.objects.raw(
+            f"SELECT * FROM {Abn._meta.db_table} WHERE patient_id = %s "  # noqa: S608
+            "AND voided_at IS NULL ORDER BY signed_on DESC, id DESC", [patient_id]):
         found[abn.episode_id].append(abn)
     return found
 
@@ -247,9 +260,7 @@ def patient_course(patient_id: int, *, exclude_visit: int | None = None,
     the payer, outcome measures, ABNs, visits with their judgements) plus one per episode (its
     screen), less one for the caller's `loaded` episode when its screens are already read (a
     page that judged needling with them: `screening.selectors.prefetch_screenings`)."""
-    rows = list(Episode.objects.filter(patient_id=patient_id).annotate(
-        payer=Subquery(BillingProfile.objects.filter(patient_id=OuterRef("patient_id"))
-                       .order_by("pk").values("payer")[:1])))
+    rows = _episodes(patient_id)
     episodes = {e.pk: e for e in rows}
     if loaded is not None and loaded.pk in episodes:
         episodes[loaded.pk] = loaded
@@ -261,6 +272,19 @@ def patient_course(patient_id: int, *, exclude_visit: int | None = None,
         day = started.astimezone(zone).date()
         course.history.append(course.facts(episode_id, day, covered))
     return course
+
+
+def _episodes(patient_id: int) -> list[Episode]:
+    """The patient's episodes as NCD 30.3.3 reads them (onset, diagnosis, whether surgery or a
+    pregnancy is associated; the rest of each row is left unread), each with the patient's
+    payer (`payer`, None when not recorded). One hand-written statement: it is read on every
+    draft visit page."""
+    return list(Episode.objects.raw(
+        "SELECT e.id, e.clinic_id, e.patient_id, e.onset_date, e.icd10_code, "  # noqa: S608
+        "e.surgery_associated, e.pregnancy_associated, b.payer "
+        f"FROM {Episode._meta.db_table} e LEFT JOIN {BillingProfile._meta.db_table} b "
+        "ON b.patient_id = e.patient_id WHERE e.patient_id = %s ORDER BY e.opened_on DESC, "
+        "e.id DESC", [patient_id]))
 
 
 def _live_visits_judged(patient_id: int, exclude_visit: int | None,

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from acuback.assessments.models import Assessment
 from acuback.billing.coverage import Level, visit_coverage_warning
 from acuback.billing.models import AbnOption, Payer
 from acuback.billing.services import AbnInput, abn_record, abn_void
@@ -63,6 +64,20 @@ def test_it_judges_improvement_only_from_measures_taken_by_the_day(billed: World
     course(billed, episode, FIRST, 12)
     measure(billed, episode, LATER + dt.timedelta(days=1), 4)  # the day after
     assert visit_coverage_warning(episode, LATER).level is Level.ABN_NEEDED
+
+
+def test_it_judges_improvement_without_a_measure_left_unscored(billed: World) -> None:
+    # billing.coverage._measurements reads only scored measures (total not null). The services
+    # store none unscored, but the schema allows one (a row from before that rule): it documents
+    # nothing, so visit 13 still needs an ABN.
+    episode = medicare_episode(billed)
+    measure(billed, episode, FIRST, 8, "baseline")
+    course(billed, episode, FIRST, 12)
+    measure(billed, episode, LATER - dt.timedelta(days=1), 4)
+    Assessment.objects.filter(episode=episode, time_point="follow_up").update(total=None)
+    warning = visit_coverage_warning(episode, LATER)
+    assert warning.level is Level.ABN_NEEDED
+    assert warning.judgement.coverage.visits_in_benefit_year == 12
 
 
 def test_it_stops_coverage_of_a_regressing_patient_whatever_the_visit(billed: World) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from acuback.scheduling.models import Appointment, Status
 from tests.personas import World, make_patient
@@ -46,6 +47,28 @@ def test_it_shows_a_room_s_week(world: World, cal: Calendar, client_for) -> None
         "date": str(day), "view": "week", "by": "room", "room": cal.room1.pk}).content.decode()
     assert "Ada Lovelace" in page and "Grace Hopper" not in page
     assert page.count('data-testid="appointment"') == 1
+
+
+def test_it_shows_the_rooms_side_by_side_for_a_day_and_a_practitioner_s_week(
+        world: World, cal: Calendar, client_for) -> None:
+    day = local_day(2)
+    book(world.front_desk, world.patient, world.practitioner, cal.initial, at(day, 9), cal.room1)
+    book(world.front_desk, world.other_patient, world.owner, cal.initial, at(day, 9), cal.room2)
+    book(world.front_desk, world.other_patient, world.practitioner, cal.follow_up,
+         at(day + dt.timedelta(days=1), 11), cal.room2)
+    client = client_for("front_desk")
+    room_day = client.get(reverse("calendar"), {"date": str(day), "by": "room"}).content.decode()
+    columns = room_day.split('<section class="cal-col')[1:]
+    assert [c.split("</h2>")[0].split(">", 2)[2].split("<")[0].strip() for c in columns] == [
+        "Room 1", "Room 2"]
+    assert "Ada Lovelace" in columns[0] and "Grace Hopper" not in columns[0]
+    assert "Grace Hopper" in columns[1] and "Ada Lovelace" not in columns[1]
+    assert room_day.count('data-testid="appointment"') == 2  # that day only
+    week = client.get(reverse("calendar"), {
+        "date": str(day), "view": "week", "practitioner": world.practitioner.pk}
+        ).content.decode()
+    assert week.count('data-testid="appointment"') == 2  # Pat Lin's two days, not the owner's
+    assert "Ada Lovelace" in week and week.count("Grace Hopper") == 1
 
 
 def test_it_reads_a_busy_week_in_a_fixed_number_of_queries(world: World, cal: Calendar,
@@ -165,6 +188,15 @@ def test_it_shows_appointments_and_attendance_on_the_chart(world: World, cal: Ca
     text = page.content.decode()
     assert 'data-testid="patient-appointments"' in text
     assert "1 no-show, 0 late cancels." in text and "Under 24 hours: $40." in text
+    from acuback.scheduling.services import appointment_cancel
+
+    # Cancelled inside the 24 hours' notice: a late cancel, counted on the chart.
+    soon = book(world.front_desk, world.patient, world.practitioner, cal.follow_up,
+                timezone.now() + dt.timedelta(hours=2), allow_outside_hours=True)
+    appointment_cancel(actor=world.front_desk, appointment=soon, version=1)
+    text = client_for("front_desk").get(reverse("patient_detail", args=[world.patient.pk])
+                                        ).content.decode()
+    assert "1 no-show, 1 late cancel." in text
 
 
 def test_it_hides_another_clinic_s_appointment_page(world: World, cal: Calendar,
