@@ -32,12 +32,12 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    from acuback.cli.jsonio import JsonInputError, read_json_input
+
     try:
-        bundle = json.loads(args.file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return _fail(f"cannot read {args.file}: {exc}")
-    except json.JSONDecodeError as exc:
-        return _fail(f"{args.file}: not valid JSON: {exc}")
+        bundle = read_json_input(str(args.file))
+    except JsonInputError as exc:
+        return _fail(str(exc))
 
     from acuback.cli.django_setup import setup
 
@@ -47,7 +47,11 @@ def main(argv: list[str]) -> int:
     from acuback.cli.django_setup import active_user
     from acuback.interop.importer import ImportRefused, bundle_import
     from acuback.interop.resources.outcome import operation_outcome
+    from acuback.web.unstorable import unstorable_json
 
+    if unstorable_json(bundle):  # what the web's guard refuses at the door for POST /fhir
+        return _fail(f"{args.file}: holds a character that cannot be stored (a NUL byte or "
+                     "half of a surrogate pair); nothing was imported")
     user = active_user(args.user)
     if user is None:
         return _fail(f"no active user {args.user!r}")

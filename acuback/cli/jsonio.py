@@ -27,6 +27,11 @@ def read_json_input(name: str) -> Any:
         raise JsonInputError(
             f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a number of 5000 digits; nested too deep
+        where = "standard input" if name == "-" else name
+        why = ("arrays or objects nested too deeply" if isinstance(exc, RecursionError)
+               else "a number with too many digits")
+        raise JsonInputError(f"{where} is JSON too large to read: {why}") from exc
 
 
 def write_json(data: object) -> None:

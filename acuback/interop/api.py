@@ -271,8 +271,9 @@ def import_bundle(request: HttpRequest) -> HttpResponse:
     each bad element)."""
     try:
         bundle = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return outcome(400, "structure", "The body is not JSON.")
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, a number of 5000 digits, or
+        # arrays nested deeper than Python's parser goes
+        return outcome(400, "structure", "The body is not JSON that acuback can read.")
     try:
         result = importer.bundle_import(actor=request.user, bundle=bundle)
     except importer.ImportRefused as refused:

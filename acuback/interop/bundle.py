@@ -85,6 +85,22 @@ def existing_episode(state: Bundle, reference: str | None) -> Episode | None:
         return None
 
 
+class NotImported(Exception):
+    """An entry needs the record of another that was not imported (refused, its error named
+    there): the entry is refused too, rather than written without it."""
+
+    def __init__(self, target: Entry) -> None:
+        super().__init__(target.where)
+        self.target = target
+
+
+def record_of(state: Bundle, target: Entry) -> Any:
+    """The record this import made from `target`, an entry another refers to."""
+    if target.index not in state.made:
+        raise NotImported(target)
+    return state.made[target.index]
+
+
 def guarded(state: Bundle, entry: Entry, problems: Problems,
             write: Callable[[Bundle, Entry, Problems], None]) -> None:
     """One entry in its own savepoint, so every entry's errors are collected."""
@@ -100,6 +116,9 @@ def guarded(state: Bundle, entry: Entry, problems: Problems,
         problems.error(entry.where, str(exc) or "not allowed", "forbidden")
     except ConflictError as exc:  # a visit the screen does not allow, a locked record, ...
         problems.error(entry.where, str(exc), "conflict")
+    except NotImported as exc:
+        problems.error(entry.where, f"refers to {exc.target.where} ({exc.target.key}), which "
+                                    "was not imported.", "not-found")
 
 
 def known_record(state: Bundle, entry: Entry, kind: str) -> int | None:

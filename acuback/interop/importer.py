@@ -13,6 +13,10 @@ through the same services as every other write path (so access, audit and locks 
 - Appointments (acuback.interop.appointment_import) through the scheduling app's import
   service, after the visits they link to; past ones keep their status and times.
 - Any error refuses the whole Bundle: nothing is written and every bad element is named.
+- The form first (acuback.interop.shape): an element of a form FHIR does not give it (a list
+  for a CodeableConcept) is refused by its path before any reader runs, as are two entries
+  with one fullUrl (FHIR's bdl-7); the other entries are checked, that one once its form is
+  right.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from acuback.interop.bundle import (
     existing_patient,
     guarded,
     known_record,
+    record_of,
     remember,
 )
 from acuback.interop.parsing import (
@@ -59,6 +64,7 @@ from acuback.interop.resources import health, reports
 from acuback.interop.resources.common import Kind
 from acuback.interop.resources.outcome import Issue
 from acuback.interop.resources.visits import KIND_PAINKILLER
+from acuback.interop.shape import check_shape
 from acuback.patients.models import Patient
 from acuback.patients.selectors import patient_get
 from acuback.patients.services import (
@@ -91,13 +97,27 @@ def _entries(bundle: object, problems: Problems) -> list[Entry]:
     if bundle.get("type") not in ("transaction", "collection"):
         problems.error("Bundle.type", "acuback imports a transaction or collection Bundle.",
                        "value")
-    found = []
-    for index, raw in enumerate(bundle.get("entry") or []):
+    raw_entries = bundle.get("entry") or []
+    if not isinstance(raw_entries, list):
+        problems.error("Bundle.entry", "must be a JSON array of entries.", "structure")
+        return []
+    found: list[Entry] = []
+    by_url: dict[str, int] = {}
+    for index, raw in enumerate(raw_entries):
         resource = raw.get("resource") if isinstance(raw, dict) else None
         if not isinstance(resource, dict):
             problems.error(f"Bundle.entry[{index}]", "has no resource.", "required")
             continue
         entry = Entry(index, resource, str(raw.get("fullUrl", "")))
+        if entry.full_url in by_url:  # FHIR's bdl-7: a fullUrl names one entry of a Bundle
+            problems.error(f"Bundle.entry[{index}].fullUrl", f"{entry.full_url!r} is also the "
+                           f"fullUrl of Bundle.entry[{by_url[entry.full_url]}]: each entry "
+                           "needs its own.", "structure")
+            continue
+        if entry.full_url:
+            by_url[entry.full_url] = index
+        if not check_shape(resource, entry.where, problems):
+            continue  # no reader sees an element of the wrong form
         if entry.type == "DocumentReference" and reports.is_report(resource):
             problems.append(Issue("information", "informational", "a report is drawn from "
                                   "the record when read: not imported.", entry.where))
@@ -299,7 +319,7 @@ def _practitioner(state: Bundle, entry: Entry, problems: Problems) -> int | None
 def _patient_record(state: Bundle, reference: str | None) -> Patient:
     target = state.target(reference, "Patient")
     if target is not None:
-        return state.made[target.index]
+        return record_of(state, target)
     found = existing_patient(state, reference)
     assert found is not None  # noqa: S101 - checked before writing
     return found
@@ -332,7 +352,7 @@ def _import_response(state: Bundle, entry: Entry, problems: Problems) -> None:
         return
     fields = response_fields(entry.resource, entry.where, problems)
     care = state.target(fields.pop("episode"), "EpisodeOfCare")
-    episode = state.made[care.index] if care is not None else existing_episode(
+    episode = record_of(state, care) if care is not None else existing_episode(
         state, entry.resource.get("extension", [{}])[0].get("valueReference", {})
         .get("reference"))
     assessment = assessment_record(actor=state.actor, episode=episode, **fields)
@@ -347,7 +367,7 @@ def _import_painkiller(state: Bundle, entry: Entry, problems: Problems) -> None:
     fields = medication_fields(entry.resource, entry.where, problems)
     context = (entry.resource.get("context") or {}).get("reference")
     care = state.target(context, "EpisodeOfCare")
-    episode = state.made[care.index] if care is not None else existing_episode(state, context)
+    episode = record_of(state, care) if care is not None else existing_episode(state, context)
     fields["dose"] = Decimal(str(fields["dose"]))
     (row,) = painkillers_record_intake(actor=state.actor, episode=episode,
                                        uses=[PainkillerInput(**fields)])

@@ -27,6 +27,7 @@ from acuback.interop.bundle import (
     existing_episode,
     guarded,
     known_record,
+    record_of,
     remember,
 )
 from acuback.interop.parsing import Problems, extension, instant, medication_fields
@@ -286,7 +287,7 @@ def write_visits(state: Bundle, problems: Problems) -> None:
 def _episode(state: Bundle, v: VisitEntries) -> Any:
     care = _ref(next(iter(v.encounter.resource.get("episodeOfCare") or []), {}))
     target = state.target(care, "EpisodeOfCare")
-    return state.made[target.index] if target is not None else existing_episode(state, care)
+    return record_of(state, target) if target is not None else existing_episode(state, care)
 
 
 def _person(state: Bundle, reference: str, where: str, problems: Problems, what: str

@@ -4,7 +4,8 @@ PostgreSQL cannot store a NUL character in text or JSON, and neither database ca
 a UTF-16 surrogate pair (`"\\ud800"` in JSON decodes to one). SQLite would keep a NUL where
 PostgreSQL fails with a server error, so the same request would answer differently on the two.
 One check here, before any view runs, makes every interface answer the same: 422
-problem+json under /api, a 400 page elsewhere, and an audit entry of the refusal.
+problem+json under /api, a 422 OperationOutcome under /fhir, a 400 page elsewhere, and an
+audit entry of the refusal.
 
 It looks at the path, the query string, form fields and JSON bodies (keys and values). Uploaded
 files are the view's business: they are parsed, not stored as text.
@@ -96,4 +97,9 @@ class UnstorableTextMiddleware:
             from acuback.api import problem
 
             return problem(request, 422, "Invalid input", message, errors={part: [message]})
+        if request.path == "/fhir" or request.path.startswith("/fhir/"):
+            # FHIR answers every error with an OperationOutcome, never a page.
+            from acuback.interop.api import outcome
+
+            return outcome(422, "invalid", message, part)
         return render(request, "400.html", {"message": message}, status=400)

@@ -207,7 +207,7 @@ def _care_plan(resources: list[Json]) -> Json:
     (lambda p: p.update(activity=p["activity"][1:]), "needs the course"),
     (lambda p: _own(p)[0].update(valueCode="nosuch"), "Unknown questionnaire 'nosuch'"),
     (lambda p: _own(p)[2].update(valueInteger=0), "before_visit takes a number from 1"),
-    (lambda p: _own(p)[2].update(valueInteger="4"), "each questionnaire's n"),
+    (lambda p: _own(p)[2].update(valueInteger="4"), "must be a whole number"),  # its form
     (lambda p: _own(p)[1].update(valueCode="on_date"), "'on_date' is no moment"),
 ])
 def test_it_refuses_a_bundle_with_a_bad_plan_whole(
