@@ -1,7 +1,11 @@
-"""The cohort report's queries: set-based SQL that groups, the clinical core that judges.
+"""The cohort report's queries over the raw rows: set-based SQL that groups, the clinical core
+that judges.
 
 Not scoped and not audited: `acuback.cohort.selectors` scopes the episodes to the actor and
-audits, then calls these.
+audits. These are the definition: the per-episode summaries the report reads
+(`acuback.cohort.stored`) are written by running them for one episode
+(`acuback.cohort.summaries`), the research export reads them directly, and
+`selectors.report_of(from_summaries=False)` is the whole report from them.
 
 Why SQL on the clinic's own database: the report needs only a few set-wide counts, fresh
 after every write; an extract for DuckDB or Polars would be faster to scan but stale the moment
