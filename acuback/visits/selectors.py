@@ -49,17 +49,41 @@ def visit_etag(visit: Visit) -> str:
     return f'"{visit.version}.{len(visit.amendments.all())}"'
 
 
-def visit_full(qs: QuerySet[Visit], *, events: bool = True) -> QuerySet[Visit]:
+def visit_full(qs: QuerySet[Visit], *, events: bool = True, lists: bool = True,
+               ) -> QuerySet[Visit]:
+    """The visits with their episode, patient and people, their amendments and (`lists`) their
+    points and painkillers, and (`events`) their adverse events."""
     # Of the people, only their names are shown (accounts.models.beyond_name).
     authors = Amendment.objects.select_related("author").defer(*beyond_name("author"))
-    # Each visit's points in their order: `position` alone (the model's order, by visit first,
-    # would join the visits table for their order, the same for the points of one visit).
-    points = VisitPoint.objects.order_by("position")
     qs = qs.select_related("episode__patient", "practitioner", "signed_by").defer(
         *beyond_name("practitioner"), *beyond_name("signed_by")).prefetch_related(
-        Prefetch("points", queryset=points), "painkillers",
         Prefetch("amendments", queryset=authors))
+    if lists:
+        # Each visit's points in their order: `position` alone (the model's order, by visit
+        # first, would join the visits table for their order, the same for one visit's points).
+        qs = qs.prefetch_related(Prefetch("points", queryset=VisitPoint.objects.order_by(
+            "position")), "painkillers")
     return qs.prefetch_related("adverse_events") if events else qs
+
+
+def _load_lists(visit: Visit) -> None:
+    """The points (in their order) and painkillers of one visit, as `visit_full` prefetches
+    them, each read in a hand-written statement: the visit page reads them on every open, and
+    compiling the two ORM queries cost more than running them."""
+    points = list(VisitPoint.objects.raw(
+        f"SELECT * FROM {VisitPoint._meta.db_table} WHERE visit_id = %s "  # noqa: S608
+        "ORDER BY position", [visit.pk]))
+    painkillers = list(PainkillerUse.objects.raw(
+        f"SELECT * FROM {PainkillerUse._meta.db_table} WHERE visit_id = %s "  # noqa: S608
+        "ORDER BY recorded_at, id", [visit.pk]))  # PainkillerUse.Meta.ordering
+    cache = visit.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in (("points", points), ("painkillers", painkillers)):
+        for row in rows:  # as a prefetch leaves them: each knows its visit
+            row.visit = visit
+        found = getattr(visit, name).all()
+        found._result_cache = rows
+        found._prefetch_done = True
+        cache[name] = found
 
 
 def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Visit:
@@ -71,7 +95,10 @@ def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Vi
     if membership is not None and pk is not None:
         # By its key: one row or none, so no order is asked of the database.
         visit = next(iter(visit_full(Visit.objects.filter(
-            pk=pk, clinic_id=membership.clinic_id).order_by(), events=False)), None)
+            pk=pk, clinic_id=membership.clinic_id).order_by(), events=False, lists=False)),
+            None)
+        if visit is not None:
+            _load_lists(visit)
     own = visit is not None and visit.episode.patient.user_id == getattr(actor, "pk", None)
     if visit is None or membership is None or (membership.role == Role.PATIENT and not own):
         audit_record(actor=actor, action=action, object_type="visit", object_id=visit_id,

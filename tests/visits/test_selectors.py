@@ -116,3 +116,32 @@ def test_it_never_mixes_clinics_in_the_unsigned_list(world: World, episode) -> N
     start(world)
     assert unsigned_visits(actor=world.outsider) == []
     assert Visit.objects.count() == 1
+
+
+def test_it_reads_a_visits_points_in_their_order_and_painkillers_as_recorded(
+        world: World, episode) -> None:  # noqa: ANN001
+    # visit_get reads them in hand-written statements (selectors._load_lists): the order is the
+    # statements' own, not the rows' ids, so here the ids run against it.
+    from decimal import Decimal
+
+    from django.db.models import F
+
+    from acuback.visits.inputs import PainkillerInput
+    from acuback.visits.models import PainkillerUse, VisitPoint
+
+    visit = fill(world, start(world), painkillers_taken=True, painkillers=[
+        PainkillerInput("ibuprofen", Decimal(400), 3, 4),
+        PainkillerInput("paracetamol", Decimal(500), 2, 7)])
+    rows = VisitPoint.objects.filter(visit=visit)
+    last = rows.count() - 1
+    rows.update(position=F("position") + 100)
+    rows.update(position=last - (F("position") - 100))  # the first stored is now the last
+    first, second = PainkillerUse.objects.filter(visit=visit).order_by("id")
+    PainkillerUse.objects.filter(pk=first.pk).update(
+        recorded_at=second.recorded_at + dt.timedelta(minutes=1))
+    read = visit_get(actor=world.practitioner, visit_id=visit.pk)
+    assert [p.position for p in read.points.all()] == list(range(last + 1))
+    assert [p.pk for p in read.points.all()] == sorted(
+        (p.pk for p in read.points.all()), reverse=True)
+    assert [p.drug for p in read.painkillers.all()] == ["paracetamol", "ibuprofen"]
+    assert all(p.visit is read for p in [*read.points.all(), *read.painkillers.all()])
