@@ -219,3 +219,13 @@ def test_painkillers_are_not_what_the_summary_holds(world: World) -> None:
     assert (summary(world.episode).visits, measures(world.episode)) == before
     assert_current(world.episode)
 
+
+
+def test_migrate_gives_episodes_made_before_the_summaries_their_summary(world: World) -> None:
+    from django.core.management import call_command
+
+    EpisodeSummary.objects.filter(episode__in=[world.episode, world.other_episode]).delete()
+    assert summary_ids(missing_only=True) == sorted([world.episode.pk, world.other_episode.pk])
+    call_command("migrate", interactive=False, verbosity=0)  # an upgrade: nothing to apply
+    assert summary_ids(missing_only=True) == []
+    assert_current(world.episode, world.other_episode)
