@@ -16,8 +16,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet, Sum
 
 from acuback.clinical.cohort import OutcomePair, SafetyCounts
-from acuback.cohort.engine import CHRONICITY_DAYS
-from acuback.cohort.filters import CohortFilter, Protocol, StartBackGroup
+from acuback.cohort.engine import CHRONICITY_DAYS, protocol_q, startback_q
+from acuback.cohort.filters import CohortFilter
 from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
 
 
@@ -36,12 +36,10 @@ def cohort_summaries(clinic_id: int, f: CohortFilter) -> QuerySet[EpisodeSummary
             qs = qs.filter(days_open__gte=low)
         if high is not None:
             qs = qs.filter(days_open__lt=high)
-    if f.protocol is not None:
-        qs = (qs.filter(plan_estim__isnull=True) if f.protocol == Protocol.NO_PLAN
-              else qs.filter(plan_estim=f.protocol == Protocol.ELECTRO))
+    if f.protocol is not None:  # the summary's columns are named as the engine's annotations
+        qs = qs.filter(protocol_q(f.protocol))
     if f.startback is not None:
-        qs = qs.filter(startback_band="" if f.startback == StartBackGroup.NOT_SCREENED
-                       else f.startback)
+        qs = qs.filter(startback_q(f.startback))
     return qs
 
 
