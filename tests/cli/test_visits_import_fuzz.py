@@ -14,14 +14,12 @@ import copy
 import io
 import json
 import tempfile
-from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +28,7 @@ from acuback.cli import main as acuback_main
 from acuback.visits.models import Visit
 from tests.clinical.test_outside_input_fuzz import edited, json_values
 from tests.personas import World
+from tests.savepoint import in_savepoint
 from tests.visits.factories import LOT, ready
 
 FUZZ_DB = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[
@@ -77,19 +76,6 @@ def _rows() -> dict[str, int]:
 
 def _last_audit() -> int:
     return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-class _Rollback(Exception):
-    """Ends an example's savepoint."""
-
-
-def _in_savepoint(check: Callable[[], None]) -> None:
-    try:
-        with transaction.atomic():
-            check()
-            raise _Rollback
-    except _Rollback:
-        pass
 
 
 def _import(doc: Any) -> tuple[int, str, str]:
@@ -164,4 +150,4 @@ def test_acuback_visits_import_exits_0_or_2_on_any_file_and_stores_all_or_nothin
         new = AuditEntry.objects.filter(pk__gt=last_audit)
         assert not new.filter(outcome=Outcome.OK).exists(), (list(new.values()), err)
 
-    _in_savepoint(check)
+    in_savepoint(check)

@@ -23,7 +23,6 @@ from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.episodes.services import EpisodeInput, episode_update
 from acuback.patients.services import PatientInput, patient_update
 from acuback.visits.adverse import (
-    AdverseEventInput,
     FollowUp,
     adverse_event_follow_up,
     adverse_event_mark_in_error,
@@ -35,7 +34,7 @@ from acuback.visits.signing import visit_amend, visit_sign
 from tests.personas import PASSWORD, World, make_episode
 from tests.plans.factories import proposal_for
 from tests.plans.factories import save as save_plan
-from tests.visits.factories import PLAN_CODES, fill, ready, signed, start
+from tests.visits.factories import PLAN_CODES, bruise, fill, ready, signed, start
 
 pytestmark = pytest.mark.django_db
 
@@ -71,14 +70,6 @@ def test_recorded_questionnaires_set_baseline_and_latest(world: World) -> None:
                       answers=[3], time_point=TimePoint.FOLLOW_UP, administered_at=now)
     assert measures(world.episode) == {"nrs": (8.0, 3.0, True)}
     assert_current(world.episode)
-
-
-def bruise(**changes: object) -> AdverseEventInput:
-    values: dict[str, object] = {
-        "kind": "bleeding", "severity": "mild", "serious": False, "causality": "certain",
-        "onset_at": timezone.now(), "action": "Pressure for a minute", "points": ["BL40"]}
-    values.update(changes)
-    return AdverseEventInput(**values)  # type: ignore[arg-type]
 
 
 def test_visits_plans_and_adverse_events_keep_the_counts(world: World) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +43,7 @@ from tests.interop.test_import import (
     _export,
 )
 from tests.personas import World
+from tests.savepoint import in_savepoint
 
 # Database-backed and half a second for a Bundle that gets all the way through: few examples,
 # the same ones on every run.
@@ -125,19 +125,6 @@ def _stored_nothing(before: dict[str, int], last_audit: int, why: object) -> Non
     assert not new.filter(outcome=Outcome.OK).exists(), (list(new.values()), why)
 
 
-class _Rollback(Exception):
-    """Ends an example's savepoint: the next one imports into the empty clinic again."""
-
-
-def _in_savepoint(check: Any) -> None:
-    try:
-        with transaction.atomic():
-            check()
-            raise _Rollback
-    except _Rollback:
-        pass
-
-
 def _last_audit() -> int:
     return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -173,7 +160,7 @@ def test_post_fhir_imports_or_refuses_any_bundle_whole(
         assert all(i["diagnostics"] for i in answer["issue"]), answer
         _stored_nothing(before, last_audit, answer)
 
-    _in_savepoint(check)
+    in_savepoint(check)
 
 
 @FUZZ_DB
@@ -195,7 +182,7 @@ def test_acuback_import_exits_0_or_2_on_any_bundle(
         if status == 2:
             _stored_nothing(before, last_audit, err.getvalue())
 
-    _in_savepoint(check)
+    in_savepoint(check)
 
 
 # --- what the fuzzing found, one example each ---------------------------------------------------

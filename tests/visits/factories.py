@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from django.utils import timezone
+
 from acuback.episodes.models import Episode
+from acuback.visits.adverse import AdverseEventInput
 from acuback.visits.inputs import PointInput, VisitInput
 from acuback.visits.models import Visit
 from acuback.visits.services import visit_input_from, visit_start, visit_update
@@ -60,3 +63,11 @@ def signed(world: World, **changes: object) -> Visit:
 def ashi(location: str = "left PSIS", side: str = "left") -> PointInput:
     return PointInput(ashi_location=location, side=side)
 
+
+def bruise(**changes: object) -> AdverseEventInput:
+    """A mild bruise at BL40 as the practitioner records it; `changes` override its fields."""
+    values: dict[str, object] = {
+        "kind": "bleeding", "severity": "mild", "serious": False, "causality": "certain",
+        "onset_at": timezone.now(), "action": "Pressure for a minute", "points": ["BL40"]}
+    values.update(changes)
+    return AdverseEventInput(**values)  # type: ignore[arg-type]

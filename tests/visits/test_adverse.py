@@ -12,7 +12,6 @@ from acuback.accounts.access import Forbidden, NotFound
 from acuback.audit.models import AuditEntry
 from acuback.errors import ConflictError, InputError
 from acuback.visits.adverse import (
-    AdverseEventInput,
     FollowUp,
     adverse_event_follow_up,
     adverse_event_mark_in_error,
@@ -20,21 +19,13 @@ from acuback.visits.adverse import (
 )
 from acuback.visits.models import AdverseEvent, LockedRecordError
 from tests.personas import World
-from tests.visits.factories import LOT, ready, signed
+from tests.visits.factories import LOT, bruise, ready, signed
 
 
 @pytest.fixture
 def visit(world: World):  # noqa: ANN201
     ready(world)
     return signed(world)
-
-
-def bruise(**changes: object) -> AdverseEventInput:
-    values: dict[str, object] = {
-        "kind": "bleeding", "severity": "mild", "serious": False, "causality": "certain",
-        "onset_at": timezone.now(), "action": "Pressure for a minute", "points": ["BL40"]}
-    values.update(changes)
-    return AdverseEventInput(**values)  # type: ignore[arg-type]
 
 
 def test_it_files_an_event_with_the_lots_of_its_points(world: World, visit) -> None:  # noqa: ANN001
