@@ -128,7 +128,9 @@ def guarded_smtp(tmp_path: Path) -> Iterator[Guarded]:
                      auth_data: Any) -> AuthResult:
         login, password = auth_data.login.decode(), auth_data.password.decode()
         guarded.logins.append((login, password))
-        return AuthResult(success=(login, password) == ("clinic", "p@ss:w/rd 1"))
+        # handled=False: aiosmtpd itself answers a refusal with 535; with its default
+        # (handled=True) it would send nothing and the client would wait out its timeout.
+        return AuthResult(success=(login, password) == ("clinic", "p@ss:w/rd 1"), handled=False)
 
     controller = Controller(guarded.inbox, hostname="127.0.0.1", port=guarded.inbox.port,
                             tls_context=context, require_starttls=True, auth_required=True,
@@ -165,6 +167,8 @@ def test_it_records_a_failure_when_the_login_is_wrong(fresh_demo: Path,
     counts = json.loads(result.stdout)
     assert counts["failed"] > 0 and not guarded_smtp.inbox.received
     with sqlite3.connect(fresh_demo / "acuback.sqlite3") as db:
-        failed = db.execute("SELECT count(*) FROM reminders_message WHERE channel = 'email' "
-                            "AND status = 'failed'").fetchone()[0]
-    assert failed == counts["failed"]  # recorded, to be tried again (texts went out)
+        errors = [row[0] for row in db.execute(
+            "SELECT error FROM reminders_message WHERE channel = 'email' AND status = 'failed'")]
+    assert len(errors) == counts["failed"]  # recorded, to be tried again (texts went out)
+    # refused by the server for the login (535), not lost to a timeout
+    assert all(error.startswith("SMTPAuthenticationError: (535") for error in errors), errors
