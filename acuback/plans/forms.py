@@ -17,12 +17,21 @@ from acuback.plans import selectors
 from acuback.plans.models import Pattern, Plan
 from acuback.plans.proposals import Proposal
 from acuback.plans.selectors import PointRow
-from acuback.plans.services import COMPARATORS, Course, Goal, PointChoice, Questionnaire, Reassess
+from acuback.plans.services import (
+    COMPARATORS,
+    GOALS_MOST,
+    Course,
+    Goal,
+    PointChoice,
+    Questionnaire,
+    Reassess,
+)
 
 NUMBER = {"inputmode": "numeric"}
 # Rows of the plan's own questionnaires on the form (added to the default schedule).
 QUESTIONNAIRE_ROWS = 3
 QUESTIONNAIRE_MOST = 21  # the API's most (20) and a blank row
+GOAL_ROWS_MOST = GOALS_MOST + 1  # score goals, and goals in words: each up to the most and a blank
 MOMENTS = [("before_visit", "before visit n"), ("every", "every n visits"),
            ("baseline", "at baseline"), ("discharge", "at discharge"),
            ("after_discharge", "n months after discharge")]
@@ -46,17 +55,6 @@ class PlanForm(ProposeForm):
     based_on = forms.IntegerField(min_value=0, widget=forms.HiddenInput())
     sessions = forms.IntegerField(label="Sessions", widget=forms.NumberInput(attrs=NUMBER))
     per_week = forms.IntegerField(label="Sessions a week", widget=forms.NumberInput(attrs=NUMBER))
-    goal_instrument = forms.ChoiceField(
-        label="Questionnaire", required=False,
-        choices=[("", "None"), *((k, d.short_name) for k, d in INSTRUMENTS.items())],
-    )
-    goal_comparator = forms.ChoiceField(label="Score", required=False,
-                                        choices=[(c, c) for c in COMPARATORS])
-    goal_target = forms.FloatField(label="Target", required=False,
-                                   widget=forms.NumberInput(attrs={"step": "any"}))
-    goal_text = forms.CharField(label="Goal in words", required=False, max_length=300,
-                                widget=forms.TextInput(attrs={
-                                    "placeholder": "e.g. walk the dog for 30 minutes"}))
     reassess_after_session = forms.IntegerField(
         label="Re-assess after session", required=False, widget=forms.NumberInput(attrs=NUMBER)
     )
@@ -64,25 +62,44 @@ class PlanForm(ProposeForm):
     estim = forms.BooleanField(label="Use e-stim", required=False)
 
     # Service error keys that belong beside a form field.
-    FIELD_OF = {"goals": "goal_instrument", "reassess": "reassess_after_session"}
+    FIELD_OF = {"goals": "goal_instrument_0", "reassess": "reassess_after_session"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # As many rows as the post has, or the plan has and a blank one, so a revision made
-        # here keeps every questionnaire of a plan saved over the API.
-        given = self.data if self.is_bound else self.initial
-        used = [int(k.rpartition("_")[2]) + 1 for k in given if k.startswith("q_instrument_")
-                and k.rpartition("_")[2].isdigit()]
-        rows = max(used, default=0) + (0 if self.is_bound else 1)
-        self.questionnaire_count = min(max(QUESTIONNAIRE_ROWS, rows), QUESTIONNAIRE_MOST)
+        # here keeps every goal and questionnaire of a plan saved over the API or imported.
+        self.score_goal_count = self._rows("goal_instrument_", 1, GOAL_ROWS_MOST)
+        self.text_goal_count = self._rows("goal_text_", 1, GOAL_ROWS_MOST)
+        self.questionnaire_count = self._rows("q_instrument_", QUESTIONNAIRE_ROWS,
+                                              QUESTIONNAIRE_MOST)
+        instruments = [("", "None"), *((k, d.short_name) for k, d in INSTRUMENTS.items())]
+        for i in range(self.score_goal_count):
+            self.fields[f"goal_instrument_{i}"] = forms.ChoiceField(
+                label="Questionnaire", required=False, choices=instruments)
+            self.fields[f"goal_comparator_{i}"] = forms.ChoiceField(
+                label="Score", required=False, choices=[(c, c) for c in COMPARATORS])
+            self.fields[f"goal_target_{i}"] = forms.FloatField(
+                label="Target", required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+        for i in range(self.text_goal_count):
+            self.fields[f"goal_text_{i}"] = forms.CharField(
+                label="Goal in words", required=False, max_length=300,
+                widget=forms.TextInput(attrs={"placeholder": "e.g. walk the dog for 30 minutes"}))
         for i in range(self.questionnaire_count):
             self.fields[f"q_instrument_{i}"] = forms.ChoiceField(
-                label="Questionnaire", required=False,
-                choices=[("", "None"), *((k, d.short_name) for k, d in INSTRUMENTS.items())])
+                label="Questionnaire", required=False, choices=instruments)
             self.fields[f"q_moment_{i}"] = forms.ChoiceField(label="When", required=False,
                                                              choices=MOMENTS)
             self.fields[f"q_n_{i}"] = forms.IntegerField(
                 label="n", required=False, widget=forms.NumberInput(attrs=NUMBER))
+
+    def _rows(self, prefix: str, fewest: int, most: int) -> int:
+        """Rows of a repeated group: as many as the post has, or as the initial data has and
+        a blank one, between `fewest` and `most`."""
+        given = self.data if self.is_bound else self.initial
+        used = [int(k.rpartition("_")[2]) + 1 for k in given if k.startswith(prefix)
+                and k.rpartition("_")[2].isdigit()]
+        rows = max(used, default=0) + (0 if self.is_bound else 1)
+        return min(max(fewest, rows), most)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -90,6 +107,13 @@ class PlanForm(ProposeForm):
             if data.get(f"q_n_{i}") is not None and not data.get(f"q_instrument_{i}"):
                 self.add_error(f"q_instrument_{i}", "Choose the questionnaire, or clear n.")
         return data
+
+    def score_goal_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"goal_instrument_{i}"], self[f"goal_comparator_{i}"],
+                 self[f"goal_target_{i}"]) for i in range(self.score_goal_count)]
+
+    def text_goal_rows(self) -> list[Any]:
+        return [self[f"goal_text_{i}"] for i in range(self.text_goal_count)]
 
     def questionnaire_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(self[f"q_instrument_{i}"], self[f"q_moment_{i}"], self[f"q_n_{i}"])
@@ -120,14 +144,14 @@ class PlanForm(ProposeForm):
         return Course(self.cleaned_data["sessions"], self.cleaned_data["per_week"])
 
     def goals(self) -> list[Goal]:
+        """The score goals in their rows' order, then the goals in words (a plan keeps them so)."""
         data = self.cleaned_data
-        found = []
-        if data["goal_instrument"]:
-            found.append(Goal(instrument=data["goal_instrument"],
-                              comparator=data["goal_comparator"], target=data["goal_target"]))
-        if data["goal_text"]:
-            found.append(Goal(text=data["goal_text"]))
-        return found
+        scores = [Goal(instrument=data[f"goal_instrument_{i}"],
+                       comparator=data[f"goal_comparator_{i}"], target=data[f"goal_target_{i}"])
+                  for i in range(self.score_goal_count) if data.get(f"goal_instrument_{i}")]
+        words = [Goal(text=data[f"goal_text_{i}"]) for i in range(self.text_goal_count)
+                 if data.get(f"goal_text_{i}")]
+        return scores + words
 
     def reassess(self) -> Reassess:
         return Reassess(self.cleaned_data["reassess_after_session"],
@@ -139,23 +163,29 @@ def plan_initial(plan: Plan | None) -> dict[str, Any]:
     if plan is None:
         # Cherkin 2009 gave 10 sessions; GERAC (Haake 2007) ten, usually twice a week.
         return {"based_on": 0, "sessions": 10, "per_week": 2, "reassess_after_session": 5,
-                "goal_comparator": "<"}
-    instrument = next((g for g in plan.goals if g.get("instrument")), {})
-    target = instrument.get("target")
-    if isinstance(target, float) and target.is_integer():
-        target = int(target)  # show 20, not 20.0
-    text = next((g["text"] for g in plan.goals if g.get("text")), "")
+                "goal_comparator_0": "<"}
+    scores = [g for g in plan.goals if g.get("instrument")]
+    words = [g["text"] for g in plan.goals if g.get("text")]
     return {
         "based_on": plan.number, "pattern": plan.pattern,
         "estim_requested": plan.proposal.get("request", {}).get("estim_requested", False),
         "sessions": plan.sessions, "per_week": plan.per_week, "estim": plan.estim,
-        "goal_instrument": instrument.get("instrument", ""),
-        "goal_comparator": instrument.get("comparator", "<"),
-        "goal_target": target, "goal_text": text,
+        **{key: value for i, goal in enumerate(scores) for key, value in (
+            (f"goal_instrument_{i}", goal["instrument"]),
+            (f"goal_comparator_{i}", goal.get("comparator") or "<"),
+            (f"goal_target_{i}", _shown(goal.get("target"))))},
+        f"goal_comparator_{len(scores)}": "<",  # the blank row's
+        **{f"goal_text_{i}": text for i, text in enumerate(words)},
         "reassess_after_session": plan.reassess_after_session, "reassess_on": plan.reassess_on,
         **{f"q_{key}_{i}": q.get(key) for i, q in enumerate(plan.questionnaires)
            for key in ("instrument", "moment", "n")},
     }
+
+
+def _shown(target: Any) -> Any:
+    if isinstance(target, float) and target.is_integer():
+        return int(target)  # show 20, not 20.0
+    return target
 
 
 @dataclass

@@ -32,6 +32,7 @@ SESSIONS = (1, 30)
 PER_WEEK = (1, 5)
 COMPARATORS = ("<", "<=", ">", ">=")
 TEXT_MAX = 300
+GOALS_MOST = 20  # the most the API and the page take, as for a plan's own questionnaires
 
 
 class PlanningBlocked(ConflictError):
@@ -203,6 +204,9 @@ def _check_course(course: Course, errors: dict[str, list[str]]) -> None:
 def _check_goals(goals: Sequence[Goal], errors: dict[str, list[str]]) -> None:
     if not goals:
         errors["goals"] = ["Set at least one goal: a target score, or a goal in words."]
+    if len(goals) > GOALS_MOST:
+        errors["goals"] = [f"Keep to {GOALS_MOST} goals at most."]
+        return
     for goal in goals:
         problem = _goal_problem(goal)
         if problem:

@@ -85,8 +85,8 @@ def test_it_blocks_then_plans_with_a_recorded_override(practitioner: Any, world:
     page.locator(".point-search").screenshot(path=str(SHOTS / "plans-07b-search.png"))
 
     # 6. Saving without the override is refused, with the why, and nothing typed is lost.
-    page.select_option("#id_goal_instrument", "odi")
-    page.fill("#id_goal_target", "20")
+    page.select_option("#id_goal_instrument_0", "odi")
+    page.fill("#id_goal_target_0", "20")
     page.fill("#why-BL60", "Distal point on the bladder channel")
     page.fill("[data-testid=override-reason-BL60]", REASON)
     page.click("button:has-text('Save the plan')")
@@ -95,7 +95,7 @@ def test_it_blocks_then_plans_with_a_recorded_override(practitioner: Any, world:
     assert "BL60 is excluded for this patient" in row_text
     assert page.input_value("#why-BL60") == "Distal point on the bladder channel"
     assert page.input_value("[data-testid=override-reason-BL60]") == REASON
-    assert page.input_value("#id_goal_target") == "20"
+    assert page.input_value("#id_goal_target_0") == "20"
     assert not Plan.objects.exists()
     shot(page, "08-override-required")
     page.locator("[data-testid=row-BL60]").screenshot(path=str(SHOTS / "plans-08b-row.png"))

@@ -295,6 +295,16 @@ def test_it_refuses_a_plan_without_goals(screened: World) -> None:
     assert "goals" in err.value.errors
 
 
+def test_it_takes_twenty_goals_and_refuses_more(screened: World) -> None:
+    from acuback.plans.services import GOALS_MOST
+    many = [Goal(text=f"goal {i}") for i in range(GOALS_MOST + 1)]
+    with pytest.raises(InputError) as err:
+        save(screened.practitioner, screened.episode, ["BL23"], goals=many)
+    assert err.value.errors["goals"] == ["Keep to 20 goals at most."]
+    assert len(save(screened.practitioner, screened.episode, ["BL23"],
+                    goals=many[:GOALS_MOST]).goals) == GOALS_MOST
+
+
 @pytest.mark.parametrize("reassess", [Reassess(), Reassess(after_session=11),
                                       Reassess(on_date=dt.date(2020, 1, 1))])
 def test_it_refuses_a_reassessment_that_cannot_happen(

@@ -23,8 +23,8 @@ def _url(world: World, name: str = "plan_episode") -> str:
 def _post(**extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "based_on": "0", "pattern": "", "sessions": "10", "per_week": "2",
-        "goal_instrument": "odi", "goal_comparator": "<", "goal_target": "20",
-        "goal_text": "", "reassess_after_session": "5", "reassess_on": "",
+        "goal_instrument_0": "odi", "goal_comparator_0": "<", "goal_target_0": "20",
+        "goal_text_0": "", "reassess_after_session": "5", "reassess_on": "",
         "code": ["BL23", "BL60"], "side_BL23": "bilateral", "why_BL23": "Cherkin core",
         "side_BL60": "left", "why_BL60": "distal point for the bladder channel",
     }
@@ -90,7 +90,7 @@ def test_it_refuses_an_excluded_point_without_override_and_keeps_what_was_typed(
     assert (rows["BL60"].side, rows["BL60"].why) == ("left",
                                                      "distal point for the bladder channel")
     assert rows["BL60"].override_reason == REASON
-    assert page.context["editor"].form["goal_target"].value() == "20"
+    assert page.context["editor"].form["goal_target_0"].value() == "20"
 
 
 def test_it_saves_with_the_override_and_shows_it_on_the_plan(
@@ -109,10 +109,10 @@ def test_it_saves_with_the_override_and_shows_it_on_the_plan(
 
 def test_it_shows_the_form_errors_beside_the_fields(screened: World, client_for) -> None:
     page = client_for("practitioner").post(
-        _url(screened), _post(code=["BL23"], sessions="40", goal_instrument="", goal_target="")
+        _url(screened), _post(code=["BL23"], sessions="40", goal_instrument_0="", goal_target_0="")
     )
     form = page.context["editor"].form
-    assert "sessions" in form.errors and "goal_instrument" in form.errors
+    assert "sessions" in form.errors and "goal_instrument_0" in form.errors
 
 
 def test_it_starts_a_revision_from_the_current_plan(screened: World, client_for) -> None:
@@ -297,3 +297,35 @@ def test_the_plan_form_refuses_a_number_without_its_questionnaire_and_keeps_it(
     assert form.errors["q_instrument_0"] == ["Choose the questionnaire, or clear n."]
     assert (form["q_moment_0"].value(), form["q_n_0"].value()) == ("every", "3")
     assert not Plan.objects.exists()
+
+
+def test_a_revision_on_the_page_keeps_every_goal_of_a_plan_saved_over_the_api(
+        screened: World, client_for) -> None:
+    from acuback.plans.services import Goal
+    goals = [Goal(instrument="odi", comparator="<", target=20.0),
+             Goal(instrument="nrs", comparator="<=", target=3.5),
+             Goal(text="walk the dog for 30 minutes"), Goal(text="sleep through the night")]
+    save(screened.practitioner, screened.episode, ["BL23"], goals=goals)
+    client = client_for("practitioner")
+    form = client.get(_url(screened)).context["editor"].form
+    assert len(form.score_goal_rows()) == 3 and len(form.text_goal_rows()) == 3  # and a blank
+    assert (form["goal_instrument_1"].value(), form["goal_comparator_1"].value(),
+            form["goal_target_1"].value()) == ("nrs", "<=", 3.5)
+    assert form["goal_target_0"].value() == 20  # shown as 20, not 20.0
+    posted = {k: ("" if v is None else str(v)) for k, v in form.initial.items()
+              if k.startswith("goal_")}
+    assert client.post(_url(screened), _post(based_on="1", code=["BL23"], **posted)
+                       ).status_code == 302
+    assert Plan.objects.get(number=2).goals == Plan.objects.get(number=1).goals
+    assert len(Plan.objects.get(number=2).goals) == 4
+
+
+def test_the_plan_form_saves_a_second_goal_typed_in_its_own_row(
+        screened: World, client_for) -> None:
+    client_for("practitioner").post(_url(screened), _post(
+        code=["BL23"], goal_instrument_1="rmdq", goal_comparator_1="<", goal_target_1="8",
+        goal_text_0="back at work full days", goal_text_1=""))
+    assert Plan.objects.get().goals == [
+        {"instrument": "odi", "comparator": "<", "target": 20.0},
+        {"instrument": "rmdq", "comparator": "<", "target": 8.0},
+        {"text": "back at work full days"}]
