@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from acuback.assessments.selectors import answerable
 from acuback.clinical.instruments.registry import INSTRUMENTS
 from acuback.episodes.models import Episode
 from acuback.errors import InputError
@@ -64,7 +65,10 @@ class PlanForm(ProposeForm):
     # Service error keys that belong beside a form field.
     FIELD_OF = {"goals": "goal_instrument_0", "reassess": "reassess_after_session"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, answerable: set[str] | None = None, **kwargs: Any) -> None:
+        """`answerable`: the instruments a patient can answer at this clinic; the others are
+        listed for the plan's own questionnaires as not answerable here (the service refuses
+        them), rather than hidden, so a revision shows a plan's imported one where it is."""
         super().__init__(*args, **kwargs)
         # As many rows as the post has, or the plan has and a blank one, so a revision made
         # here keeps every goal and questionnaire of a plan saved over the API or imported.
@@ -84,9 +88,12 @@ class PlanForm(ProposeForm):
             self.fields[f"goal_text_{i}"] = forms.CharField(
                 label="Goal in words", required=False, max_length=300,
                 widget=forms.TextInput(attrs={"placeholder": "e.g. walk the dog for 30 minutes"}))
+        askable = [("", "None"), *((k, d.short_name if answerable is None or k in answerable
+                                    else f"{d.short_name} (no wording at this clinic)")
+                                   for k, d in INSTRUMENTS.items())]
         for i in range(self.questionnaire_count):
             self.fields[f"q_instrument_{i}"] = forms.ChoiceField(
-                label="Questionnaire", required=False, choices=instruments)
+                label="Questionnaire", required=False, choices=askable)
             self.fields[f"q_moment_{i}"] = forms.ChoiceField(label="When", required=False,
                                                              choices=MOMENTS)
             self.fields[f"q_n_{i}"] = forms.IntegerField(
@@ -209,11 +216,12 @@ class PlanEditor:
         rows = (selectors.plan_rows(proposal, current) if current is not None and not query
                 else selectors.proposal_rows(proposal))
         initial.update(pattern=pattern or "", estim_requested=estim)
-        return cls(episode, PlanForm(initial=initial), proposal, rows)
+        return cls(episode, PlanForm(initial=initial, answerable=answerable(episode.clinic_id)),
+                   proposal, rows)
 
     @classmethod
     def for_post(cls, episode: Episode, data: QueryDict) -> PlanEditor:
-        form = PlanForm(data)
+        form = PlanForm(data, answerable=answerable(episode.clinic_id))
         pattern, estim = form.values()
         proposal = selectors.plan_proposal(episode, pattern=pattern, estim_requested=estim)
         editor = cls(episode, form, proposal, [])

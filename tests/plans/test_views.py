@@ -329,3 +329,20 @@ def test_the_plan_form_saves_a_second_goal_typed_in_its_own_row(
         {"instrument": "odi", "comparator": "<", "target": 20.0},
         {"instrument": "rmdq", "comparator": "<", "target": 8.0},
         {"text": "back at work full days"}]
+
+
+def test_the_plan_form_says_which_questionnaires_have_no_wording_at_this_clinic(
+        screened: World, client_for) -> None:
+    from acuback.assessments.services import licensed_wording_load
+    from tests.assessments.conftest import invented_wording
+
+    def labels() -> dict[str, str]:
+        form = client_for("practitioner").get(_url(screened)).context["editor"].form
+        return dict(form.fields["q_instrument_0"].choices)
+
+    before = labels()
+    assert before["isi"] == "ISI (no wording at this clinic)" and before["phq9"] == "PHQ-9"
+    licensed_wording_load(clinic=screened.clinic_b, data=invented_wording("isi"))
+    assert labels()["isi"] == "ISI (no wording at this clinic)"  # another clinic's is not ours
+    licensed_wording_load(clinic=screened.clinic_a, data=invented_wording("isi"))
+    assert labels()["isi"] == "ISI"
