@@ -32,6 +32,7 @@ from acuback.plans.proposals import (
 )
 from acuback.prefetch import prefetched
 from acuback.screening.selectors import screenings_prefetch
+from acuback.sqlrows import Columns, fetch, table
 
 SEARCH_LIMIT = 15
 
@@ -105,9 +106,14 @@ def _health_history(episode: Episode) -> HealthHistory | None:
     loaded = prefetched(episode, HEALTH_LOADED)
     if loaded is not None:
         return loaded[0] if loaded else None  # none: nothing ever asked
-    return HealthHistory.objects.filter(patient_id=episode.patient_id).first()
+    # One hand-written statement (the patient has at most one: a one-to-one): the visit page
+    # asks for the proposal on every open of a draft.
+    rows = fetch(f"SELECT {_HEALTH.sql()} FROM {table(HealthHistory)} h "  # noqa: S608
+                 "WHERE h.patient_id = %s", [episode.patient_id])
+    return _HEALTH.build(rows[0]) if rows else None
 
 
+_HEALTH = Columns(HealthHistory, "h")
 HEALTH_LOADED = "health_history"
 
 

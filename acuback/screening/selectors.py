@@ -7,19 +7,20 @@ actor's clinic and role and audits the read; these selectors never look an episo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 
 from acuback.accounts.access import Forbidden, is_clinical
-from acuback.accounts.models import User, beyond_name
+from acuback.accounts.models import USER_NAME_FIELDS, User, beyond_name
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.episodes.selectors import episode_get, episode_queryset
 from acuback.errors import InputError
-from acuback.prefetch import prefetched
+from acuback.prefetch import prefetched, prefetched_set
 from acuback.screening.models import BLOCKING_DECISIONS, Decision, Referral, Screening
+from acuback.sqlrows import Columns, fetch, table
 
 
 def clinical_episode_get(
@@ -96,11 +97,48 @@ def screenings_prefetch() -> Prefetch:
                     .prefetch_related(Prefetch("referrals", queryset=referrals)))
 
 
+_SCREENING = Columns(Screening, "s")
+_REFERRAL = Columns(Referral, "r")
+_RECORDER = Columns(User, "u", USER_NAME_FIELDS)  # of the people, their names only
+
+
 def prefetch_screenings(episodes: list[Episode]) -> None:
     """Load the episodes' screens once (two queries for any number), so that every judgement of
     a page that reads them (needling, Medicare's nonspecific pain) shares one read. Only for
-    episodes already read through a scoped selector, and read before anything is written."""
-    prefetch_related_objects(episodes, screenings_prefetch())
+    episodes already read through a scoped selector, and read before anything is written.
+    What `screenings_prefetch` loads, in two hand-written statements: the visit page reads them
+    on every open, and compiling the ORM's two queries cost more than running them."""
+    by_id = {e.pk: e for e in episodes}
+    screenings = {s.pk: s for s in _recorded(_SCREENING, "episode", by_id)}
+    referrals: dict[int, list[Referral]] = {pk: [] for pk in screenings}
+    for referral in _recorded(_REFERRAL, "screening", screenings):
+        referrals[referral.screening_id].append(referral)
+    found: dict[int, list[Screening]] = {pk: [] for pk in by_id}
+    for screening in screenings.values():  # newest first
+        prefetched_set(screening, "referrals", referrals[screening.pk])
+        found[screening.episode_id].append(screening)
+    for episode in episodes:
+        prefetched_set(episode, "screenings", found[episode.pk])
+
+
+def _recorded(columns: Columns[Any], parent: str, parents: dict[int, Any]) -> list[Any]:
+    """The rows of `columns`' model (screens, or referral outcomes) of the `parents` (by key),
+    newest first (Screening's and Referral's Meta.ordering), each knowing its parent and who
+    recorded it (their name only)."""
+    if not parents:
+        return []
+    model, alias = columns.model, columns.alias
+    found = []
+    for row in fetch(
+            f"SELECT {columns.sql()}, {_RECORDER.sql()} FROM {table(model)} {alias} "  # noqa: S608
+            f"JOIN {table(User)} u ON u.id = {alias}.recorded_by_id WHERE {alias}.{parent}_id "
+            f"IN ({', '.join(['%s'] * len(parents))}) ORDER BY {alias}.recorded_at DESC, "
+            f"{alias}.id DESC", list(parents)):
+        item = columns.build(row)
+        model.recorded_by.field.set_cached_value(item, _RECORDER.build(row, columns.width))
+        getattr(model, parent).field.set_cached_value(item, parents[getattr(item, f"{parent}_id")])
+        found.append(item)
+    return found
 
 
 def _latest_referral(screening: Screening) -> Referral | None:

@@ -18,12 +18,21 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
-from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User, beyond_name
+from acuback.accounts.models import (
+    CLINICAL_ROLES,
+    STAFF_ROLES,
+    USER_NAME_FIELDS,
+    Role,
+    User,
+    beyond_name,
+)
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
+from acuback.prefetch import prefetched_set
+from acuback.sqlrows import Columns, fetch, table
 from acuback.visits.access import in_error_subquery, live_visits
 from acuback.visits.models import (
     AdverseEvent,
@@ -49,41 +58,90 @@ def visit_etag(visit: Visit) -> str:
     return f'"{visit.version}.{len(visit.amendments.all())}"'
 
 
-def visit_full(qs: QuerySet[Visit], *, events: bool = True, lists: bool = True,
-               ) -> QuerySet[Visit]:
-    """The visits with their episode, patient and people, their amendments and (`lists`) their
-    points and painkillers, and (`events`) their adverse events."""
+def visit_full(qs: QuerySet[Visit], *, events: bool = True) -> QuerySet[Visit]:
+    """The visits with their episode, patient and people, their amendments, points and
+    painkillers, and (`events`) their adverse events. (`visit_get` reads one visit so by hand:
+    `_visit_read`.)"""
     # Of the people, only their names are shown (accounts.models.beyond_name).
     authors = Amendment.objects.select_related("author").defer(*beyond_name("author"))
     qs = qs.select_related("episode__patient", "practitioner", "signed_by").defer(
         *beyond_name("practitioner"), *beyond_name("signed_by")).prefetch_related(
-        Prefetch("amendments", queryset=authors))
-    if lists:
+        Prefetch("amendments", queryset=authors),
         # Each visit's points in their order: `position` alone (the model's order, by visit
         # first, would join the visits table for their order, the same for one visit's points).
-        qs = qs.prefetch_related(Prefetch("points", queryset=VisitPoint.objects.order_by(
-            "position")), "painkillers")
+        Prefetch("points", queryset=VisitPoint.objects.order_by("position")), "painkillers")
     return qs.prefetch_related("adverse_events") if events else qs
 
 
-def _load_lists(visit: Visit) -> None:
-    """The points (in their order) and painkillers of one visit, as `visit_full` prefetches
-    them, each read in a hand-written statement: the visit page reads them on every open, and
-    compiling the two ORM queries cost more than running them."""
-    points = list(VisitPoint.objects.raw(
-        f"SELECT * FROM {VisitPoint._meta.db_table} WHERE visit_id = %s "  # noqa: S608
-        "ORDER BY position", [visit.pk]))
-    painkillers = list(PainkillerUse.objects.raw(
-        f"SELECT * FROM {PainkillerUse._meta.db_table} WHERE visit_id = %s "  # noqa: S608
-        "ORDER BY recorded_at, id", [visit.pk]))  # PainkillerUse.Meta.ordering
-    cache = visit.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, rows in (("points", points), ("painkillers", painkillers)):
-        for row in rows:  # as a prefetch leaves them: each knows its visit
-            row.visit = visit
-        found = getattr(visit, name).all()
-        found._result_cache = rows
-        found._prefetch_done = True
-        cache[name] = found
+_VISIT = Columns(Visit, "v")
+_EPISODE = Columns(Episode, "e")
+_PATIENT = Columns(Patient, "p")
+# Of the people, only their names are shown (accounts.models.beyond_name).
+_PRACTITIONER = Columns(User, "u", USER_NAME_FIELDS)
+_SIGNER = Columns(User, "s", USER_NAME_FIELDS)
+_AMENDMENT = Columns(Amendment, "a")
+_AUTHOR = Columns(User, "u", USER_NAME_FIELDS)
+_POINT = Columns(VisitPoint, "t")
+_PAINKILLER = Columns(PainkillerUse, "k")
+
+
+def _visit_read(pk: int, clinic_id: int) -> Visit | None:
+    """One visit of the clinic as `visit_full(..., events=False)` reads them (its episode,
+    patient and people, its amendments, points and painkillers, each list in its order), in
+    hand-written statements: the visit page reads it on every open, and compiling the ORM's
+    queries cost more than running them."""
+    parts = (_VISIT, _EPISODE, _PATIENT, _PRACTITIONER, _SIGNER)
+    rows = fetch(
+        f"SELECT {', '.join(c.sql() for c in parts)} FROM {table(Visit)} v "  # noqa: S608
+        f"JOIN {table(Episode)} e ON e.id = v.episode_id "
+        f"JOIN {table(Patient)} p ON p.id = e.patient_id "
+        f"JOIN {table(User)} u ON u.id = v.practitioner_id "
+        f"LEFT JOIN {table(User)} s ON s.id = v.signed_by_id "
+        "WHERE v.id = %s AND v.clinic_id = %s", [pk, clinic_id])
+    if not rows:
+        return None
+    row = rows[0]
+    visit, episode, patient, practitioner = (
+        c.build(row, start) for c, start in _starts(parts)[:4])
+    Episode.patient.field.set_cached_value(episode, patient)
+    Visit.episode.field.set_cached_value(visit, episode)
+    Visit.practitioner.field.set_cached_value(visit, practitioner)
+    signer = _SIGNER.build(row, _starts(parts)[4][1]) if visit.signed_by_id else None
+    Visit.signed_by.field.set_cached_value(visit, signer)
+    amendments = []
+    for found in fetch(
+            f"SELECT {_AMENDMENT.sql()}, {_AUTHOR.sql()} FROM {table(Amendment)} a "  # noqa: S608
+            f"JOIN {table(User)} u ON u.id = a.author_id WHERE a.visit_id = %s "
+            "ORDER BY a.at, a.id", [pk]):  # Amendment.Meta.ordering
+        amendment = _AMENDMENT.build(found)
+        Amendment.author.field.set_cached_value(amendment, _AUTHOR.build(found, _AMENDMENT.width))
+        amendments.append(amendment)
+    _prefetched(visit, "amendments", amendments)
+    # Each visit's points in their order (`position`), its painkillers in theirs
+    # (PainkillerUse.Meta.ordering).
+    _prefetched(visit, "points", [_POINT.build(r) for r in fetch(
+        f"SELECT {_POINT.sql()} FROM {table(VisitPoint)} t "  # noqa: S608
+        "WHERE t.visit_id = %s ORDER BY t.position", [pk])])
+    _prefetched(visit, "painkillers", [_PAINKILLER.build(r) for r in fetch(
+        f"SELECT {_PAINKILLER.sql()} FROM {table(PainkillerUse)} k "  # noqa: S608
+        "WHERE k.visit_id = %s ORDER BY k.recorded_at, k.id", [pk])])
+    return visit
+
+
+def _starts(parts: tuple[Columns[Any], ...]) -> list[tuple[Columns[Any], int]]:
+    """Each part of a joined row with where its columns start."""
+    found, start = [], 0
+    for part in parts:
+        found.append((part, start))
+        start += part.width
+    return found
+
+
+def _prefetched(visit: Visit, name: str, rows: list[Any]) -> None:
+    """`rows` as the prefetch of `visit.<name>` leaves them: each row knowing its visit."""
+    for row in rows:
+        row.visit = visit
+    prefetched_set(visit, name, rows)
 
 
 def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Visit:
@@ -93,12 +151,7 @@ def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Vi
     pk = _as_int(visit_id)
     visit = None
     if membership is not None and pk is not None:
-        # By its key: one row or none, so no order is asked of the database.
-        visit = next(iter(visit_full(Visit.objects.filter(
-            pk=pk, clinic_id=membership.clinic_id).order_by(), events=False, lists=False)),
-            None)
-        if visit is not None:
-            _load_lists(visit)
+        visit = _visit_read(pk, membership.clinic_id)
     own = visit is not None and visit.episode.patient.user_id == getattr(actor, "pk", None)
     if visit is None or membership is None or (membership.role == Role.PATIENT and not own):
         audit_record(actor=actor, action=action, object_type="visit", object_id=visit_id,

@@ -51,6 +51,24 @@ def test_it_proposes_with_every_answer_unknown_when_no_history_is_recorded(
     assert proposal.to_dict()["not_asked"][0] == "pregnant"
 
 
+def test_it_proposes_from_the_patients_own_health_history_as_the_orm_reads_it(
+    world: World,
+) -> None:
+    # The proposal reads the history in a hand-written statement (plans.selectors
+    # _health_history), by the patient's key: Ada is pregnant, Grace is not.
+    from acuback.plans.selectors import _health_history
+
+    assert proposal_for(world.episode).request["pregnant"] is True
+    assert proposal_for(world.other_episode).request["pregnant"] is False
+    for episode in (world.episode, world.other_episode):
+        read, stored = _health_history(episode), HealthHistory.objects.get(
+            patient_id=episode.patient_id)
+        assert read is not None
+        assert {f.attname: getattr(read, f.attname) for f in HealthHistory._meta.concrete_fields
+                } == {f.attname: getattr(stored, f.attname)
+                      for f in HealthHistory._meta.concrete_fields}
+
+
 def test_it_passes_the_pattern_to_the_prescriber(world: World) -> None:
     proposal = proposal_for(world.episode, pattern="kidney_deficiency")
     assert proposal.request["pattern"] == "kidney_deficiency"

@@ -136,3 +136,52 @@ def test_it_refuses_non_clinicians_and_audits_it(world: World, persona: str) -> 
         clinical_episode_get(actor=getattr(world, persona), episode_id=world.episode.pk,
                              what="screening")
     assert AuditEntry.objects.filter(outcome="denied").exists()
+
+
+def test_it_loads_each_episodes_screens_and_referrals_newest_first_as_the_orm_does(
+        world: World) -> None:
+    # prefetch_screenings reads them in two hand-written statements; Screening's and Referral's
+    # order (recorded_at, id, newest first) is written out in them: here the ids run against it.
+    import datetime as dt
+
+    from django.db.models import prefetch_related_objects
+
+    from acuback.episodes.models import Episode
+    from acuback.screening.models import Referral, Screening
+    from acuback.screening.selectors import prefetch_screenings, screenings_prefetch
+
+    # Three of each, their times set so that the order is neither the ids' nor its reverse.
+    hour = dt.timedelta(hours=1)
+    screens = [screen(world.practitioner, world.episode, *URGENT) for _ in range(3)]
+    other = screen(world.practitioner, world.other_episode)
+    for outcome in ("referred_gp_urgent", "patient_declined", "referred_gp_urgent"):
+        referral_record(actor=world.practitioner, screening=screens[0], outcome=outcome)
+    referrals = list(Referral.objects.filter(screening=screens[0]).order_by("id"))
+    for model, rows in ((Screening, screens), (Referral, referrals)):
+        base = rows[0].recorded_at
+        for row, shift in zip(rows, (0, 1, -1), strict=True):
+            model.objects.filter(pk=row.pk).update(recorded_at=base + shift * hour)
+    episodes = list(Episode.objects.filter(pk__in=[world.episode.pk, world.other_episode.pk,
+                                                   world.episode_b.pk]).order_by("id"))
+    prefetch_screenings(episodes)
+    orm = list(Episode.objects.filter(pk__in=[e.pk for e in episodes]).order_by("id"))
+    prefetch_related_objects(orm, screenings_prefetch())
+    loaded = {e.pk: list(e.screenings.all()) for e in episodes}
+    assert [s.pk for s in loaded[world.episode.pk]] == [screens[i].pk for i in (1, 0, 2)]
+    assert [s.pk for s in loaded[world.other_episode.pk]] == [other.pk]
+    assert loaded[world.episode_b.pk] == []
+    assert [r.pk for r in loaded[world.episode.pk][1].referrals.all()] == [
+        referrals[i].pk for i in (1, 0, 2)]
+    for episode, expected in zip(episodes, orm, strict=True):
+        for mine, theirs in zip(episode.screenings.all(), expected.screenings.all(), strict=True):
+            assert (mine.episode, mine.recorded_by.get_full_name()) == (
+                episode, world.practitioner.get_full_name())
+            assert _fields(mine) == _fields(theirs)
+            assert [_fields(r) for r in mine.referrals.all()] == [
+                _fields(r) for r in theirs.referrals.all()]
+            assert all(r.screening is mine for r in mine.referrals.all())
+
+
+def _fields(instance: object) -> dict[str, object]:
+    return {f.attname: getattr(instance, f.attname)
+            for f in type(instance)._meta.concrete_fields}  # type: ignore[attr-defined]

@@ -120,7 +120,7 @@ def test_it_never_mixes_clinics_in_the_unsigned_list(world: World, episode) -> N
 
 def test_it_reads_a_visits_points_in_their_order_and_painkillers_as_recorded(
         world: World, episode) -> None:  # noqa: ANN001
-    # visit_get reads them in hand-written statements (selectors._load_lists): the order is the
+    # visit_get reads them in hand-written statements (selectors._visit_read): the order is the
     # statements' own, not the rows' ids, so here the ids run against it.
     from decimal import Decimal
 
@@ -145,3 +145,48 @@ def test_it_reads_a_visits_points_in_their_order_and_painkillers_as_recorded(
         (p.pk for p in read.points.all()), reverse=True)
     assert [p.drug for p in read.painkillers.all()] == ["paracetamol", "ibuprofen"]
     assert all(p.visit is read for p in [*read.points.all(), *read.painkillers.all()])
+
+
+def _fields(instance: object) -> dict[str, object]:
+    return {f.attname: getattr(instance, f.attname)
+            for f in type(instance)._meta.concrete_fields}  # type: ignore[attr-defined]
+
+
+def test_it_reads_a_visit_its_episode_patient_and_people_as_the_orm_does(
+        world: World, episode) -> None:  # noqa: ANN001
+    # visit_get reads them in one hand-written statement (selectors._visit_read): every column
+    # comes back as the ORM gives it (SQLite's text timestamps and decimals, JSON), and of the
+    # people only their names.
+    visit = signed(world, pain_regions=["lower_back_left"], adjuncts=["heat"])
+    read = visit_get(actor=world.practitioner, visit_id=visit.pk)
+    stored = Visit.objects.select_related("episode__patient").get(pk=visit.pk)
+    assert _fields(read) == _fields(stored)
+    assert _fields(read.episode) == _fields(stored.episode)
+    assert _fields(read.episode.patient) == _fields(stored.episode.patient)
+    assert isinstance(read.started_at, dt.datetime) and read.started_at.tzinfo is not None
+    for person in (read.practitioner, read.signed_by):
+        assert (person.pk, person.get_full_name()) == (
+            world.practitioner.pk, world.practitioner.get_full_name())
+        assert "password" in person.get_deferred_fields()
+    draft = visit_get(actor=world.practitioner, visit_id=start(world).pk)  # nobody signed it
+    assert draft.signed_by is None and draft.practitioner.pk == world.practitioner.pk
+
+
+def test_it_reads_a_visits_amendments_in_their_order_with_their_authors(
+        world: World, episode) -> None:  # noqa: ANN001
+    # Amendment.Meta.ordering (at, id), which the hand-written statement writes out: here the
+    # times put them in neither the ids' order nor its reverse.
+    from acuback.visits.models import Amendment
+
+    visit = signed(world)
+    for text in ("first", "second", "third"):
+        visit_amend(actor=world.practitioner, visit=visit, kind="addendum", reason="called",
+                    text=text)
+    rows = list(Amendment.objects.filter(visit=visit).order_by("id"))
+    for shift, row in zip((0, 1, -1), rows, strict=True):
+        Amendment.objects.filter(pk=row.pk).update(at=rows[0].at + dt.timedelta(minutes=shift))
+    read = visit_get(actor=world.practitioner, visit_id=visit.pk)
+    assert [a.text for a in read.amendments.all()] == ["third", "first", "second"]
+    assert all(a.visit is read and a.author.get_full_name() == world.practitioner.get_full_name()
+               for a in read.amendments.all())
+    assert _fields(read.amendments.all()[0]) == _fields(Amendment.objects.get(pk=rows[2].pk))
