@@ -43,6 +43,7 @@ from acuback.clinical.outcomes import (
 from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.screening.selectors import episode_nonspecific
+from acuback.sqlrows import Columns, fetch, table
 from acuback.visits.models import Amendment, AmendmentKind, Visit
 
 
@@ -199,11 +200,15 @@ def _abns(patient_id: int) -> dict[int, list[Abn]]:
     """The patient's ABNs not voided, by episode, newest signed first. A hand-written statement
     (read on every draft visit page), each row the model as the ORM reads it."""
     found: dict[int, list[Abn]] = defaultdict(list)
-    for abn in Abn.objects.raw(
-            f"SELECT * FROM {Abn._meta.db_table} WHERE patient_id = %s "  # noqa: S608
-            "AND voided_at IS NULL ORDER BY signed_on DESC, id DESC", [patient_id]):
+    for row in fetch(f"SELECT {_ABN.sql()} FROM {table(Abn)} a WHERE a.patient_id = %s "  # noqa: S608
+                     "AND a.voided_at IS NULL ORDER BY a.signed_on DESC, a.id DESC",
+                     [patient_id]):
+        abn = _ABN.build(row)
         found[abn.episode_id].append(abn)
     return found
+
+
+_ABN = Columns(Abn, "a")
 
 
 def abn_for(abns: list[Abn], day: dt.date) -> Abn | None:
@@ -279,12 +284,19 @@ def _episodes(patient_id: int) -> list[Episode]:
     pregnancy is associated; the rest of each row is left unread), each with the patient's
     payer (`payer`, None when not recorded). One hand-written statement: it is read on every
     draft visit page."""
-    return list(Episode.objects.raw(
-        "SELECT e.id, e.clinic_id, e.patient_id, e.onset_date, e.icd10_code, "  # noqa: S608
-        "e.surgery_associated, e.pregnancy_associated, b.payer "
-        f"FROM {Episode._meta.db_table} e LEFT JOIN {BillingProfile._meta.db_table} b "
-        "ON b.patient_id = e.patient_id WHERE e.patient_id = %s ORDER BY e.opened_on DESC, "
-        "e.id DESC", [patient_id]))
+    episodes = []
+    for row in fetch(
+            f"SELECT {_EPISODE.sql()}, b.payer FROM {table(Episode)} e "  # noqa: S608
+            f"LEFT JOIN {table(BillingProfile)} b ON b.patient_id = e.patient_id "
+            "WHERE e.patient_id = %s ORDER BY e.opened_on DESC, e.id DESC", [patient_id]):
+        episode = _EPISODE.build(row)
+        episode.payer = row[-1]
+        episodes.append(episode)
+    return episodes
+
+
+_EPISODE = Columns(Episode, "e", ("id", "clinic_id", "patient_id", "onset_date", "icd10_code",
+                                  "surgery_associated", "pregnancy_associated"))
 
 
 def _live_visits_judged(patient_id: int, exclude_visit: int | None,

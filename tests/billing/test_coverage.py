@@ -151,6 +151,18 @@ def test_it_does_not_warn_for_a_patient_with_other_insurance(billed: World) -> N
     assert (warning.level, warning.warns) == (Level.NOT_MEDICARE, False)
 
 
+def test_it_reads_the_payer_and_episodes_of_the_patient_only(billed: World) -> None:
+    # The patient's episodes and payer are read in one hand-written statement
+    # (billing.coverage._episodes), by the patient: another patient's episode, opened later
+    # (the statement's first row, were it not for the patient's key) and insured otherwise,
+    # changes nothing.
+    episode = medicare_episode(billed)
+    course(billed, episode, FIRST, 12)
+    medicare_episode(billed, given="Percy", payer=Payer.OTHER, member_id="XYZ")
+    warning = visit_coverage_warning(episode, LATER)
+    assert (warning.medicare, warning.level) == (True, Level.ABN_NEEDED)
+
+
 def test_it_counts_the_covered_visits_of_the_patients_other_episodes(billed: World) -> None:
     from tests.personas import make_episode
 
