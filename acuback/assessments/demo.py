@@ -199,6 +199,8 @@ def bulk_assessments(ctx: BulkContext) -> None:
                 if response.total is not None:
                     ctx.measurements.setdefault(episode.id, []).append(
                         Measurement(response.instrument, visit.day, response.total))
+                    if response.instrument == "startback":
+                        ctx.startback.setdefault(episode.id, response.band)
                 next_pk += 1
     with ctx.progress("questionnaires", len(rows)) as advance:
         for start in range(0, len(rows), BATCH):

@@ -56,7 +56,10 @@ class EpisodeMeasure(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["episode", "instrument"],
                                                name="cohort_measure_one_per_instrument")]
-        indexes = [models.Index(fields=["clinic", "instrument"])]
+        # Every column the cohort report groups a clinic's measures by, in that order: the
+        # report reads this index alone (acuback.cohort.stored.cohort_measures).
+        indexes = [models.Index(fields=["clinic", "instrument", "baseline", "latest", "followed"],
+                                name="cohort_measure_report")]
 
     def __str__(self) -> str:
         return f"{self.instrument} of episode {self.episode_id}: {self.baseline} -> {self.latest}"

@@ -129,9 +129,8 @@ def report_of(clinic_id: int, f: CohortFilter, *, from_summaries: bool = True) -
     (`acuback.cohort.engine`: the definition the summaries are made by; tests and the
     benchmark compare the two)."""
     if from_summaries:
-        summaries = stored.cohort_summaries(clinic_id, f)
-        count, patients = stored.episode_patient_count(summaries)
-        pairs, safety = stored.outcome_pairs(summaries), stored.safety_counts(summaries)
+        count, patients, safety = stored.counts(stored.cohort_summaries(clinic_id, f))
+        pairs = stored.outcome_pairs(stored.cohort_measures(clinic_id, f))
     else:
         episodes = engine.cohort_episodes(clinic_id, f)
         count, patients = engine.episode_patient_count(episodes)
@@ -205,8 +204,8 @@ def cohort_compare(*, actor: User, filters: CohortFilter, by: str, groups: tuple
     f = scope.apply(filters)
     records: list[Record] = []
     for group in groups:
-        summaries = stored.cohort_summaries(scope.clinic_id, f.with_(**{by: group}))
-        found = _records(group, stored.outcome_pairs(summaries), instrument)
+        measures = stored.cohort_measures(scope.clinic_id, f.with_(**{by: group}))
+        found = _records(group, stored.outcome_pairs(measures), instrument)
         if not any(r.follow_up is not None for r in found):
             audit_cohort(actor, scope, f, Action.LIST, compare={"by": by, "groups": list(groups)},
                          refused=f"no follow-up in {group}")

@@ -15,9 +15,10 @@ imported (`visits.services.insert_draft`) or signed, an amendment (`visits.signi
 event recorded, followed up or entered in error (`visits.adverse`, `visits.imports`), a new
 practitioner of record (`patients.services`, every episode of the patient). Not signals:
 `bulk_create` and `QuerySet.update` bypass them, and most of these writes are updates. The bulk
-path (`acuback.demo.bulk`) writes around the services and refreshes its new episodes set-based
-in the load's transaction. `acuback analyze rebuild-summaries --check` finds a row written
-around all of them.
+path (`acuback.demo.bulk`) writes around the services; its cohort step (`acuback.cohort.demo`)
+writes its new episodes' summaries from the values the other steps kept, in the load's
+transaction (a test checks them against the raw rows with `check_summaries`).
+`acuback analyze rebuild-summaries --check` finds a row written around all of them.
 
 Each refresh locks its episodes' rows first (as a plan save or a visit start does), so two
 writes to one episode at once refresh one after the other, the second seeing the first's rows.

@@ -23,6 +23,7 @@ from acuback.accounts.models import Clinic, Role, User
 from acuback.accounts.services import member_create, practitioner_profile_set
 from acuback.assessments.demo import bulk_assessments, demo_assessments
 from acuback.audit.context import audit_context
+from acuback.cohort.demo import bulk_summaries
 from acuback.cohort.summaries import refresh_episode_summary
 from acuback.demo.bulk import BulkStep, Progress, demo_bulk_load, no_progress
 from acuback.demo.population import bulk_episodes, bulk_patients
@@ -210,7 +211,7 @@ STEPS: list[Step] = [_staff, _patients, _patient_login, demo_history, demo_asses
 
 # Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).
 BULK_STEPS: list[BulkStep] = [bulk_patients, bulk_episodes, bulk_assessments, bulk_screenings,
-                              bulk_plans, bulk_visits]
+                              bulk_plans, bulk_visits, bulk_summaries]
 
 
 def demo_load(today: dt.date | None = None, *, patients: int = PATIENTS_PER_CLINIC,

@@ -94,6 +94,11 @@ class BulkContext:
     # follows the pain they describe and judges coverage improvement from them)
     measurements: dict[int, list[Measurement]] = field(default_factory=dict)
     plans: dict[int, int] = field(default_factory=dict)  # episode id -> its plan's id
+    plan_estim: dict[int, bool] = field(default_factory=dict)  # episode id -> its plan's e-stim
+    # episode id -> the band of its first scored STarT Back (its baseline risk group)
+    startback: dict[int, str] = field(default_factory=dict)
+    # episode id -> [live visits, adverse events, serious ones], as the visits step wrote them
+    safety: dict[int, list[int]] = field(default_factory=dict)
     proposals: dict[object, Any] = field(default_factory=dict)  # the plans step's, by request
     # A research registry (`acuback demo --registry`): visits record needle counts, painkillers
     # and adverse events but no point rows or claim lines (see acuback.visits.bulk).
@@ -155,8 +160,9 @@ def demo_bulk_load(*, clinics: Sequence[Clinic], patients: int, today: dt.date,
             with deferred_indexes():
                 for step in steps:
                     step(ctx)
-            # The bulk rows bypass the services: the cohort summaries of the new episodes are
-            # written set-based in the load's own transaction, once the indexes are back.
+            # The bulk rows bypass the services: the cohort step (acuback.cohort.demo) wrote
+            # the summaries of the new episodes from what the steps kept; any episode still
+            # without one (a step list without it) is summarised from its raw rows here.
             ids = summary_ids(clinic_id=clinic.pk, missing_only=True)
             with progress("cohort summaries", len(ids)) as advance:
                 rebuild_summaries(ids, advance)

@@ -82,11 +82,12 @@ def bulk_plans(ctx: BulkContext) -> None:
         if chosen is None:
             continue
         proposal, rows = chosen
-        plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", False,
+        estim = False  # manual acupuncture, as proposed (no e-stim was requested)
+        plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", estim,
                       COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
                       none_of_its_own, ctx.clinician.pk, now))
         points.extend((next_pk, i, *row, False, "", "") for i, row in enumerate(rows))
-        ctx.plans[episode.id] = next_pk
+        ctx.plans[episode.id], ctx.plan_estim[episode.id] = next_pk, estim
         next_pk += 1
     with ctx.progress("treatment plans", len(plans)) as advance:
         advance(insert_rows(Plan, PLAN_COLUMNS, plans))

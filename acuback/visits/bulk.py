@@ -44,11 +44,11 @@ import itertools
 import json
 import multiprocessing
 import random
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
@@ -133,6 +133,8 @@ class _Run:
     fees: list[Fee] | None = None
     improvements: dict[tuple[int, int], Any] = field(default_factory=dict)
     times: dict[dt.datetime, tuple[str, object]] = field(default_factory=dict)
+    starts: dict[dt.datetime, tuple[dt.date, str, object, str, object]] = field(
+        default_factory=dict)
     now: object = None
     zone: dt.tzinfo = dt.UTC
 
@@ -146,6 +148,17 @@ class _Run:
         if moment not in self.times:
             self.times[moment] = (_text(moment.astimezone(dt.UTC).isoformat()), db_time(moment))
         return self.times[moment]
+
+    def visit_times(self, when: dt.datetime) -> tuple[dt.date, str, object, str, object]:
+        """A visit starting at `when`: its day in the clinic's zone, and its start and end as
+        `time` gives them, once per distinct start (a registry has thousands of visits at
+        each)."""
+        found = self.starts.get(when)
+        if found is None:
+            found = self.starts[when] = (
+                when.astimezone(self.zone).date(), *self.time(when),
+                *self.time(when + dt.timedelta(minutes=VISIT_MINUTES)))
+        return found
 
     def preload(self, courses: list[_Course]) -> None:
         """Read what the claim lines need before rows are built in other processes, which
@@ -179,6 +192,11 @@ class _Course:
     responder: bool
     measurements: list[Measurement] = field(default_factory=list)
 
+    @cached_property
+    def needles(self) -> int:
+        """Needles a visit inserts: one a point, two a bilateral one."""
+        return sum(2 if side == "bilateral" else 1 for _, side in self.points)
+
 
 def bulk_visits(ctx: BulkContext) -> None:
     """Signed visits for the bulk episodes (see the module docstring)."""
@@ -192,7 +210,7 @@ def bulk_visits(ctx: BulkContext) -> None:
         run.preload(courses)
     with ctx.progress("visits", expected) as advance:
         for rows in chunk_rows(run, chunks, seed, tally.first_visit, workers=WORKERS):
-            _write(rows, tally)
+            _write(rows, tally, ctx.safety)
             advance(len(rows.visits))
     reset_sequences(Visit, VisitPoint, PainkillerUse, AdverseEvent, ClaimLine)
     ctx.audit("visit", tally.first_visit, tally.visits)
@@ -211,13 +229,28 @@ class _Rows:
     claim_lines: list[ClaimLine] = field(default_factory=list)
 
 
-def _write(rows: _Rows, tally: _Tally) -> None:
+def _write(rows: _Rows, tally: _Tally, safety: dict[int, list[int]]) -> None:
     tally.visits += insert_rows(Visit, VISIT_COLUMNS, rows.visits)
+    _count_safety(rows, safety)
     insert_rows(VisitPoint, POINT_COLUMNS, rows.points)
     tally.painkillers += insert_rows(PainkillerUse, PAINKILLER_COLUMNS, rows.painkillers)
     tally.events += insert_rows(AdverseEvent, AE_COLUMNS, rows.events)
     tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS,
                                      instance_rows(CLAIM_COLUMNS, rows.claim_lines))
+
+
+def _count_safety(rows: _Rows, safety: dict[int, list[int]]) -> None:
+    """Each episode's live visits, adverse events and serious ones, as written (for the
+    cohort summaries: `acuback.cohort.demo`). A bulk visit is never entered in error, and each
+    event is filed against one of these visits."""
+    episode = VISIT_COLUMNS.index("episode")
+    for pk, n in Counter(row[episode] for row in rows.visits).items():
+        safety.setdefault(pk, [0, 0, 0])[0] += n
+    episode, serious = AE_COLUMNS.index("episode"), AE_COLUMNS.index("serious")
+    for row in rows.events:
+        counts = safety.setdefault(row[episode], [0, 0, 0])
+        counts[1] += 1
+        counts[2] += bool(row[serious])
 
 
 Chunk = list[list["_Course"]]  # a chunk of patients, each as their courses
@@ -375,7 +408,7 @@ def _patient(run: _Run, courses: list[_Course], planned: list[tuple[_Course, dt.
         intakes[course.episode.id] = intake = _intake(ctx, course)
         at = db_time(ctx.moment(course.baseline))
         rows.painkillers.extend(
-            _painkiller_row(ctx, course, None, _use(*use), at) for use in intake)
+            _painkiller_row(ctx, course, None, use, at) for use in intake)
     numbers: dict[int, int] = {}
     for course, when in planned:
         number = numbers[course.episode.id] = numbers.get(course.episode.id, 0) + 1
@@ -393,8 +426,7 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
     ctx = run.ctx
     rng, episode, practitioner = ctx.rng, course.episode, course.practitioner
     share = (number - 1) / max(sessions - 1, 1)
-    day = when.astimezone(run.zone).date()
-    ended = when + dt.timedelta(minutes=VISIT_MINUTES)
+    day, started_at, started_db, ended_at, ended_db = run.visit_times(when)
     before = int(min(max(round(course.start + (course.end - course.start) * share
                                + rng.uniform(-0.8, 0.8)), 0), 10))
     minutes = rng.choice((15, 20, 25))
@@ -402,13 +434,11 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
     initial_days.add(day)
     lot = LOTS[(episode.patient.index + (number - 1) // 4) % len(LOTS)]
     points = [] if ctx.registry else _points(rng, course, lot, pk)
-    needles = sum(2 if side == "bilateral" else 1 for _, side in course.points)
+    needles = course.needles
     taken = _painkillers(intake, course.responder, share)
     asked = rng.random() > NOT_ASKED_SHARE
     painkillers = taken if asked else []
     better = course.responder and share > 0.3
-    started_at, started_db = run.time(when)
-    ended_at, ended_db = run.time(ended)
     regions_json = _pain_regions(episode.region, episode.side, episode.radiation)
     adjuncts_json = ADJUNCTS[rng.random() < 0.3]
     floor = (Decimal(round(25 * (1 - 0.5 * share * course.responder)))
@@ -443,7 +473,7 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
         OUTLINE_VERSION, taken_flag, cpt_json, cpt_version, SIGNED_VERSION,
         ended_db, practitioner, content_hash, "", run.now, run.now))
     rows.points.extend(points)
-    rows.painkillers.extend(_painkiller_row(ctx, course, pk, _use(*use), started_db)
+    rows.painkillers.extend(_painkiller_row(ctx, course, pk, use, started_db)
                             for use in painkillers)
     _adverse_event(ctx, course, pk, when, rows)
     return _Visit(pk, course, number, when, day, cpt, cpt_version, content_hash)
@@ -557,9 +587,9 @@ def _intake(ctx: BulkContext, course: _Course) -> list[tuple[str, int, int, int]
 
 
 def _painkiller_row(ctx: BulkContext, course: _Course, visit: int | None,
-                    use: dict[str, Any], at: object) -> tuple[Any, ...]:
-    return (ctx.clinic.pk, course.episode.id, visit, *(use[k] for k in PAINKILLER_FIELDS[:-1]),
-            course.practitioner, at, "")
+                    use: tuple[str, int, int, int], at: object) -> tuple[Any, ...]:
+    return (ctx.clinic.pk, course.episode.id, visit, *_use_row(*use), course.practitioner, at,
+            "")
 
 
 @cache
@@ -576,6 +606,13 @@ def _use(drug: str, dose: int, times: int, days: int) -> dict[str, Any]:
         "list_version": derived.list_version, "mme_table_version": derived.mme_table_version,
     }
     return stored
+
+
+@cache
+def _use_row(drug: str, dose: int, times: int, days: int) -> tuple[Any, ...]:
+    """`_use`'s values in PAINKILLER_COLUMNS' order (drug to mme_table_version)."""
+    stored = _use(drug, dose, times, days)
+    return tuple(stored[k] for k in PAINKILLER_FIELDS[:-1])
 
 
 @cache
