@@ -17,9 +17,10 @@ import hashlib
 import secrets
 import smtplib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -103,14 +104,15 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> SendCount:
     now = now or timezone.now()
     rules = {s.clinic_id: s for s in ClinicSchedule.objects.all()}
     count = SendCount()
-    for appointment in reminders_due(now):
-        questionnaires = _questionnaires_due(appointment.patient)
-        text = texts.reminder(appointment, portal_url(), questionnaires)
-        for channel, address in _channels(appointment, rules.get(appointment.clinic_id)):
-            key = f"reminder:{appointment.pk}:{channel}:{appointment.starts_at.isoformat()}"
-            message = _claim(appointment, MessageKind.REMINDER, channel, address, key, text)
-            if message is not None:
-                count.add(_deliver(message, appointment))
+    with _Mailer() as mailer:
+        for appointment in reminders_due(now):
+            questionnaires = _questionnaires_due(appointment.patient)
+            text = texts.reminder(appointment, portal_url(), questionnaires)
+            for channel, address in _channels(appointment, rules.get(appointment.clinic_id)):
+                key = f"reminder:{appointment.pk}:{channel}:{appointment.starts_at.isoformat()}"
+                message = _claim(appointment, MessageKind.REMINDER, channel, address, key, text)
+                if message is not None:
+                    count.add(_deliver(message, appointment, mailer))
     return count
 
 
@@ -139,7 +141,8 @@ def confirmation_send(appointment_id: int) -> SendCount:
     message = _claim(appointment, MessageKind.CONFIRMATION, Channel.EMAIL,
                      appointment.patient.email, key, text)
     if message is not None:
-        count.add(_deliver(message, appointment))
+        with _Mailer() as mailer:
+            count.add(_deliver(message, appointment, mailer))
     return count
 
 
@@ -172,15 +175,16 @@ def waitlist_offers_send(freed_id: int, starts_at: dt.datetime,
         return count
     rules = ClinicSchedule.objects.filter(clinic_id=freed.clinic_id).first()
     day = starts_at.astimezone(rules.tz if rules else timezone.get_current_timezone()).date()
-    for entry in fitting_entries(freed, day)[:OFFERS_AT_ONCE]:
-        link = _take_url(freed, entry.appointment_type_id, day)
-        text = texts.waitlist_offer(freed, entry.patient.given_name, starts_at, link)
-        for channel, address in _channels_of(entry.patient, rules):
-            key = f"waitlist:{entry.pk}:{channel}:{starts_at.isoformat()}"
-            message = _claim(freed, MessageKind.WAITLIST_OFFER, channel, address, key, text,
-                             patient_id=entry.patient_id)
-            if message is not None:
-                count.add(_deliver(message, freed))
+    with _Mailer() as mailer:
+        for entry in fitting_entries(freed, day)[:OFFERS_AT_ONCE]:
+            link = _take_url(freed, entry.appointment_type_id, day)
+            text = texts.waitlist_offer(freed, entry.patient.given_name, starts_at, link)
+            for channel, address in _channels_of(entry.patient, rules):
+                key = f"waitlist:{entry.pk}:{channel}:{starts_at.isoformat()}"
+                message = _claim(freed, MessageKind.WAITLIST_OFFER, channel, address, key, text,
+                                 patient_id=entry.patient_id)
+                if message is not None:
+                    count.add(_deliver(message, freed, mailer))
     return count
 
 
@@ -222,10 +226,55 @@ def _claim(appointment: Appointment, kind: str, channel: str, address: str, key:
     return Message.objects.get(key=key) if claimed else None
 
 
-def _deliver(message: Message, appointment: Appointment) -> str:
+class _Mailer:
+    """One connection to the mail server for a whole run, opened at the first email.
+
+    If the server cannot be reached or refuses the login, the run does not try again for each
+    message (a wrong password would otherwise be tried once per reminder, which can get the
+    clinic's mailbox locked): every email of the run is recorded failed with that error and is
+    tried again on a later run, as any failed message is."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.refused: Exception | None = None
+
+    def __enter__(self) -> _Mailer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except (smtplib.SMTPException, OSError):
+                pass  # the messages are recorded already; a failed goodbye changes nothing
+
+    def send(self, email: EmailMessage) -> None:
+        if self.refused is not None:
+            raise self.refused
+        if self.connection is None:
+            connection = get_connection()
+            try:
+                connection.open()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.refused = exc
+                connection.close()
+                raise
+            self.connection = connection
+        email.connection = self.connection
+        try:
+            email.send()
+        except smtplib.SMTPRecipientsRefused:
+            raise  # that address only; the connection goes on
+        except (smtplib.SMTPException, OSError):
+            self.connection.close()  # a fresh connection for the next message
+            self.connection = None
+            raise
+
+
+def _deliver(message: Message, appointment: Appointment, mailer: _Mailer) -> str:
     """Send outside any transaction (the network must never hold the database), record."""
     try:
-        provider_id = (_email(message, appointment) if message.channel == Channel.EMAIL
+        provider_id = (_email(message, appointment, mailer) if message.channel == Channel.EMAIL
                        else sms.gateway().send(message.to, message.body))
     except (smtplib.SMTPRecipientsRefused, sms.SmsRejected) as exc:
         status, error, provider_id = MessageStatus.BOUNCED, _describe(exc), ""
@@ -244,13 +293,13 @@ def _deliver(message: Message, appointment: Appointment) -> str:
     return status
 
 
-def _email(message: Message, appointment: Appointment) -> str:
+def _email(message: Message, appointment: Appointment, mailer: _Mailer) -> str:
     email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL,
                          [message.to])
     if message.kind != MessageKind.WAITLIST_OFFER:  # an offer is someone else's appointment
         email.attach(f"appointment-{appointment.pk}.ics", ics.patient_event(appointment),
                      "text/calendar")
-    email.send()
+    mailer.send(email)
     return ""
 
 

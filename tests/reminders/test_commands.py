@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,7 @@ class Guarded:
     inbox: Inbox
     cert: Path
     logins: list[tuple[str, str]]
+    connections: set[tuple[str, int]] = field(default_factory=set)  # client address and port
 
 
 @pytest.fixture
@@ -128,6 +129,7 @@ def guarded_smtp(tmp_path: Path) -> Iterator[Guarded]:
                      auth_data: Any) -> AuthResult:
         login, password = auth_data.login.decode(), auth_data.password.decode()
         guarded.logins.append((login, password))
+        guarded.connections.add(session.peer)
         # handled=False: aiosmtpd itself answers a refusal with 535; with its default
         # (handled=True) it would send nothing and the client would wait out its timeout.
         return AuthResult(success=(login, password) == ("clinic", "p@ss:w/rd 1"), handled=False)
@@ -155,6 +157,8 @@ def test_it_mails_over_starttls_with_the_url_s_login(fresh_demo: Path,
     assert json.loads(sent.stdout)["sent"] > 0 and json.loads(sent.stdout)["failed"] == 0
     assert guarded_smtp.inbox.received and guarded_smtp.logins[0] == ("clinic", "p@ss:w/rd 1")
     assert all(str(m["From"]) == "clinic@riverside.example" for m in guarded_smtp.inbox.received)
+    assert len(guarded_smtp.inbox.received) > 1 and len(guarded_smtp.connections) == 1  # one run,
+    # one connection and login for all its emails
 
 
 def test_it_records_a_failure_when_the_login_is_wrong(fresh_demo: Path,
@@ -172,3 +176,5 @@ def test_it_records_a_failure_when_the_login_is_wrong(fresh_demo: Path,
     assert len(errors) == counts["failed"]  # recorded, to be tried again (texts went out)
     # refused by the server for the login (535), not lost to a timeout
     assert all(error.startswith("SMTPAuthenticationError: (535") for error in errors), errors
+    # the wrong login is tried once for the run, not once per email (which can lock a mailbox)
+    assert len(errors) > 1 and len(guarded_smtp.connections) == 1
