@@ -118,6 +118,28 @@ def test_it_has_invariants_refuse_a_value_beside_a_reason_for_absence() -> None:
     assert any("obs-6" in m for m in validators.invariant_problems(observation))
 
 
+def test_it_has_invariants_refuse_a_nested_extension_without_value_and_a_backward_period() -> None:
+    """ext-1 and per-1 hold wherever the element is, not only at the resource's top."""
+    procedure = {"resourceType": "Procedure", "status": "completed",
+                 "subject": {"reference": "Patient/1"},
+                 "performedPeriod": {"start": "2026-01-01T10:00:00+00:00",
+                                     "end": "2026-01-01T09:00:00+00:00"},
+                 "bodySite": [{"extension": [{"url": "https://example.org/side",
+                                              "extension": [{"url": "no-value"}]}]}]}
+    found = validators.invariant_problems(procedure)
+    assert any("ext-1" in m and "no-value" in m for m in found)
+    assert any("per-1" in m and "09:00" in m for m in found)
+
+
+def test_it_has_invariants_refuse_a_reference_to_a_missing_contained_resource() -> None:
+    condition = {"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                 "clinicalStatus": {"coding": [{"code": "active"}]},
+                 "evidence": [{"detail": [{"reference": "#goal-1"}]}]}
+    assert any("ref-1" in m for m in validators.invariant_problems(condition))
+    condition["contained"] = [{"resourceType": "Goal", "id": "goal-1"}]
+    assert not any("ref-1" in m for m in validators.invariant_problems(condition))
+
+
 def test_it_sends_a_no_break_space_in_a_name_as_a_space(world: World, tmp_path: Path) -> None:
     patient_create(actor=world.practitioner, data=PatientInput(
         given_name="Ana\u00a0María", family_name="de\u2009la Cruz",
