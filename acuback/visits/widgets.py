@@ -10,6 +10,7 @@ import html
 from typing import Any, TypeVar
 
 from django import forms
+from django.forms.widgets import ChoiceWidget
 from django.utils.safestring import SafeString
 
 
@@ -135,20 +136,60 @@ F = TypeVar("F", bound=type[forms.BaseForm])
 
 def fast(form_class: F) -> F:
     """Class decorator: every widget of the form's fields that has a direct-rendering twin
-    here becomes it (attributes and choices kept)."""
+    here becomes it (attributes and choices kept), and each new form copies its fields by
+    `_FieldCopies` instead of a deep copy."""
     for field in form_class.base_fields.values():  # type: ignore[attr-defined]
         twin = FAST.get(type(field.widget))
         if twin is not None:
             widget = copy.copy(field.widget)
             widget.__class__ = twin
             field.widget = widget
+    form_class.base_fields = _FieldCopies(form_class.base_fields)  # type: ignore[attr-defined]
     return form_class
 
 
-def _errors_html(field: forms.BoundField) -> str:
-    if not field.errors:
+_PLAIN = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__,
+          forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__}
+
+
+class _FieldCopies(dict[str, forms.Field]):
+    """A form class's fields, which every form copies (BaseForm.__init__ deep-copies them, so
+    that one form changing its fields changes no other): copied as Field.__deepcopy__ and
+    Widget.__deepcopy__ copy them (the field and its widget each a copy; its attributes, error
+    messages and validators each a copy of their own), but the choices shared, not copied and
+    normalized again: a list no form changes in place (a form that changes a field's choices
+    assigns new ones, as AdverseEventForm does). On the treatment-room page the deep copy cost
+    as much as rendering every field of the form. Any other kind of field or widget is deep-
+    copied as before."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _field_copy(field, memo) for name, field in self.items()}
+
+
+def _shallow(obj: Any) -> Any:
+    """copy.copy of a plain object (no __copy__, __reduce__ or slots of its own: _PLAIN's)."""
+    found = object.__new__(type(obj))
+    found.__dict__.update(obj.__dict__)
+    return found
+
+
+def _field_copy(field: forms.Field, memo: dict[int, Any]) -> forms.Field:
+    widget = field.widget
+    if type(field).__deepcopy__ not in _PLAIN or type(widget).__deepcopy__ not in _PLAIN:
+        return copy.deepcopy(field, memo)
+    found = _shallow(field)
+    found.widget = _shallow(widget)
+    found.widget.attrs = widget.attrs.copy()
+    found.error_messages = field.error_messages.copy()
+    found.validators = field.validators[:]
+    memo[id(field)], memo[id(widget)] = found, found.widget
+    return found
+
+
+def _errors_html(field: forms.BoundField, errors: Any) -> str:
+    if not errors:
         return ""
-    problems = "".join(f"<p>{esc(e)}</p>" for e in field.errors)
+    problems = "".join(f"<p>{esc(e)}</p>" for e in errors)
     return f"<div class=\"field-error\" id=\"{esc(field.auto_id)}_error\">{problems}</div>"
 
 
@@ -159,13 +200,15 @@ def field_html(field: forms.BoundField) -> SafeString:
     number, select, textarea, date-time, hidden, check box); any other falls back to the
     template, so the markup never differs from the rest of the site's."""
     kind = field.widget_type
-    has_error = " has-error" if field.errors else ""
+    errors = field.errors  # a new list at each read: read once
+    has_error = " has-error" if errors else ""
     if kind == "hidden":
         return SafeString(str(field))
     if kind == "checkbox":
         return SafeString(
             f"<div class=\"field check{has_error}\">\n  <label for=\"{esc(field.id_for_label)}\">"
-            f"{field} <span>{esc(field.label)}</span></label>\n  {_errors_html(field)}\n</div>")
+            f"{field} <span>{esc(field.label)}</span></label>\n  "
+            f"{_errors_html(field, errors)}\n</div>")
     if kind in {"radioselect", "checkboxselectmultiple"}:
         from django.template.loader import render_to_string
 
@@ -176,4 +219,4 @@ def field_html(field: forms.BoundField) -> SafeString:
     return SafeString(
         f"<div class=\"field{has_error}\">\n  <label for=\"{esc(field.id_for_label)}\">"
         f"{esc(field.label)}{optional}</label>\n  {field}\n  {help_text}\n  "
-        f"{_errors_html(field)}\n</div>")
+        f"{_errors_html(field, errors)}\n</div>")
