@@ -1,18 +1,21 @@
-"""One point row of the treatment-room page, written directly as HTML.
+"""The point rows and painkiller rows of the treatment-room page, written directly as HTML.
 
 A visit has many points and each row some fifty values; rendered through the template engine
-the rows were most of the time the page took to open (bench/bench_visit_page.py). So the row
+the rows were most of the time the page took to open (bench/bench_visit_page.py). So each row
 is a function here, every value escaped (`widgets.esc`, as the template engine escapes), the
-markup that of the page's other fields. `{% point_row row %}` (visit_tags) renders one.
+markup that of the page's other fields. `{% point_row row %}`, `{% point_rows rows %}` and
+`{% painkiller_rows rows blank %}` (visit_tags) render them.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.utils.safestring import SafeString
 
-from acuback.visits.forms import PointRow
+from acuback.clinical.analgesics import analgesic_list
+from acuback.visits.forms import PainkillerRow, PointRow
 from acuback.visits.widgets import esc, options_html
 
 
@@ -97,3 +100,40 @@ def point_row_html(row: PointRow) -> SafeString:
         f"<input type=\"hidden\" name=\"p-{t}-code\" value=\"{_text(v.get('code'))}\">"
         f"<div class=\"vpoint-main\">{''.join(main)}</div>{_needle(row)}{_override(row)}"
         f"{errors}</li>")
+
+
+@cache
+def drug_choices() -> tuple[tuple[str, str], ...]:
+    """The analgesic list as (id, "name (class)") choices, computed once."""
+    listed = analgesic_list()
+    return (("", "Choose…"), *((d.id, f"{d.name} ({listed.classes[d.drug_class].lower()})")
+                              for d in listed.drugs.values()))
+
+
+def _pk_input(t: str, key: str, label: str, value: Any, extra: str) -> str:
+    shown = esc(value) if value else ""  # as {{ value|default:'' }}
+    return (f"  <div class=\"field\"><label for=\"k-{t}-{key}\">{label}</label><input "
+            f"id=\"k-{t}-{key}\" name=\"k-{t}-{key}\" value=\"{shown}\"{extra}></div>\n")
+
+
+def painkiller_row_html(row: PainkillerRow) -> str:
+    """One painkiller row (a drug from the list, or another named; dose, times a day, days in
+    the last week), and a newline."""
+    t, v = esc(row.token), row.values
+    errors = ("<div class=\"field-error\" role=\"alert\">"
+              + "".join(f"<p>{esc(e)}</p>" for e in row.errors) + "</div>") if row.errors else ""
+    return (
+        f"<li class=\"pkrow{' row-error' if row.errors else ''}\" data-row>\n"
+        f"  <input type=\"hidden\" name=\"pk\" value=\"{t}\">\n"
+        f"  <div class=\"field\"><label for=\"k-{t}-drug\">Painkiller</label>\n"
+        f"    <select id=\"k-{t}-drug\" name=\"k-{t}-drug\" data-testid=\"pk-drug\">"
+        f"{options_html(drug_choices(), v.get('drug'))}</select></div>\n"
+        + _pk_input(t, "name", "Name, if other", v.get("name"), ' maxlength="100"')
+        + _pk_input(t, "dose", "Dose (mg; patch mcg/hr)", v.get("dose"),
+                    ' inputmode="decimal" class="short" data-testid="pk-dose"')
+        + _pk_input(t, "times", "Times a day", v.get("times"),
+                    ' inputmode="numeric" class="short" data-testid="pk-times"')
+        + _pk_input(t, "days", "Days last week", v.get("days"),
+                    ' inputmode="numeric" class="short" data-testid="pk-days"')
+        + "  <button type=\"button\" class=\"link remove\" data-remove-row>Remove</button>\n"
+        f"  {errors}\n</li>\n")

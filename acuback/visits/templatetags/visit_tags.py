@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
 
 from acuback.accounts.models import CLINICAL_ROLES
-from acuback.clinical.analgesics import analgesic_list
 from acuback.episodes.models import Episode
 from acuback.visits.access import live_visits
 from acuback.visits.drawing import Shape
@@ -96,24 +94,34 @@ def options(choices: Any, selected: Any) -> str:
 
 
 @register.simple_tag
-def drug_options(selected: Any) -> str:
-    """The analgesic list as <option>s, by name with its class."""
-    return options(DRUG_CHOICES(), selected)
-
-
-@cache
-def DRUG_CHOICES() -> tuple[tuple[str, str], ...]:  # noqa: N802 - a constant, computed once
-    listed = analgesic_list()
-    return (("", "Choose…"), *((d.id, f"{d.name} ({listed.classes[d.drug_class].lower()})")
-                              for d in listed.drugs.values()))
-
-
-@register.simple_tag
 def point_row(row: Any) -> str:
     """One point row of the treatment-room page (acuback.visits.rows)."""
     from acuback.visits.rows import point_row_html
 
     return point_row_html(row)
+
+
+@register.simple_tag
+def point_rows(rows: list[Any]) -> SafeString:
+    """The point rows, each as `{% include "visits/_point_row.html" %}` writes it (the row and a
+    newline), in one tag: an include per row cost more than the row."""
+    from acuback.visits.rows import point_row_html
+
+    return SafeString("".join(f"{point_row_html(row)}\n" for row in rows))
+
+
+@register.simple_tag
+def painkiller_rows(rows: list[Any], blank: Any) -> SafeString:
+    """The painkiller rows and the blank one the page copies to add a row
+    (visits/_painkiller_rows.html), each row written directly (acuback.visits.rows)."""
+    from acuback.visits.rows import painkiller_row_html
+
+    listed = "".join(painkiller_row_html(row) for row in rows)
+    return SafeString(
+        f"<ol class=\"pkrows\" id=\"pk-rows\" data-testid=\"pk-rows\">{listed}</ol>\n"
+        "<button type=\"button\" data-add-row=\"pk-template\" data-into=\"pk-rows\" "
+        "data-testid=\"add-painkiller\">Add a painkiller</button>\n"
+        f"<template id=\"pk-template\">{painkiller_row_html(blank)}</template>")
 
 
 @register.simple_tag
