@@ -7,6 +7,7 @@ owns the server): `audit_guard_lifted()` is that, on the test connection only.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -177,14 +178,13 @@ def test_it_reports_a_missing_guard_trigger(capsys: pytest.CaptureFixture[str]) 
     assert main(["audit", "verify"]) == 1
 
 
-def test_it_refuses_an_update_from_a_program_without_the_guard_function(tmp_path: Path) -> None:
+def test_it_refuses_an_update_from_a_program_without_the_guard_function(
+        tmp_path: Path, migrated_sqlite: Callable[[Path], object]) -> None:
     """On SQLite, the sqlite3 shell (or any program that is not acuback) cannot even prepare
     an UPDATE or DELETE of the trail: the triggers call a function only acuback provides."""
     import sqlite3
 
-    from tests.test_settings import acuback
-
-    assert acuback(tmp_path, "manage", "migrate", "-v0").returncode == 0
+    migrated_sqlite(tmp_path)
     with sqlite3.connect(tmp_path / "acuback.sqlite3") as db:
         db.execute("INSERT INTO audit_auditentry (seq, at, actor_username, action, object_type, "
                    "object_id, channel, client_addr, outcome, detail, prev_hash, hash) VALUES "
