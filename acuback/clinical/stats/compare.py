@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from acuback.clinical.stats.intervals import CONFIDENCE, proportion
 
 DEFAULT_RESPONDER_DROP = 0.30
@@ -88,6 +86,8 @@ def is_responder(baseline: float, follow_up: float, drop: float) -> bool:
 
 
 def _summary(rows: Sequence[tuple[float, float]], drop: float) -> GroupSummary:
+    import numpy as np  # imported when used (see intervals._special)
+
     baselines = [b for b, _ in rows]
     follow_ups = [f for _, f in rows]
     responders = sum(is_responder(b, f, drop) for b, f in rows)
@@ -103,6 +103,8 @@ def _summary(rows: Sequence[tuple[float, float]], drop: float) -> GroupSummary:
 
 
 def _ancova(rows: Sequence[tuple[str, float, float]], treatment: str) -> AdjustedDifference:
+    import numpy as np  # imported when used (see intervals._special)
+
     follow_up = np.array([f for _, _, f in rows], dtype=float)
     design = np.column_stack([
         np.ones(len(rows)),
@@ -155,6 +157,8 @@ def compare_groups(
 def _check_finite(comparison: Comparison) -> None:
     """Scores near the largest float (1e308) overflow a mean or the fit's variance into
     infinity or NaN: that is no answer, and no JSON either."""
+    import numpy as np  # imported when used (see intervals._special)
+
     for name, g in comparison.groups.items():
         for what, value in (("baseline_mean", g.baseline_mean),
                             ("followup_mean", g.followup_mean), ("mean_change", g.mean_change)):

@@ -17,9 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist, fmean, stdev
-
-# scipy.special gives the t and chi-square quantiles without scipy.stats' import cost.
-from scipy import special as _special
+from typing import Any
 
 CONFIDENCE = 0.95
 PER_TREATMENTS = 1000
@@ -55,6 +53,15 @@ class Rate:
     rate: float
     ci: tuple[float, float]
     method: str = "exact-poisson"
+
+
+def _special() -> Any:
+    """scipy.special (the t and chi-square quantiles without scipy.stats' import cost), imported
+    when first needed: with numpy it takes half a second, which every `acuback` command and
+    server start paid, since this module comes in with the cohort engine."""
+    from scipy import special
+
+    return special
 
 
 def _check_count(value: int, what: str) -> None:
@@ -124,7 +131,7 @@ def mean_of_counts(counts: Mapping[float, int], confidence: float = CONFIDENCE) 
 
 
 def _t_mean(n: int, mean: float, sd: float, confidence: float) -> Mean:
-    t = float(_special.stdtrit(n - 1, 1 - (1 - confidence) / 2))
+    t = float(_special().stdtrit(n - 1, 1 - (1 - confidence) / 2))
     half = t * sd / math.sqrt(n)
     return Mean(n, mean, sd, (mean - half, mean + half))
 
@@ -135,8 +142,8 @@ def poisson_interval(events: int, confidence: float = CONFIDENCE) -> tuple[float
     _check_confidence(confidence)
     alpha = 1 - confidence
     # chdtri(df, q) is the chi-square quantile with upper-tail probability q.
-    lower = 0.0 if events == 0 else float(_special.chdtri(2 * events, 1 - alpha / 2)) / 2
-    upper = float(_special.chdtri(2 * events + 2, alpha / 2)) / 2
+    lower = 0.0 if events == 0 else float(_special().chdtri(2 * events, 1 - alpha / 2)) / 2
+    upper = float(_special().chdtri(2 * events + 2, alpha / 2)) / 2
     return lower, upper
 
 
