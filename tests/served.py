@@ -208,9 +208,11 @@ print(api_token_create(user=user, name="tests"))
 """
 
 
-def prepare_install(env: dict[str, str]) -> str:
-    """Migrate, make the clinic and its practitioner; the practitioner's API token."""
-    for args in (("manage", "migrate", "-v0"), ("manage", "shell", "-c", MAKE_CLINIC)):
+def prepare_install(env: dict[str, str], migrated: bool = False) -> str:
+    """Migrate (unless `migrated`), make the clinic and its practitioner; the practitioner's
+    API token."""
+    steps = [] if migrated else [("manage", "migrate", "-v0")]
+    for args in (*steps, ("manage", "shell", "-c", MAKE_CLINIC)):
         done = run_acuback(env, *args)
         if done.returncode != 0:
             raise RuntimeError(f"acuback {args[:2]} failed: {done.stderr[-2000:]}")
@@ -319,9 +321,13 @@ class Template:
 
 
 @contextmanager
-def template_install(kind: str, data_dir: Path) -> Iterator[Template]:
+def template_install(kind: str, data_dir: Path,
+                     migrated_sqlite: Callable[[Path], dict[str, str]] | None = None
+                     ) -> Iterator[Template]:
+    """`kind`'s prepared install; on SQLite, made in a copy from `migrated_sqlite` if given."""
     if kind == "sqlite":
-        yield Template(kind, prepare_install(clean_env(data_dir)), data_dir)
+        env = migrated_sqlite(data_dir) if migrated_sqlite else clean_env(data_dir)
+        yield Template(kind, prepare_install(env, migrated=bool(migrated_sqlite)), data_dir)
         return
     with scratch_postgres("template") as url:
         token = prepare_install(_production(data_dir, url))
@@ -369,16 +375,18 @@ def template(database_kind: str, install_template: Callable[[str], Template]) ->
 
 
 @pytest.fixture(scope="session")
-def install_template(tmp_path_factory: pytest.TempPathFactory
+def install_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                      ) -> Iterator[Callable[[str], Template]]:
-    """install_template("sqlite" | "postgres") -> that kind's Template, made once a session."""
+    """install_template("sqlite" | "postgres") -> that kind's Template, made once a session
+    (on SQLite from the process's one migrated install, migrated_sqlite)."""
     made: dict[str, Template] = {}
     with ExitStack() as stack:
 
         def get(kind: str) -> Template:
             if kind not in made:
                 folder = tmp_path_factory.mktemp(f"template-{kind}")
-                made[kind] = stack.enter_context(template_install(kind, folder))
+                migrated = request.getfixturevalue("migrated_sqlite") if kind == "sqlite" else None
+                made[kind] = stack.enter_context(template_install(kind, folder, migrated))
             return made[kind]
 
         yield get
