@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from acuback.accounts.models import User
@@ -29,12 +30,24 @@ TODAY = dt.date(2026, 11, 21)
 PATIENTS = PATIENTS_PER_CLINIC + 170
 
 
+# The schema (every table's indexes and constraints) before and after the bulk load.
+SCHEMAS: list[dict[str, str]] = []
+
+
+def _schema() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        return {table: repr(sorted(connection.introspection.get_constraints(cursor, table).items()))
+                for table in connection.introspection.table_names(cursor)}
+
+
 @pytest.fixture(scope="module")
 def bulk(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
     with django_db_blocker.unblock():
+        SCHEMAS.append(_schema())
         demo_load(TODAY, patients=PATIENTS)
         counts = {m.__name__: m.objects.count() for m in (Patient, Episode, Assessment, Plan)}
         demo_load(TODAY, patients=PATIENTS)  # a second run adds nothing
+        SCHEMAS.append(_schema())
         yield counts
         call_command("flush", interactive=False)
 
@@ -135,6 +148,14 @@ def test_it_writes_one_audit_entry_per_clinic_and_kind(bulk) -> None:  # noqa: A
         assert Patient.objects.filter(pk__range=(first, last),
                                       clinic_id=entry.clinic_id).count() == entry.detail["count"]
     assert list(audit_verify()) == []
+
+
+def test_it_leaves_every_index_and_foreign_key_it_deferred_in_place(bulk) -> None:  # noqa: ANN001
+    # acuback.bulk.deferred_indexes drops indexes (and foreign keys on PostgreSQL) of the
+    # tables it writes during the load and restores them at its end.
+    before, after = SCHEMAS
+    assert after == before
+    assert any("foreign_key" in s and "'foreign_key': (" in s for s in after.values())
 
 
 def test_it_lets_the_services_add_records_after_it(bulk) -> None:  # noqa: ANN001
