@@ -37,10 +37,12 @@ def _get(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """`acuback serve` on a free loopback port with its own data dir, until /healthz says 200."""
-    served = Served(clean_env(tmp_path), workers=1)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`acuback serve` on a free loopback port with its own new data dir (which it migrates),
+    until /healthz says 200; one for this module's tests, which only read from it (each start
+    costs a migrate, ~10 s)."""
+    served = Served(clean_env(tmp_path_factory.mktemp("served")), workers=1)
     served.start()
     try:
         yield served.base
