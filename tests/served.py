@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -321,16 +322,15 @@ class Template:
 
 
 @contextmanager
-def template_install(kind: str, data_dir: Path,
-                     migrated_sqlite: Callable[[Path], dict[str, str]] | None = None
-                     ) -> Iterator[Template]:
-    """`kind`'s prepared install; on SQLite, made in a copy from `migrated_sqlite` if given."""
+def template_install(kind: str, data_dir: Path, migrated: Any = None) -> Iterator[Template]:
+    """`kind`'s prepared install, made from `migrated` if given: on SQLite the migrated_sqlite
+    fixture, on PostgreSQL the migrated_postgres database's name."""
     if kind == "sqlite":
-        env = migrated_sqlite(data_dir) if migrated_sqlite else clean_env(data_dir)
-        yield Template(kind, prepare_install(env, migrated=bool(migrated_sqlite)), data_dir)
+        env = migrated(data_dir) if migrated else clean_env(data_dir)
+        yield Template(kind, prepare_install(env, migrated=bool(migrated)), data_dir)
         return
-    with scratch_postgres("template") as url:
-        token = prepare_install(_production(data_dir, url))
+    with scratch_postgres("template", template=migrated) as url:
+        token = prepare_install(_production(data_dir, url), migrated=bool(migrated))
         yield Template(kind, token, data_dir, _database_name("template"))
 
 
@@ -378,14 +378,14 @@ def template(database_kind: str, install_template: Callable[[str], Template]) ->
 def install_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                      ) -> Iterator[Callable[[str], Template]]:
     """install_template("sqlite" | "postgres") -> that kind's Template, made once a session
-    (on SQLite from the process's one migrated install, migrated_sqlite)."""
+    from the process's one migrated install of that kind (migrated_sqlite, migrated_postgres)."""
     made: dict[str, Template] = {}
     with ExitStack() as stack:
 
         def get(kind: str) -> Template:
             if kind not in made:
                 folder = tmp_path_factory.mktemp(f"template-{kind}")
-                migrated = request.getfixturevalue("migrated_sqlite") if kind == "sqlite" else None
+                migrated = request.getfixturevalue(f"migrated_{kind}")
                 made[kind] = stack.enter_context(template_install(kind, folder, migrated))
             return made[kind]
 
@@ -402,3 +402,19 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path]
     assert done.returncode == 0, done.stderr
     migrated = Template("sqlite", "", folder)
     return lambda data_dir: sqlite_copy(migrated, data_dir)
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The name of a scratch PostgreSQL database that is migrated and holds nothing, made once a
+    process, for scratch_postgres(suffix, template=migrated_postgres) to copy (CREATE DATABASE
+    ... TEMPLATE takes a moment; a migrate of an empty database, 10-25 s). The PostgreSQL pass
+    only."""
+    from tests.test_postgres import _on_postgres_pass
+
+    _on_postgres_pass()
+    with scratch_postgres("migrated") as url:
+        env = _production(tmp_path_factory.mktemp("migrated-postgres"), url)
+        done = run_acuback(env, "manage", "migrate", "-v0")
+        assert done.returncode == 0, done.stderr
+        yield _database_name("migrated")

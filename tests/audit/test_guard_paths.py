@@ -104,16 +104,16 @@ def test_it_refuses_emptying_the_trail_from_the_command_line(
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_it_refuses_emptying_the_trail_from_the_command_line_on_postgresql(tmp_path: Path) -> None:
+def test_it_refuses_emptying_the_trail_from_the_command_line_on_postgresql(
+        tmp_path: Path, migrated_postgres: str) -> None:
     """The same through a real install on a PostgreSQL server, where the guard is a different
     trigger (and TRUNCATE, which flush sends, has its own)."""
     import psycopg
 
     _on_postgres_pass()
-    with scratch_postgres("audit_guard") as url:
+    with scratch_postgres("audit_guard", template=migrated_postgres) as url:
         env = {"ACUBACK_DATABASE_URL": url, "ACUBACK_SECRET_KEY": LONG_KEY,
                "ACUBACK_SECURE": "false"}
-        assert acuback(tmp_path, "manage", "migrate", "-v0", **env).returncode == 0
         shell = acuback(tmp_path, "manage", "shell", "-c", DELETE_IN_SHELL, **env)
         assert shell.returncode == 0, shell.stderr
         assert "refused: audit entries are append-only" in shell.stdout
