@@ -26,6 +26,7 @@ scored measurement of the episode, ties broken by entry order (id).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -85,13 +86,19 @@ CHRONICITY_DAYS: dict[str, tuple[int | None, int | None]] = {
 }
 
 
-def chronicity_q(value: str) -> Q:
+def _duration(days: int) -> dt.timedelta:
+    return dt.timedelta(days=days)
+
+
+def chronicity_q(value: str, *, days: Callable[[int], object] = _duration) -> Q:
+    """The episodes of that chronicity by `days_open`; `days` gives a number of days in the
+    column's type: a duration for the engine's annotation, `int` for a summary's column."""
     low, high = CHRONICITY_DAYS[value]
     q = Q()
     if low is not None:
-        q &= Q(days_open__gte=dt.timedelta(days=low))
+        q &= Q(days_open__gte=days(low))
     if high is not None:
-        q &= Q(days_open__lt=dt.timedelta(days=high))
+        q &= Q(days_open__lt=days(high))
     return q
 
 

@@ -5,8 +5,8 @@ The same figures as `acuback.cohort.engine` over the raw rows, by construction: 
 the engine's per-episode queries run for that episode (`acuback.cohort.summaries`), and these
 functions only filter, group and add up those stored rows, in one statement each over two
 narrow tables (one row per episode, one per episode and questionnaire), instead of ranking
-every questionnaire and scanning every visit of the clinic. The filters mean what they mean in
-the engine (`engine.CHRONICITY_DAYS`, the protocol from the current plan's e-stim, the baseline
+every questionnaire and scanning every visit of the clinic. The filters are the engine's own
+(`engine.chronicity_q`, the protocol from the current plan's e-stim, the baseline
 STarT Back band). tests/cohort/test_stored.py checks the two give the same report on random
 cohorts built through the services.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet, Sum
 
 from acuback.clinical.cohort import OutcomePair, SafetyCounts
-from acuback.cohort.engine import CHRONICITY_DAYS, protocol_q, startback_q
+from acuback.cohort.engine import chronicity_q, protocol_q, startback_q
 from acuback.cohort.filters import CohortFilter
 from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
 
@@ -30,13 +30,10 @@ def cohort_summaries(clinic_id: int, f: CohortFilter) -> QuerySet[EpisodeSummary
         qs = qs.filter(opened_on__lte=f.opened_to)
     if f.practitioner is not None:
         qs = qs.filter(practitioner_id=f.practitioner)
+    # the summary's columns are named as the engine's annotations (days_open in whole days)
     if f.chronicity is not None:
-        low, high = CHRONICITY_DAYS[f.chronicity]
-        if low is not None:
-            qs = qs.filter(days_open__gte=low)
-        if high is not None:
-            qs = qs.filter(days_open__lt=high)
-    if f.protocol is not None:  # the summary's columns are named as the engine's annotations
+        qs = qs.filter(chronicity_q(f.chronicity, days=int))
+    if f.protocol is not None:
         qs = qs.filter(protocol_q(f.protocol))
     if f.startback is not None:
         qs = qs.filter(startback_q(f.startback))
