@@ -7,6 +7,7 @@ workers) as a power cut or an OOM killer would, then start it again on the same 
 
 from __future__ import annotations
 
+import atexit
 import http.cookiejar
 import itertools
 import json
@@ -42,6 +43,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The static files as this process's first server collected (and compressed) them, copied into
+# the new data dir of each later one: its collectstatic then finds every file collected and
+# compressed already (copies keep their times), instead of compressing all again (~2 s).
+_COLLECTED: list[Path] = []
+
+
+def _static_of(env: dict[str, str]) -> Path:
+    return Path(env["ACUBACK_DATA_DIR"]) / "static"
+
+
 class Served:
     """`acuback serve` with `env`, started by start() and ended by kill() or stop()."""
 
@@ -55,6 +66,9 @@ class Served:
         self.log = tempfile.TemporaryFile(mode="w+")
 
     def start(self, timeout: float = 90) -> None:
+        static = _static_of(self.env)
+        if _COLLECTED and not any(static.glob("*")):
+            shutil.copytree(_COLLECTED[0], static, dirs_exist_ok=True)
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "acuback", "serve", "--port", str(self.port),
              "--workers", str(self.workers)],
@@ -66,6 +80,10 @@ class Served:
                 raise RuntimeError(f"acuback serve exited: {self.output()}")
             try:
                 if Browser(self.base).get("/healthz").status == 200:
+                    if not _COLLECTED:
+                        folder = tempfile.mkdtemp(prefix="acuback-static-")
+                        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+                        _COLLECTED.append(Path(shutil.copytree(static, Path(folder) / "static")))
                     return
             except OSError:
                 pass
