@@ -44,7 +44,8 @@ from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.screening.selectors import episode_nonspecific
 from acuback.sqlrows import Columns, fetch, table
-from acuback.visits.models import Amendment, AmendmentKind, Visit
+from acuback.visits.access import live_visit_sql
+from acuback.visits.models import Visit
 
 
 class Level(StrEnum):
@@ -305,17 +306,16 @@ def _live_visits_judged(patient_id: int, exclude_visit: int | None,
     order they began, each as (episode id, start, judgement): the judgement is its current claim
     lines' (the last of them in their order), None when it has none. One hand-written
     statement: it is read on every draft visit page, and a long history is many rows."""
+    live, live_params = live_visit_sql("v.id")
     with connection.cursor() as db:
         db.execute(
             "SELECT v.episode_id, v.started_at, (SELECT c.covered FROM "  # noqa: S608
             f"{ClaimLine._meta.db_table} c WHERE c.visit_id = v.id AND c.superseded_at IS NULL "
             "ORDER BY c.service_date DESC, c.visit_id DESC, c.derivation DESC, c.position DESC "
             f"LIMIT 1) FROM {Visit._meta.db_table} v JOIN {Episode._meta.db_table} e "
-            "ON e.id = v.episode_id WHERE e.patient_id = %s AND v.id <> %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {Amendment._meta.db_table} a WHERE a.visit_id = v.id "
-            "AND a.kind = %s) ORDER BY v.started_at, v.id",
-            [patient_id, -1 if exclude_visit is None else exclude_visit,
-             AmendmentKind.ENTERED_IN_ERROR])
+            f"ON e.id = v.episode_id WHERE e.patient_id = %s AND v.id <> %s AND {live} "
+            "ORDER BY v.started_at, v.id",
+            [patient_id, -1 if exclude_visit is None else exclude_visit, *live_params])
         rows = db.fetchall()
     return [(episode_id, cast(dt.datetime, db_datetime(started)),  # started_at: NOT NULL
              None if covered is None else bool(covered)) for episode_id, started, covered in rows]

@@ -9,28 +9,30 @@ Not scoped and not audited: callers hold the episodes from a scoped, audited sel
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
 from django.utils import timezone
 
+from acuback.accounts.models import PractitionerProfile
 from acuback.assessments.models import Assessment
 from acuback.clinical.outcomes import Measurement
 from acuback.clinical.progress import AdverseEventRow, EpisodeRows, Goal, PainkillerRow, VisitRow
+from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode, EpisodeStatus
-from acuback.plans.models import Plan
-from acuback.visits.access import live_visits
-from acuback.visits.models import AdverseEvent, AmendmentKind, PainkillerUse, Visit
+from acuback.plans.models import Plan, PlanPoint
+from acuback.visits.access import live_visit_sql
+from acuback.visits.models import AdverseEvent, PainkillerUse, Visit, VisitPoint
 
 # An IN list of at most this many ids per query (SQLite allows 32,766 variables; keep it small).
 CHUNK = 2000
-IN_ERROR = Q(visit__amendments__kind=AmendmentKind.ENTERED_IN_ERROR)
 
 
-def _day(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date()
+def _day(value: dt.datetime | None) -> dt.date:
+    return timezone.localtime(value).date()  # type: ignore[arg-type]  # NOT NULL columns
 
 
 def _float(value: Any) -> float | None:
@@ -70,49 +72,80 @@ def _chunk(episodes: list[Episode]) -> dict[int, EpisodeRows]:
     return found
 
 
+def _select(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as a raw cursor returns it: PostgreSQL parsed, SQLite its text."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+# The reads below are hand-written statements: the episode page reads them on every request,
+# and building the same reads through the ORM cost several times more than running them.
+
+
 def _measurements(ids: list[int]) -> tuple[dict[int, list[Measurement]], dict[int, set[str]]]:
+    """The scored assessments (a total recorded), oldest first."""
     found: dict[int, list[Measurement]] = defaultdict(list)
     versions: dict[int, set[str]] = defaultdict(set)
-    rows = (Assessment.objects.filter(episode_id__in=ids, total__isnull=False)
-            .order_by("administered_at", "id")
-            .values_list("episode_id", "instrument", "administered_at", "total",
-                         "definition_version"))
+    rows = _select(
+        "SELECT episode_id, instrument, administered_at, total, definition_version "  # noqa: S608
+        f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({_marks(ids)}) "
+        "AND total IS NOT NULL ORDER BY administered_at, id", ids)
     for episode_id, instrument, at, total, version in rows:
-        found[episode_id].append(Measurement(instrument, _day(at), total))
+        found[episode_id].append(Measurement(instrument, _day(db_datetime(at)), float(total)))
         versions[episode_id].add(version)
     return found, versions
 
 
 def _visits(ids: list[int]) -> dict[int, list[VisitRow]]:
+    """The live visits (`visits.access.live_visits`), by number, with their needles and how
+    many of them have their lot noted, and whether the practitioner has a licence number."""
     found: dict[int, list[VisitRow]] = defaultdict(list)
-    rows = (live_visits(Visit.objects.filter(episode_id__in=ids))
-            .annotate(needles=Count("points"),
-                      with_lot=Count("points", filter=~Q(points__lot="")))
-            .order_by("episode_id", "number")
-            .values("episode_id", "number", "started_at", "pain_before", "pain_after",
-                    "finger_floor_cm", "schober_cm", "slr_left_deg", "slr_right_deg",
-                    "painkillers_taken", "adjuncts", "practitioner__practitioner__licence_number",
-                    "needles", "with_lot"))
-    for v in rows:
-        found[v["episode_id"]].append(VisitRow(
-            number=v["number"], on=_day(v["started_at"]), pain_before=v["pain_before"],
-            pain_after=v["pain_after"], finger_floor_cm=_float(v["finger_floor_cm"]),
-            schober_cm=_float(v["schober_cm"]), slr_left_deg=v["slr_left_deg"],
-            slr_right_deg=v["slr_right_deg"],
-            painkillers_asked=v["painkillers_taken"] is not None,
-            co_interventions=tuple(v["adjuncts"] or ()),
-            practitioner_licensed=bool(v["practitioner__practitioner__licence_number"]),
-            needles=v["needles"], needles_with_lot=v["with_lot"]))
+    live, live_params = live_visit_sql("v.id")
+    point = VisitPoint._meta.db_table
+    rows = _select(
+        "SELECT v.episode_id, v.number, v.started_at, v.pain_before, v.pain_after, "  # noqa: S608
+        "v.finger_floor_cm, v.schober_cm, v.slr_left_deg, v.slr_right_deg, "
+        "v.painkillers_taken, v.adjuncts, "
+        f"(SELECT p.licence_number FROM {PractitionerProfile._meta.db_table} p "
+        "WHERE p.user_id = v.practitioner_id), "
+        f"(SELECT COUNT(*) FROM {point} n WHERE n.visit_id = v.id), "
+        f"(SELECT COUNT(*) FROM {point} n WHERE n.visit_id = v.id AND n.lot <> '') "
+        f"FROM {Visit._meta.db_table} v WHERE v.episode_id IN ({_marks(ids)}) AND {live} "
+        "ORDER BY v.episode_id, v.number", [*ids, *live_params])
+    for (episode_id, number, started, before, after, floor, schober, slr_left, slr_right,
+         taken, adjuncts, licence, needles, with_lot) in rows:
+        found[episode_id].append(VisitRow(
+            number=number, on=_day(db_datetime(started)), pain_before=before,
+            pain_after=after, finger_floor_cm=_float(floor), schober_cm=_float(schober),
+            slr_left_deg=slr_left, slr_right_deg=slr_right,
+            painkillers_asked=taken is not None,
+            co_interventions=tuple(_json(adjuncts) or ()),
+            practitioner_licensed=bool(licence), needles=needles, needles_with_lot=with_lot))
     return found
 
 
 def _painkillers(ids: list[int]) -> tuple[dict[int, list[PainkillerRow]], dict[int, set[str]]]:
+    """The painkillers reported, in the order recorded, less those marked in error and those
+    of a visit entered in error (one reported at intake has no visit)."""
     found: dict[int, list[PainkillerRow]] = defaultdict(list)
     versions: dict[int, set[str]] = defaultdict(set)
-    rows = (PainkillerUse.objects.filter(episode_id__in=ids, in_error_at__isnull=True)
-            .exclude(IN_ERROR).order_by("recorded_at", "id")
-            .values_list("episode_id", "visit__number", "drug", "name", "drug_class",
-                         "days_last_week", "mme_per_day", "mme_table_version", "list_version"))
+    live, live_params = live_visit_sql("k.visit_id")
+    rows = _select(
+        "SELECT k.episode_id, v.number, k.drug, k.name, k.drug_class, "  # noqa: S608
+        "k.days_last_week, k.mme_per_day, k.mme_table_version, k.list_version "
+        f"FROM {PainkillerUse._meta.db_table} k LEFT JOIN {Visit._meta.db_table} v "
+        f"ON v.id = k.visit_id WHERE k.episode_id IN ({_marks(ids)}) "
+        f"AND k.in_error_at IS NULL AND {live} ORDER BY k.recorded_at, k.id",
+        [*ids, *live_params])
     for episode_id, number, drug, name, drug_class, days, mme, table, listed in rows:
         found[episode_id].append(PainkillerRow(number, drug, name, drug_class, days,
                                                _float(mme), table, listed))
@@ -121,23 +154,31 @@ def _painkillers(ids: list[int]) -> tuple[dict[int, list[PainkillerRow]], dict[i
 
 
 def _adverse_events(ids: list[int]) -> dict[int, list[AdverseEventRow]]:
+    """The adverse events by onset, less those marked in error or of a visit entered in
+    error."""
     found: dict[int, list[AdverseEventRow]] = defaultdict(list)
-    rows = (AdverseEvent.objects.filter(episode_id__in=ids, in_error_at__isnull=True)
-            .exclude(IN_ERROR).order_by("onset_at", "id")
-            .values_list("episode_id", "visit__number", "kind", "severity", "serious"))
+    live, live_params = live_visit_sql("e.visit_id")
+    rows = _select(
+        "SELECT e.episode_id, v.number, e.kind, e.severity, e.serious "  # noqa: S608
+        f"FROM {AdverseEvent._meta.db_table} e JOIN {Visit._meta.db_table} v "
+        f"ON v.id = e.visit_id WHERE e.episode_id IN ({_marks(ids)}) "
+        f"AND e.in_error_at IS NULL AND {live} ORDER BY e.onset_at, e.id",
+        [*ids, *live_params])
     for episode_id, number, kind, severity, serious in rows:
-        found[episode_id].append(AdverseEventRow(number, kind, severity, serious))
+        found[episode_id].append(AdverseEventRow(number, kind, severity, bool(serious)))
     return found
 
 
 def _plans(ids: list[int]) -> dict[int, tuple[tuple[Goal, ...], int]]:
     """The current plan (highest number) of each episode: its goals and how many points."""
     found: dict[int, tuple[tuple[Goal, ...], int]] = {}
-    rows = (Plan.objects.filter(episode_id__in=ids).annotate(n=Count("points"))
-            .order_by("episode_id", "-number").values_list("episode_id", "goals", "n"))
+    rows = _select(
+        "SELECT p.episode_id, p.goals, (SELECT COUNT(*) FROM "  # noqa: S608
+        f"{PlanPoint._meta.db_table} n WHERE n.plan_id = p.id) FROM {Plan._meta.db_table} p "
+        f"WHERE p.episode_id IN ({_marks(ids)}) ORDER BY p.episode_id, p.number DESC", ids)
     for episode_id, goals, points in rows:
         if episode_id not in found:
-            found[episode_id] = (tuple(_goal(g) for g in goals or ()), points)
+            found[episode_id] = (tuple(_goal(g) for g in _json(goals) or ()), points)
     return found
 
 

@@ -81,6 +81,14 @@ def live_visits(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     return qs.filter(~in_error_subquery())
 
 
+def live_visit_sql(visit_id: str) -> tuple[str, list[str]]:
+    """`live_visits` as a clause of hand-written SQL, with its parameters: the visit whose id
+    is the column `visit_id` (e.g. "v.id") is not marked entered in error. A NULL id (a
+    painkiller reported at intake, no visit) passes."""
+    return (f"NOT EXISTS (SELECT 1 FROM {Amendment._meta.db_table} a_ "  # noqa: S608
+            f"WHERE a_.visit_id = {visit_id} AND a_.kind = %s)", [AmendmentKind.ENTERED_IN_ERROR])
+
+
 def is_in_error(visit: Visit) -> bool:
     return visit.amendments.filter(kind=AmendmentKind.ENTERED_IN_ERROR).exists()
 

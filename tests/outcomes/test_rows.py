@@ -6,11 +6,18 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from acuback.accounts.models import PractitionerProfile
+from acuback.assessments.models import Assessment
 from acuback.episodes.models import Episode
 from acuback.outcomes.rows import episode_rows
+from acuback.plans.services import Goal
+from acuback.visits.adverse import adverse_event_mark_in_error
+from acuback.visits.models import AdverseEvent, PainkillerUse, Visit, VisitPoint
+from acuback.visits.painkillers import painkiller_mark_in_error
 from acuback.visits.signing import visit_amend
 from tests.outcomes.factories import adverse, ibuprofen, responder, visit_on
 from tests.personas import World
+from tests.plans.factories import save as save_plan
 
 
 def test_it_reads_measurements_visits_painkillers_events_and_goals(world: World) -> None:
@@ -50,3 +57,56 @@ def test_it_reads_any_number_of_episodes_in_the_same_queries(world: World) -> No
     with CaptureQueriesContext(connection) as three:
         episode_rows(list(Episode.objects.all()))
     assert len(one) == len(three) <= 6
+
+
+# The reads are hand-written statements (acuback/outcomes/rows.py); each clause that decides
+# what counts has its own test below, besides the entered-in-error ones above.
+
+
+def test_it_leaves_out_an_assessment_without_a_total(world: World) -> None:
+    episode = responder(world)
+    unscored = episode.assessments.filter(instrument="nrs").order_by("administered_at").first()
+    Assessment.objects.filter(pk=unscored.pk).update(total=None)
+    rows = episode_rows([episode])[episode.pk]
+    assert [(m.instrument, m.total) for m in rows.measurements] == [
+        ("odi", 46), ("odi", 30), ("nrs", 3)]
+
+
+def test_it_leaves_out_painkillers_and_events_marked_in_error(world: World) -> None:
+    episode = responder(world)
+    intake = PainkillerUse.objects.get(episode=episode, visit__isnull=True)
+    painkiller_mark_in_error(actor=world.practitioner, use=intake, reason="another patient's")
+    event = AdverseEvent.objects.get(episode=episode)
+    adverse_event_mark_in_error(actor=world.practitioner, event=event, reason="not a bruise")
+    rows = episode_rows([episode])[episode.pk]
+    assert [(p.visit_number, p.days_last_week) for p in rows.painkillers] == [(3, 2)]
+    assert rows.adverse_events == ()
+
+
+def test_it_reads_the_goals_and_points_of_the_newest_plan(world: World) -> None:
+    episode = responder(world)
+    save_plan(world.practitioner, episode, ("BL23", "GV4"), based_on=1,
+              goals=[Goal(instrument="nrs", comparator="<", target=3)])
+    rows = episode_rows([episode])[episode.pk]
+    # BL23 and GV4: 2 points (the first plan had 4), its goal NRS < 3 (the first: ODI < 20).
+    assert ([(g.instrument, g.target) for g in rows.goals], rows.plan_points) == ([("nrs", 3)], 2)
+
+
+def test_it_counts_needles_without_a_lot_and_a_practitioner_without_a_licence(
+        world: World) -> None:
+    episode = responder(world)
+    first = Visit.objects.get(episode=episode, number=1)
+    VisitPoint.objects.filter(visit=first, code="GV4").update(lot="")
+    PractitionerProfile.objects.filter(user=world.practitioner).update(licence_number="")
+    rows = episode_rows([episode])[episode.pk]
+    assert (rows.visits[0].needles, rows.visits[0].needles_with_lot) == (4, 3)
+    assert [v.practitioner_licensed for v in rows.visits] == [False, False, False]
+
+
+def test_it_keeps_each_episode_to_its_own_rows_in_order(world: World) -> None:
+    first, second = responder(world), responder(world, world.episode)
+    found = episode_rows([second, first])
+    assert list(found) == [second.pk, first.pk]
+    assert [v.number for v in found[second.pk].visits] == [1, 2, 3]
+    assert [v.on for v in found[first.pk].visits] == [v.on for v in found[second.pk].visits]
+    assert found[first.pk].measurements == found[second.pk].measurements
