@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from acuback.audit.models import AuditEntry
+from acuback.episodes.models import Episode
 from acuback.patients.models import HealthHistory
 from acuback.plans.selectors import (
+    plan_current,
     plan_get_current,
     plan_history,
     plan_proposal,
     plan_rows,
     point_row,
     point_search,
+    prefetch_care,
     proposal_rows,
 )
+from acuback.screening.selectors import screening_status
+from acuback.screening.services import referral_record
 from tests.personas import World
 from tests.plans.factories import proposal_for, save
-from tests.screening.factories import screen
+from tests.screening.factories import ROUTINE, URGENT, screen
 
 
 def test_it_audits_reading_the_current_plan(world: World) -> None:
@@ -119,3 +127,46 @@ def test_it_turns_a_saved_plan_back_into_rows_with_its_overrides(world: World) -
     rows = plan_rows(proposal_for(world.episode), plan)
     assert [(r.code, r.override, r.override_reason) for r in rows] == [
         ("BL23", False, ""), ("BL60", True, "discussed")]
+
+
+def _care_of(episodes: list[Episode]) -> list[tuple[object, ...]]:
+    """What the care badges read of each episode: its screen, that screen's referral, its
+    plan and the plan's points."""
+    found = []
+    for episode in episodes:
+        status = screening_status(episode)
+        plan = plan_current(episode)
+        found.append((status.screening.pk if status.screening else None,
+                      status.referral.outcome if status.referral else None, status.level,
+                      plan.number if plan else None,
+                      [(p.position, p.code) for p in plan.points.all()] if plan else None))
+    return found
+
+
+def test_the_care_prefetch_reads_what_the_badges_would_read_one_by_one(world: World) -> None:
+    # Grace Hopper's episode: an urgent screen, then a clear one, then a routine one, the
+    # last with two referral outcomes; two plans. Ada's: nothing at all. Another clinic's
+    # episode: a screen of its own, which must not land on anyone else's.
+    first = screen(world.practitioner, world.other_episode, *URGENT)
+    referral_record(actor=world.practitioner, screening=first, outcome="patient_declined")
+    screen(world.practitioner, world.other_episode)
+    save(world.practitioner, world.other_episode, ["BL23", "BL25", "GV4"])
+    save(world.practitioner, world.other_episode, ["GV4", "BL40"], based_on=1)
+    latest = screen(world.practitioner, world.other_episode, *ROUTINE)
+    referral_record(actor=world.practitioner, screening=latest, outcome="patient_declined")
+    referral_record(actor=world.practitioner, screening=latest, outcome="cleared_by_physician",
+                    note="GP letter: cleared")
+    screen(world.outsider, world.episode_b)
+    episodes = list(Episode.objects.filter(pk__in=[world.other_episode.pk, world.episode.pk,
+                                                   world.episode_b.pk]).order_by("pk"))
+    one_by_one = _care_of(episodes)
+    fresh = list(Episode.objects.filter(pk__in=[e.pk for e in episodes]).order_by("pk"))
+    prefetch_care(fresh)
+    with CaptureQueriesContext(connection) as queries:
+        prefetched = _care_of(fresh)
+    assert prefetched == one_by_one and len(queries) == 0
+    grace = one_by_one[[e.pk for e in episodes].index(world.other_episode.pk)]
+    # the newest screen and its newest referral; plan 2 with its points in order
+    assert grace[:2] == (latest.pk, "cleared_by_physician")
+    assert grace[3:] == (2, [(0, "GV4"), (1, "BL40")])
+    assert one_by_one[[e.pk for e in episodes].index(world.episode.pk)][0] is None
