@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from acuback.accounts.access import is_clinical
 from acuback.accounts.models import CLINICAL_ROLES
 from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
@@ -16,6 +17,7 @@ from acuback.episodes import selectors, services
 from acuback.episodes.forms import CODES_DATALIST, EpisodeEditForm, EpisodeForm, episode_initial
 from acuback.errors import ConflictError, InputError
 from acuback.patients.selectors import patient_get_clinical
+from acuback.plans.selectors import prefetch_care
 from acuback.web.errors import require_role
 
 FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -50,6 +52,10 @@ def episode_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_GET
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(actor=request.user, episode_id=episode_id)
+    if is_clinical(request.user):
+        # The care panel and the coverage panel both judge by the latest screen: read it once
+        # (with the plan the care panel shows), before anything could change it.
+        prefetch_care([episode])
     code = code_list().codes.get(episode.icd10_code)
     return render(request, "episodes/detail.html",
                   {"episode": episode, "patient": episode.patient, "code": code})
