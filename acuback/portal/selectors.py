@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, membership_of
@@ -108,12 +109,10 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
     selector (the portal's own patient, or a clinician's chart). Episodes and plans the page
     has loaded already (`episodes_of_patient`, `plans.selectors.prefetch_care`) are not read
     again."""
-    from django.db.models import Count, Prefetch, prefetch_related_objects
+    from django.db.models import Prefetch, prefetch_related_objects
 
     from acuback.plans.models import Plan
     from acuback.prefetch import prefetched
-    from acuback.visits.access import live_visits
-    from acuback.visits.models import Visit
 
     today = today or timezone.localdate()
     loaded = prefetched(patient, "episodes")  # in Episode's order: newest first
@@ -123,14 +122,8 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
     # same few queries whatever the number of episodes. Plans prefetched already are kept.
     prefetch_related_objects(episodes, Prefetch(
         "plans", queryset=Plan.objects.select_related("created_by").prefetch_related("points")))
-    held_by_episode = dict(live_visits(Visit.objects.filter(episode__in=episodes)).order_by()
-                           .values_list("episode_id").annotate(held=Count("id")))
+    held_by_episode, answers = _held_and_answered([e.pk for e in episodes])
     can_answer = answerable(patient.clinic_id)
-    answers: dict[int, list[qs.Answered]] = {}
-    for a in Assessment.objects.filter(episode__patient=patient).only(
-            "episode_id", "instrument", "time_point", "visit_number", "administered_at"):
-        answers.setdefault(a.episode_id, []).append(qs.Answered(
-            a.instrument, a.time_point, a.visit_number, a.administered_at.date()))
     found = []
     for episode in episodes:
         if episode.status == EpisodeStatus.REFERRED_OUT:
@@ -145,6 +138,37 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
                 found.append(DueQuestionnaire(episode, label, item,
                                               instruments.get(item.instrument)))
     return found
+
+
+def _held_and_answered(episode_ids: list[int],
+                       ) -> tuple[dict[int, int], dict[int, list[qs.Answered]]]:
+    """The episodes' live visits counted (`visits.access.live_visits`) and their answers,
+    newest first: two hand-written statements (every chart and portal page reads them)."""
+    from acuback.dbtime import db_datetime
+    from acuback.visits.access import live_visit_sql
+    from acuback.visits.models import Visit
+
+    if not episode_ids:
+        return {}, {}
+    marks = ", ".join(["%s"] * len(episode_ids))
+    live, live_params = live_visit_sql("v.id")
+    answers: dict[int, list[qs.Answered]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.episode_id, COUNT(*) FROM {Visit._meta.db_table} v "  # noqa: S608
+            f"WHERE v.episode_id IN ({marks}) AND {live} GROUP BY v.episode_id",
+            [*episode_ids, *live_params])
+        held = {episode_id: count for episode_id, count in cursor.fetchall()}
+        cursor.execute(
+            "SELECT episode_id, instrument, time_point, visit_number, administered_at "  # noqa: S608
+            f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({marks}) "
+            "ORDER BY administered_at DESC, id DESC", episode_ids)
+        for episode_id, instrument, time_point, visit_number, at in cursor.fetchall():
+            taken = db_datetime(at)
+            assert taken is not None  # administered_at: NOT NULL
+            answers.setdefault(episode_id, []).append(
+                qs.Answered(instrument, time_point, visit_number, taken.date()))
+    return held, answers
 
 
 def has_due_questionnaires(patient: Patient) -> bool:

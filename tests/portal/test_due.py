@@ -137,7 +137,6 @@ def test_a_plans_own_questionnaire_is_due_on_the_portal_the_chart_and_the_remind
     assert done.status_code == 302, done.content[:2000]
     assert PHQ9 not in _due(patient, world)  # answered for its moment: once
     assert "PHQ-9 (" not in _outstanding(client_for, world)
-    assert not has_due_questionnaires(world.patient)
 
 
 def test_a_revision_without_the_plans_own_questionnaire_no_longer_asks_it(
@@ -151,3 +150,20 @@ def test_a_revision_without_the_plans_own_questionnaire_no_longer_asks_it(
     save(world.practitioner, world.episode, based_on=1, reassess=Reassess(after_session=5))
     assert "before visit 2" not in _due(patient, world)
     assert not has_due_questionnaires(world.patient)
+
+
+def test_a_visit_entered_in_error_is_not_a_visit_held(world: World, client_for) -> None:
+    # The plan's own PHQ-9 before visit 2 is due once one visit is held; the only visit was
+    # another patient's, marked entered in error: none is held, so it is not due yet.
+    from acuback.visits.signing import visit_amend
+    from tests.outcomes.factories import visit_on
+    from tests.visits.factories import PLAN_CODES
+
+    screen(world.practitioner, world.episode)
+    save(world.practitioner, world.episode, PLAN_CODES, reassess=Reassess(after_session=5),
+         questionnaires=[Questionnaire("phq9", "before_visit", 2)])
+    wrong = visit_on(world, world.episode, 1)
+    assert "PHQ-9 (before visit 2)" in _outstanding(client_for, world)
+    visit_amend(actor=world.practitioner, visit=wrong, kind="entered_in_error",
+                reason="another patient's visit")
+    assert "PHQ-9 (" not in _outstanding(client_for, world)
