@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
@@ -320,6 +320,16 @@ def appointments_of_patient(*, actor: User, patient: Patient, upcoming_only: boo
                             ) -> list[Appointment]:
     """A patient's appointments, for staff of their clinic or the patient (who holds the
     patient from the scoped selector)."""
+    qs = _of_patient(actor, patient)
+    if upcoming_only:
+        qs = qs.filter(_upcoming(timezone.now()))
+    found = list(qs)
+    _audit_listed(actor, patient, found)
+    return found
+
+
+def _of_patient(actor: User, patient: Patient) -> QuerySet[Appointment]:
+    """The patient's appointments as a page lists them, or an audited refusal."""
     membership = membership_of(actor)
     allowed = membership is not None and membership.clinic_id == patient.clinic_id and (
         membership.role in STAFF_ROLES or patient.user_id == actor.pk)
@@ -327,15 +337,19 @@ def appointments_of_patient(*, actor: User, patient: Patient, upcoming_only: boo
         audit_record(actor=actor, action=Action.LIST, object_type="appointment",
                      outcome=Outcome.DENIED, detail={"patient": patient.pk})
         raise Forbidden("this role may not see these appointments")
-    qs = Appointment.objects.filter(patient=patient).select_related(
+    return Appointment.objects.filter(patient=patient).select_related(
         "practitioner", "room", "appointment_type")
-    if upcoming_only:
-        qs = qs.filter(ends_at__gt=timezone.now(), status__in=HOLDS_TIME)
-    found = list(qs)
+
+
+def _upcoming(now: dt.datetime) -> Q:
+    """Not over yet, and still holding its time."""
+    return Q(ends_at__gt=now, status__in=HOLDS_TIME)
+
+
+def _audit_listed(actor: User, patient: Patient, found: list[Appointment]) -> None:
     audit_record(actor=actor, action=Action.LIST, object_type="appointment", outcome=Outcome.OK,
                  clinic_id=patient.clinic_id,
                  detail={"patient": patient.pk, "ids": [a.pk for a in found]})
-    return found
 
 
 @dataclass(frozen=True)
@@ -351,14 +365,21 @@ class Attendance:
         return bool(self.no_shows or self.late_cancels)
 
 
-def attendance_of(patient: Patient, schedule: ClinicSchedule | None = None) -> Attendance:
-    """Counts for the chart of a patient already read through the scoped selector (with the
-    clinic's `schedule` when the caller holds it already)."""
-    counts = Appointment.objects.filter(patient=patient).aggregate(
-        no_shows=Count("pk", filter=Q(status=Status.NO_SHOW)),
-        late=Count("pk", filter=Q(status=Status.LATE_CANCEL)))
-    schedule = schedule if schedule is not None else schedule_of(patient.clinic_id)
-    return Attendance(counts["no_shows"], counts["late"], schedule.fee_policy)
+def upcoming_and_attendance(*, actor: User, patient: Patient, schedule: ClinicSchedule,
+                            ) -> tuple[list[Appointment], Attendance]:
+    """The chart's appointments panel from one read: the patient's upcoming appointments (as
+    `appointments_of_patient(upcoming_only=True)` lists and audits them) and how many of
+    their appointments were no-shows and late cancels, the read taking the rows that are
+    either."""
+    now = timezone.now()
+    missed = Q(status__in=(Status.NO_SHOW, Status.LATE_CANCEL))
+    rows = list(_of_patient(actor, patient).filter(_upcoming(now) | missed).annotate(
+        upcoming=ExpressionWrapper(_upcoming(now), output_field=BooleanField())))
+    upcoming = [a for a in rows if a.upcoming]
+    _audit_listed(actor, patient, upcoming)
+    return upcoming, Attendance(sum(a.status == Status.NO_SHOW for a in rows),
+                                sum(a.status == Status.LATE_CANCEL for a in rows),
+                                schedule.fee_policy)
 
 
 # --- availability ---------------------------------------------------------------------------

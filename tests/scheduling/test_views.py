@@ -255,3 +255,39 @@ def test_it_refuses_the_front_desk_a_visit(world: World, cal: Calendar, client_f
              at(local_day(1), 9))
     response = client_for("front_desk").post(reverse("appointment_start_visit", args=[a.pk]))
     assert response.status_code == 403 and not Visit.objects.exists()
+
+
+def test_the_chart_panel_reads_upcoming_and_attendance_together(world: World, cal: Calendar,
+                                                                ) -> None:
+    from acuback.audit.models import AuditEntry
+    from acuback.scheduling.selectors import appointments_of_patient, upcoming_and_attendance
+    from acuback.scheduling.services import appointment_cancel, appointment_set_status, schedule_of
+
+    def status(appointment: Appointment, to: str) -> None:
+        appointment_set_status(actor=world.front_desk, appointment=appointment, status=to,
+                               version=appointment.version)
+
+    desk, patient, who, kind = world.front_desk, world.patient, world.practitioner, cal.follow_up
+    # Over: a visit held, a no-show; cancelled in good time; cancelled late; two to come;
+    # another patient's no-show, which is not this patient's.
+    held = book(desk, patient, who, kind, at(local_day(1), 9))
+    status(held, Status.ARRIVED)
+    gone = timezone.now() - dt.timedelta(days=2)  # moved into the past: it is over
+    Appointment.objects.filter(pk=held.pk).update(starts_at=gone - dt.timedelta(hours=1),
+                                                  ends_at=gone)
+    missed = book(desk, patient, who, kind, at(local_day(2), 9))
+    status(missed, Status.NO_SHOW)
+    appointment_cancel(actor=desk, appointment=book(desk, patient, who, kind,
+                                                    at(local_day(6), 9)), version=1)
+    appointment_cancel(actor=desk, appointment=book(
+        desk, patient, who, kind, timezone.now() + dt.timedelta(hours=2),
+        allow_outside_hours=True), version=1)
+    later = [book(desk, patient, who, kind, at(local_day(d), 10)) for d in (5, 3)]
+    status(book(desk, world.other_patient, who, kind, at(local_day(2), 11)), Status.NO_SHOW)
+    upcoming, attendance = upcoming_and_attendance(actor=desk, patient=patient,
+                                                   schedule=schedule_of(patient.clinic_id))
+    assert [a.pk for a in upcoming] == [later[1].pk, later[0].pk]
+    assert upcoming == appointments_of_patient(actor=desk, patient=patient, upcoming_only=True)
+    assert (attendance.no_shows, attendance.late_cancels) == (1, 1)
+    entry = AuditEntry.objects.filter(object_type="appointment", action="list").latest("seq")
+    assert entry.detail == {"patient": patient.pk, "ids": [later[1].pk, later[0].pk]}

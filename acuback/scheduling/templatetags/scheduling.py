@@ -31,16 +31,17 @@ def patient_appointments(context: template.Context, patient: Patient) -> dict[st
     user = context["request"].user
     if not is_staff_member(user):
         return {"shown": False}
-    upcoming = selectors.appointments_of_patient(actor=user, patient=patient, upcoming_only=True)
+    schedule = services.schedule_of(patient.clinic_id)
+    upcoming, attendance = selectors.upcoming_and_attendance(actor=user, patient=patient,
+                                                             schedule=schedule)
     from acuback.accounts.access import is_clinical
     from acuback.portal.selectors import questionnaires_due
     from acuback.reminders.services import preferences_of
 
-    schedule = services.schedule_of(patient.clinic_id)
     return {"shown": True,
             "outstanding": questionnaires_due(patient) if is_clinical(user) else [],
             "patient": patient, "upcoming": upcoming[:5],
             "opted_out": preferences_of(patient),
             "more": max(0, len(upcoming) - 5),
-            "attendance": selectors.attendance_of(patient, schedule),
+            "attendance": attendance,
             "tz": schedule.tz}
