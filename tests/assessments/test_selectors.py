@@ -172,3 +172,29 @@ def test_it_summarises_nothing_for_front_desk(record: Record, world: World) -> N
     record("nrs", [7])
     assert selectors.assessment_summary_of_patient(actor=world.front_desk,
                                                    patient=world.patient) == []
+
+
+def test_it_shows_an_episodes_open_alerts_newest_first_and_no_one_elses(
+        record: Record, world: World) -> None:
+    # open_alerts is a hand-written statement: each of its clauses decides what is shown.
+    from acuback.episodes.models import Episode
+    from tests.personas import make_episode
+    from tests.screening.factories import URGENT, screen
+
+    older = record("phq9", PHQ9_ITEM9)  # world.episode (Ada's): an answer raises an alert
+    second = make_episode(world.practitioner, world.patient, region="thoracic",
+                          icd10_code="M54.6")
+    screen(world.practitioner, second, *URGENT)  # Ada's other episode: a red flag
+    record("phq9", PHQ9_ITEM9, episode=world.other_episode)  # Grace's
+    newer = record("phq9", PHQ9_ITEM9)
+    mine = selectors.open_alerts(actor=world.practitioner, patient=world.patient)
+    assert [a.kind for a in mine] == ["phq9_item9", "red_flag_referral", "phq9_item9"]
+    assert [a.assessment_id for a in mine] == [newer.pk, None, older.pk]  # newest first
+    on_first = selectors.open_alerts(actor=world.practitioner, patient=world.patient,
+                                     episode=world.episode)
+    assert [a.assessment_id for a in on_first] == [newer.pk, older.pk]
+    on_second = selectors.open_alerts(actor=world.practitioner, patient=world.patient,
+                                      episode=Episode.objects.get(pk=second.pk))
+    assert [(a.kind, a.screening.episode_id) for a in on_second] == [
+        ("red_flag_referral", second.pk)]
+    assert {a.patient for a in mine} == {world.patient}

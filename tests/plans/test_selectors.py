@@ -137,7 +137,8 @@ def _care_of(episodes: list[Episode]) -> list[tuple[object, ...]]:
         status = screening_status(episode)
         plan = plan_current(episode)
         found.append((status.screening.pk if status.screening else None,
-                      status.referral.outcome if status.referral else None, status.level,
+                      (status.referral.outcome, status.referral.recorded_by.get_full_name())
+                      if status.referral else None, status.level,
                       plan.number if plan else None,
                       [(p.position, p.code) for p in plan.points.all()] if plan else None))
     return found
@@ -166,7 +167,8 @@ def test_the_care_prefetch_reads_what_the_badges_would_read_one_by_one(world: Wo
         prefetched = _care_of(fresh)
     assert prefetched == one_by_one and len(queries) == 0
     grace = one_by_one[[e.pk for e in episodes].index(world.other_episode.pk)]
-    # the newest screen and its newest referral; plan 2 with its points in order
-    assert grace[:2] == (latest.pk, "cleared_by_physician")
+    # the newest screen and its newest referral, named by its recorder (the episode page's
+    # care panel names them); plan 2 with its points in order
+    assert grace[:2] == (latest.pk, ("cleared_by_physician", "Pat Lin"))
     assert grace[3:] == (2, [(0, "GV4"), (1, "BL40")])
     assert one_by_one[[e.pk for e in episodes].index(world.episode.pk)][0] is None
