@@ -22,20 +22,30 @@ transaction (a test checks them against the raw rows with `check_summaries`).
 
 Each refresh locks its episodes' rows first (as a plan save or a visit start does), so two
 writes to one episode at once refresh one after the other, the second seeing the first's rows.
+
+A loader that writes many records through the services in one transaction (the demo,
+`acuback.demo.demo_load`) wraps them in `summaries_deferred()`: the refreshes the services
+ask for are gathered and run once, set-based, at its end, in the same transaction. The
+summaries are the same (each is what the raw rows give, and nothing in between reads them);
+what the demo saves is the refresh after every write of every visit of every episode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from acuback.cohort import engine
 from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
 from acuback.episodes.models import Episode
 
 CHUNK = 2000
+# The episodes whose refresh is gathered (inside summaries_deferred), or None.
+_deferred: ContextVar[set[int] | None] = ContextVar("deferred_summaries", default=None)
 
 
 def _refresh_clinic(clinic_id: int, ids: list[int]) -> None:
@@ -79,13 +89,40 @@ def refresh_episode_summaries(episode_ids: Iterable[int]) -> None:
 
 def refresh_episode_summary(episode_id: int) -> None:
     """The one service every write path calls after changing what the report counts."""
-    refresh_episode_summaries([episode_id])
+    _refresh_or_gather([episode_id])
 
 
 def refresh_patient_summaries(patient_id: int) -> None:
     """After a change to the patient (their practitioner of record): each of their episodes."""
-    refresh_episode_summaries(Episode.objects.filter(patient_id=patient_id)
-                              .values_list("id", flat=True))
+    _refresh_or_gather(Episode.objects.filter(patient_id=patient_id).values_list("id", flat=True))
+
+
+def _refresh_or_gather(ids: Iterable[int]) -> None:
+    gathered = _deferred.get()
+    if gathered is None:
+        refresh_episode_summaries(ids)
+    else:
+        gathered.update(ids)
+
+
+@contextmanager
+def summaries_deferred() -> Iterator[None]:
+    """Inside a transaction: the write paths' refreshes gathered and run once, set-based, when
+    the block ends without an error (for a loader writing many records: the demo). Nothing in
+    the block may read the summaries of the episodes it writes. A nested block joins the outer."""
+    if _deferred.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("summaries_deferred() needs a transaction: the records and their "
+                           "summaries commit together")
+    gathered: set[int] = set()
+    token = _deferred.set(gathered)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh_episode_summaries(gathered)
 
 
 def summary_ids(*, clinic_id: int | None = None, missing_only: bool = False) -> list[int]:

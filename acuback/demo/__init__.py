@@ -24,7 +24,7 @@ from acuback.accounts.services import member_create, practitioner_profile_set
 from acuback.assessments.demo import bulk_assessments, demo_assessments
 from acuback.audit.context import audit_context
 from acuback.cohort.demo import bulk_summaries
-from acuback.cohort.summaries import refresh_episode_summary
+from acuback.cohort.summaries import refresh_episode_summary, summaries_deferred
 from acuback.demo.bulk import BulkStep, Progress, demo_bulk_load, no_progress
 from acuback.demo.population import bulk_episodes, bulk_patients
 from acuback.episodes.models import Episode, Radiation, Region, Side
@@ -221,7 +221,8 @@ def demo_load(today: dt.date | None = None, *, patients: int = PATIENTS_PER_CLIN
     rng = random.Random(20261121)  # noqa: S311 - synthetic data, not security
     ctx = DemoContext(rng=rng, today=today or timezone.localdate())
     with audit_context("cli"):
-        with transaction.atomic():
+        # The summaries of what the steps write, refreshed once at the end (not per write).
+        with transaction.atomic(), summaries_deferred():
             for step in STEPS:
                 step(ctx)
         if patients > PATIENTS_PER_CLINIC:

@@ -10,13 +10,19 @@ from dataclasses import fields, replace
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from acuback.assessments.models import TimePoint
 from acuback.assessments.services import assessment_record
 from acuback.cli import main
 from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
-from acuback.cohort.summaries import check_summaries, rebuild_summaries, summary_ids
+from acuback.cohort.summaries import (
+    check_summaries,
+    rebuild_summaries,
+    summaries_deferred,
+    summary_ids,
+)
 from acuback.demo import BULK_STEPS
 from acuback.demo.bulk import demo_bulk_load
 from acuback.episodes.models import Episode, EpisodeStatus
@@ -130,6 +136,26 @@ def test_the_bulk_path_writes_summaries_equal_to_the_raw_rows(world: World) -> N
     before_rebuild = stored()
     rebuild_summaries(ids)  # a rebuild finds nothing to change
     assert stored() == before_rebuild
+
+
+def test_deferred_refreshes_run_once_at_the_end_and_equal_the_raw_rows(world: World) -> None:
+    """The demo's way (acuback.demo.demo_load): the services' refreshes gathered in one
+    transaction and run at its end. Inside, the summary is not yet written; after, it is what
+    the raw rows give, as if each write had refreshed it."""
+    episode = ready(world)
+    with transaction.atomic(), summaries_deferred():
+        with summaries_deferred():  # a nested block joins the outer one
+            visit = signed(world)
+        adverse_event_record(actor=world.practitioner, visit=visit, data=bruise())
+        assert (summary(episode).visits, summary(episode).adverse_events) == (0, 0)
+    assert (summary(episode).visits, summary(episode).adverse_events) == (1, 1)
+    assert_current(episode, world.other_episode)
+
+
+@pytest.mark.django_db(transaction=True)  # outside any transaction, as a caller may be
+def test_deferred_refreshes_need_a_transaction() -> None:
+    with pytest.raises(RuntimeError, match="needs a transaction"), summaries_deferred():
+        pass
 
 
 def test_a_new_practitioner_of_record_moves_the_patients_episodes(world: World) -> None:
