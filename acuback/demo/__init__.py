@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -63,6 +64,14 @@ class DemoContext:
     today: dt.date
     clinics: dict[str, Clinic] = field(default_factory=dict)
     logins: list[Login] = field(default_factory=list)
+    _password_hash: str = ""
+
+    def password_hash(self) -> str:
+        """DEMO_PASSWORD hashed once for every demo login (each hash costs Argon2's quarter
+        second; the password is printed to whoever loads the demo)."""
+        if not self._password_hash:
+            self._password_hash = make_password(DEMO_PASSWORD)
+        return self._password_hash
 
     def episodes(self) -> QuerySet[Episode]:
         """The usual demo's episodes, which the steps complete. Bulk patients (added after the
@@ -116,7 +125,8 @@ def _staff(ctx: DemoContext) -> None:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = member_create(clinic=clinic, username=username, password=DEMO_PASSWORD,
-                                     role=role, first_name=first, last_name=last)
+                                     password_hash=ctx.password_hash(), role=role,
+                                     first_name=first, last_name=last)
                 if licence:
                     practitioner_profile_set(user=user, licence_number=licence,
                                              credentials="LAc", licence_state="CA", npi=npi)
@@ -198,8 +208,8 @@ def _patient_login(ctx: DemoContext) -> None:
         return
     if patient.user_id is None:
         user = member_create(clinic=clinic, username="patient", password=DEMO_PASSWORD,
-                             role=Role.PATIENT, first_name=patient.given_name,
-                             last_name=patient.family_name)
+                             password_hash=ctx.password_hash(), role=Role.PATIENT,
+                             first_name=patient.given_name, last_name=patient.family_name)
         Patient.objects.filter(pk=patient.pk).update(user=user)
     ctx.logins.append(Login(clinic.name, "patient", Role.PATIENT, patient.full_name))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 
-from acuback.accounts.models import User
+from acuback.accounts.models import Role, User
+from acuback.accounts.services import member_create
 from tests.personas import PASSWORD, World
 
 
@@ -28,3 +29,16 @@ def test_it_configures_argon2_first_for_production() -> None:
 
     assert acuback.settings.PASSWORD_HASHERS[0] == (
         "django.contrib.auth.hashers.Argon2PasswordHasher")
+
+
+def test_it_stores_a_password_hashed_beforehand_as_it_is(world: World) -> None:
+    """member_create(password_hash=...): the demo's one hash for all its logins."""
+    hashed = make_password("one-password-for-many-2026")
+    users = [member_create(clinic=world.clinic_a, username=f"many{i}", role=Role.PRACTITIONER,
+                           password="one-password-for-many-2026", password_hash=hashed)
+             for i in range(2)]
+    for user in users:
+        stored = User.objects.get(pk=user.pk)
+        assert stored.password == hashed
+        assert stored.check_password("one-password-for-many-2026")
+        assert not stored.check_password("another-password-2026")
