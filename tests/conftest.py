@@ -7,7 +7,9 @@ under CI=true, where nothing may be skipped.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,13 +103,37 @@ def _flush_past_the_audit_guard() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
-def _demo_snapshot(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """The demo as of tests.demo_copy.TODAY, built once per test process (tests/demo_copy.py)."""
-    from tests.demo_copy import build
+@contextmanager
+def shared_by_the_run(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A folder `name` shared by every process of this test run (pytest-xdist's workers; just
+    this one without xdist), held under a lock for the block: the first process to get here
+    makes what belongs in it, the others wait for that, then find it made."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's own
+    folder = root / name
+    folder.mkdir(exist_ok=True)
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield folder
 
-    with django_db_blocker.unblock():
-        return build()
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup: None, django_db_blocker: Any,
+                   tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo as of tests.demo_copy.TODAY, built once per test run: the first process that
+    asks builds it and saves the snapshot, the others load that (tests/demo_copy.py)."""
+    from django.db import connection
+
+    from tests.demo_copy import build, load, save
+
+    with django_db_blocker.unblock(), shared_by_the_run(tmp_path_factory,
+                                                        "demo-snapshot") as folder:
+        saved = folder / connection.vendor
+        if saved.exists():
+            return load(saved)
+        snapshot = build()
+        save(snapshot, saved)
+        return snapshot
 
 
 @pytest.fixture(scope="module")
@@ -126,21 +152,30 @@ def demo_db(_demo_snapshot: Any, django_db_blocker: Any) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite data dir where `acuback demo` ran (as of today), once per test process, for the
-    modules that serve or command a built demo in a subprocess. Copy it (`copy_demo_data`):
-    never write to it."""
+    """A SQLite data dir where `acuback demo` ran (as of today) in a fresh data dir, once per
+    test run (its processes share it), for the modules that serve or command a built demo in a
+    subprocess. Copy it (`copy_demo_data`): never write to it. What the command printed:
+    `demo_printed`."""
     from tests.test_settings import acuback
 
-    data = tmp_path_factory.mktemp("demo-data")
-    result = acuback(data, "demo")
-    assert result.returncode == 0, result.stderr
+    with shared_by_the_run(tmp_path_factory, "demo-data") as folder:
+        data, printed = folder / "data", folder / "printed.txt"
+        if not printed.exists():  # written last: a build that failed is tried again
+            shutil.rmtree(data, ignore_errors=True)
+            data.mkdir()
+            result = acuback(data, "demo")
+            assert result.returncode == 0, result.stderr
+            printed.write_text(result.stdout)
     return data
+
+
+def demo_printed(demo_data: Path) -> str:
+    """What `acuback demo` printed when it built `demo_data` (its standard output)."""
+    return (demo_data.parent / "printed.txt").read_text()
 
 
 def copy_demo_data(demo_data: Path, into: Path) -> Path:
     """A copy of the built demo's data dir at `into` (which must not exist yet)."""
-    import shutil
-
     shutil.copytree(demo_data, into)
     return into
 

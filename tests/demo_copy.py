@@ -1,11 +1,12 @@
 """A copy of the built demo for the test modules that read it (the `demo_db` fixture).
 
 Building the demo charts and signs every visit through the services, one by one: the slowest
-setup of the suite. The modules that only read a built demo share one build per test process
+setup of the suite. The modules that only read a built demo share one build per test run
 instead: the first that asks builds it into the empty test database, a snapshot of the whole
-database is kept in memory, and every module (the first included) gets it restored into an
-emptied database and flushed again after its tests. No module depends on another having run:
-whichever comes first builds.
+database is kept in memory and saved for the run's other processes (pytest-xdist's workers,
+whose test databases have the same schema: `save`, `load`), and every module (the first
+included) gets it restored into an emptied database and flushed again after its tests. No
+module depends on another having run: whichever comes first builds.
 
 SQLite copies the database file's pages (sqlite3's online backup); PostgreSQL copies every
 table with COPY and puts each sequence back where the build left it.
@@ -14,8 +15,12 @@ table with COPY and puts each sequence back where the build left it.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pickle  # noqa: S403 - our own snapshot, written by this run's processes
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -52,6 +57,29 @@ def restore(snapshot: Snapshot) -> None:
     else:
         _restore_postgres(snapshot)
     ContentType.objects.clear_cache()  # same rows, but read again rather than trusted
+
+
+def save(snapshot: Snapshot, path: Path) -> None:
+    """Write the snapshot to `path` for the run's other processes (renamed into place whole)."""
+    partial = path.with_name(path.name + ".partial")
+    if snapshot.sqlite is not None:
+        with closing(sqlite3.connect(partial)) as file:
+            snapshot.sqlite.backup(file)
+    else:
+        partial.write_bytes(pickle.dumps((snapshot.tables, snapshot.sequences)))
+    os.replace(partial, path)
+
+
+def load(path: Path) -> Snapshot:
+    """The snapshot `save` wrote, for a test database of the same kind."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        with closing(sqlite3.connect(path)) as file:
+            file.backup(copy)
+        return Snapshot(sqlite=copy)
+    tables, sequences = pickle.loads(path.read_bytes())  # noqa: S301 - see the import
+    return Snapshot(tables=tables, sequences=sequences)
 
 
 def _take() -> Snapshot:

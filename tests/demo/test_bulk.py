@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -24,9 +21,9 @@ from acuback.plans.models import Plan
 from acuback.screening.models import Screening
 from acuback.screening.selectors import episode_planning_status
 from tests.cli import acuback
+from tests.demo_copy import TODAY
 from tests.personas import make_patient
 
-TODAY = dt.date(2026, 11, 21)
 PATIENTS = PATIENTS_PER_CLINIC + 170
 
 
@@ -41,7 +38,10 @@ def _schema() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def bulk(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+def bulk(demo_db, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+    """The usual demo as of TODAY (a copy of this run's one build: tests/demo_copy.py), which
+    every step leaves as it is when run again, topped up in bulk; then run again. The
+    database is emptied after the module (demo_db)."""
     with django_db_blocker.unblock():
         SCHEMAS.append(_schema())
         demo_load(TODAY, patients=PATIENTS)
@@ -49,7 +49,6 @@ def bulk(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-d
         demo_load(TODAY, patients=PATIENTS)  # a second run adds nothing
         SCHEMAS.append(_schema())
         yield counts
-        call_command("flush", interactive=False)
 
 
 pytestmark = pytest.mark.django_db
