@@ -39,16 +39,25 @@ def _connect(env: dict[str, str]):  # noqa: ANN202 - a DB-API connection
                                    isolation_level=None, timeout=20))
 
 
-def _append_unsealed(env: dict[str, str], count: int) -> None:
+def _append_unsealed(env: dict[str, str], count: int) -> int:
+    """Append `count` unsealed entries in one transaction; return how many of the test's
+    entries wait unsealed just before it commits (the worker cannot see them yet, so only
+    something sealing on insert could have sealed any)."""
     postgres = bool(env.get("ACUBACK_DATABASE_URL"))
     sql = _UNSEALED.format(
         seq="nextval('audit_entry_seq')" if postgres
         else "(SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditentry)",
         at="now()" if postgres else "strftime('%Y-%m-%d %H:%M:%f', 'now')",
         object_id="%s" if postgres else "?")
+    waiting = ("SELECT count(*) FROM audit_auditentry WHERE chain_seq IS NULL "
+               "AND actor_username = 'worker-test'")
     with _connect(env) as db:
+        db.execute("BEGIN")
         for n in range(count):
             db.execute(sql, [str(n + 1)])
+        seen = int(db.execute(waiting).fetchone()[0])
+        db.execute("COMMIT")
+    return seen
 
 
 def _waiting(env: dict[str, str]) -> int:
@@ -94,8 +103,7 @@ def test_the_worker_seals_waiting_entries_and_stops_on_sigterm(install: dict[str
         # round ends with a seal; the second arrives after the first is sealed, so only the
         # worker's loop can seal it.
         for sealed in (5, 10):
-            _append_unsealed(install, 5)
-            assert _waiting(install) >= 5  # nothing else sealed them on the way in
+            assert _append_unsealed(install, 5) == 5  # nothing sealed them on the way in
             assert _wait_for(lambda: _waiting(install) == 0, SEAL_WITHIN, worker), output()
             assert _sealed_by_test(install) == sealed
         verified = run_acuback(install, "audit", "verify")
