@@ -21,6 +21,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -102,14 +103,29 @@ def _take() -> Snapshot:
 
 def _restore_postgres(snapshot: Snapshot) -> None:
     with audit_guard_lifted(), transaction.atomic(), connection.cursor() as cursor:
-        names = ", ".join(f'"{t}"' for t in snapshot.tables)
-        cursor.execute(f"TRUNCATE {names}")  # foreign keys are checked at commit (deferred)
-        raw = cursor.cursor
-        for table, rows in snapshot.tables.items():
-            with raw.copy(f'COPY "{table}" FROM STDIN') as copy:
-                copy.write(rows)
-        for sequence, (value, called) in snapshot.sequences.items():
-            cursor.execute("SELECT setval(%s, %s, %s)", [f'"{sequence}"', value, called])
+        _write_postgres(cursor.cursor, snapshot)
+
+
+def restore_into(snapshot: Snapshot, url: str) -> None:
+    """The PostgreSQL snapshot written into the scratch database at `url` (tests/served.py
+    scratch_postgres, named test_...: the audit guard lets it be emptied), migrated to the
+    schema of the test database it was taken from; for a served test's `acuback serve`."""
+    import psycopg
+
+    with psycopg.connect(url) as db, db.cursor() as cursor:  # one transaction, committed
+        cursor.execute("SELECT set_config('acuback.audit_guard', 'off', true)")
+        _write_postgres(cursor, snapshot)
+
+
+def _write_postgres(raw: Any, snapshot: Snapshot) -> None:
+    """Every table emptied and given the snapshot's rows, every sequence set where it was."""
+    names = ", ".join(f'"{t}"' for t in snapshot.tables)
+    raw.execute(f"TRUNCATE {names}")  # foreign keys are checked at commit (deferred)
+    for table, rows in snapshot.tables.items():
+        with raw.copy(f'COPY "{table}" FROM STDIN') as copy:
+            copy.write(rows)
+    for sequence, (value, called) in snapshot.sequences.items():
+        raw.execute("SELECT setval(%s, %s, %s)", [f'"{sequence}"', value, called])
 
 
 def _tables() -> list[str]:

@@ -2,9 +2,10 @@
 invalid, to every operation. No answer may be a server error, and every status an operation
 answers must be documented for it.
 
-It runs in both passes of `make test`: the SQLite pass serves the demo from SQLite, the
-PostgreSQL pass from a scratch PostgreSQL database. Bounded (a fixed seed, MAX_EXAMPLES per
-operation, the fuzzing phase) so that each pass spends about a minute here.
+It runs in both passes of `make test`: the SQLite pass serves the demo from SQLite (a copy of
+the run's `acuback demo`), the PostgreSQL pass from a scratch PostgreSQL database (holding a
+copy of the run's in-process demo build, tests/demo_copy.py). Bounded (a fixed seed,
+MAX_EXAMPLES per operation, the fuzzing phase) so that each pass spends about a minute here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_demo_data
+from tests.demo_copy import restore_into
 from tests.served import Served, run_acuback, scratch_postgres
 from tests.test_settings import LONG_KEY, clean_env
 
@@ -36,12 +38,14 @@ def demo_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
              ) -> Iterator[tuple[str, str]]:
     """(base URL, a practitioner's token) of `acuback serve` with the demo loaded."""
     with ExitStack() as stack:
-        if os.environ.get("ACUBACK_DATABASE_URL"):  # the PostgreSQL pass
+        if os.environ.get("ACUBACK_DATABASE_URL"):  # the PostgreSQL pass: a scratch copy of
+            # the process's migrated database, given this run's one demo build (tests/demo_copy.py)
+            url = stack.enter_context(scratch_postgres(
+                "fuzz", template=request.getfixturevalue("migrated_postgres")))
             env = clean_env(tmp_path_factory.mktemp("fuzz"))
-            env.update(ACUBACK_DATABASE_URL=stack.enter_context(scratch_postgres("fuzz")),
-                       ACUBACK_SECRET_KEY=LONG_KEY, ACUBACK_SECURE="false")
-            demo = run_acuback(env, "demo")
-            assert demo.returncode == 0, demo.stderr
+            env.update(ACUBACK_DATABASE_URL=url, ACUBACK_SECRET_KEY=LONG_KEY,
+                       ACUBACK_SECURE="false")
+            restore_into(request.getfixturevalue("_demo_snapshot"), url)
         else:  # SQLite: a copy of this process's one built demo (tests/conftest.py demo_data)
             data = tmp_path_factory.mktemp("fuzz") / "data"
             env = clean_env(copy_demo_data(request.getfixturevalue("demo_data"), data))
