@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from acuback.accounts.models import PractitionerProfile
@@ -24,6 +23,7 @@ from acuback.clinical.progress import AdverseEventRow, EpisodeRows, Goal, Painki
 from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.plans.models import Plan, PlanPoint
+from acuback.sqlrows import fetch
 from acuback.visits.access import live_visit_sql
 from acuback.visits.models import AdverseEvent, PainkillerUse, Visit, VisitPoint
 
@@ -72,12 +72,6 @@ def _chunk(episodes: list[Episode]) -> dict[int, EpisodeRows]:
     return found
 
 
-def _select(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _marks(ids: list[int]) -> str:
     return ", ".join(["%s"] * len(ids))
 
@@ -95,7 +89,7 @@ def _measurements(ids: list[int]) -> tuple[dict[int, list[Measurement]], dict[in
     """The scored assessments (a total recorded), oldest first."""
     found: dict[int, list[Measurement]] = defaultdict(list)
     versions: dict[int, set[str]] = defaultdict(set)
-    rows = _select(
+    rows = fetch(
         "SELECT episode_id, instrument, administered_at, total, definition_version "  # noqa: S608
         f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({_marks(ids)}) "
         "AND total IS NOT NULL ORDER BY administered_at, id", ids)
@@ -111,7 +105,7 @@ def _visits(ids: list[int]) -> dict[int, list[VisitRow]]:
     found: dict[int, list[VisitRow]] = defaultdict(list)
     live, live_params = live_visit_sql("v.id")
     point = VisitPoint._meta.db_table
-    rows = _select(
+    rows = fetch(
         "SELECT v.episode_id, v.number, v.started_at, v.pain_before, v.pain_after, "  # noqa: S608
         "v.finger_floor_cm, v.schober_cm, v.slr_left_deg, v.slr_right_deg, "
         "v.painkillers_taken, v.adjuncts, "
@@ -139,7 +133,7 @@ def _painkillers(ids: list[int]) -> tuple[dict[int, list[PainkillerRow]], dict[i
     found: dict[int, list[PainkillerRow]] = defaultdict(list)
     versions: dict[int, set[str]] = defaultdict(set)
     live, live_params = live_visit_sql("k.visit_id")
-    rows = _select(
+    rows = fetch(
         "SELECT k.episode_id, v.number, k.drug, k.name, k.drug_class, "  # noqa: S608
         "k.days_last_week, k.mme_per_day, k.mme_table_version, k.list_version "
         f"FROM {PainkillerUse._meta.db_table} k LEFT JOIN {Visit._meta.db_table} v "
@@ -158,7 +152,7 @@ def _adverse_events(ids: list[int]) -> dict[int, list[AdverseEventRow]]:
     error."""
     found: dict[int, list[AdverseEventRow]] = defaultdict(list)
     live, live_params = live_visit_sql("e.visit_id")
-    rows = _select(
+    rows = fetch(
         "SELECT e.episode_id, v.number, e.kind, e.severity, e.serious "  # noqa: S608
         f"FROM {AdverseEvent._meta.db_table} e JOIN {Visit._meta.db_table} v "
         f"ON v.id = e.visit_id WHERE e.episode_id IN ({_marks(ids)}) "
@@ -172,7 +166,7 @@ def _adverse_events(ids: list[int]) -> dict[int, list[AdverseEventRow]]:
 def _plans(ids: list[int]) -> dict[int, tuple[tuple[Goal, ...], int]]:
     """The current plan (highest number) of each episode: its goals and how many points."""
     found: dict[int, tuple[tuple[Goal, ...], int]] = {}
-    rows = _select(
+    rows = fetch(
         "SELECT p.episode_id, p.goals, (SELECT COUNT(*) FROM "  # noqa: S608
         f"{PlanPoint._meta.db_table} n WHERE n.plan_id = p.id) FROM {Plan._meta.db_table} p "
         f"WHERE p.episode_id IN ({_marks(ids)}) ORDER BY p.episode_id, p.number DESC", ids)
