@@ -68,6 +68,11 @@ class Columns(Generic[M]):
         return found
 
 
+def marks(values: Sequence[object]) -> str:
+    """The placeholders of an IN (...) list of `values`."""
+    return ", ".join(["%s"] * len(values))
+
+
 def fetch(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """The rows of one hand-written statement."""
     with connection.cursor() as db:

@@ -23,7 +23,7 @@ from acuback.clinical.progress import AdverseEventRow, EpisodeRows, Goal, Painki
 from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.plans.models import Plan, PlanPoint
-from acuback.sqlrows import fetch
+from acuback.sqlrows import fetch, marks
 from acuback.visits.access import live_visit_sql
 from acuback.visits.models import AdverseEvent, PainkillerUse, Visit, VisitPoint
 
@@ -72,10 +72,6 @@ def _chunk(episodes: list[Episode]) -> dict[int, EpisodeRows]:
     return found
 
 
-def _marks(ids: list[int]) -> str:
-    return ", ".join(["%s"] * len(ids))
-
-
 def _json(value: Any) -> Any:
     """A JSON column as a raw cursor returns it: PostgreSQL parsed, SQLite its text."""
     return json.loads(value) if isinstance(value, str | bytes) else value
@@ -91,7 +87,7 @@ def _measurements(ids: list[int]) -> tuple[dict[int, list[Measurement]], dict[in
     versions: dict[int, set[str]] = defaultdict(set)
     rows = fetch(
         "SELECT episode_id, instrument, administered_at, total, definition_version "  # noqa: S608
-        f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({_marks(ids)}) "
+        f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({marks(ids)}) "
         "AND total IS NOT NULL ORDER BY administered_at, id", ids)
     for episode_id, instrument, at, total, version in rows:
         found[episode_id].append(Measurement(instrument, _day(db_datetime(at)), float(total)))
@@ -113,7 +109,7 @@ def _visits(ids: list[int]) -> dict[int, list[VisitRow]]:
         "WHERE p.user_id = v.practitioner_id), "
         f"(SELECT COUNT(*) FROM {point} n WHERE n.visit_id = v.id), "
         f"(SELECT COUNT(*) FROM {point} n WHERE n.visit_id = v.id AND n.lot <> '') "
-        f"FROM {Visit._meta.db_table} v WHERE v.episode_id IN ({_marks(ids)}) AND {live} "
+        f"FROM {Visit._meta.db_table} v WHERE v.episode_id IN ({marks(ids)}) AND {live} "
         "ORDER BY v.episode_id, v.number", [*ids, *live_params])
     for (episode_id, number, started, before, after, floor, schober, slr_left, slr_right,
          taken, adjuncts, licence, needles, with_lot) in rows:
@@ -137,7 +133,7 @@ def _painkillers(ids: list[int]) -> tuple[dict[int, list[PainkillerRow]], dict[i
         "SELECT k.episode_id, v.number, k.drug, k.name, k.drug_class, "  # noqa: S608
         "k.days_last_week, k.mme_per_day, k.mme_table_version, k.list_version "
         f"FROM {PainkillerUse._meta.db_table} k LEFT JOIN {Visit._meta.db_table} v "
-        f"ON v.id = k.visit_id WHERE k.episode_id IN ({_marks(ids)}) "
+        f"ON v.id = k.visit_id WHERE k.episode_id IN ({marks(ids)}) "
         f"AND k.in_error_at IS NULL AND {live} ORDER BY k.recorded_at, k.id",
         [*ids, *live_params])
     for episode_id, number, drug, name, drug_class, days, mme, table, listed in rows:
@@ -155,7 +151,7 @@ def _adverse_events(ids: list[int]) -> dict[int, list[AdverseEventRow]]:
     rows = fetch(
         "SELECT e.episode_id, v.number, e.kind, e.severity, e.serious "  # noqa: S608
         f"FROM {AdverseEvent._meta.db_table} e JOIN {Visit._meta.db_table} v "
-        f"ON v.id = e.visit_id WHERE e.episode_id IN ({_marks(ids)}) "
+        f"ON v.id = e.visit_id WHERE e.episode_id IN ({marks(ids)}) "
         f"AND e.in_error_at IS NULL AND {live} ORDER BY e.onset_at, e.id",
         [*ids, *live_params])
     for episode_id, number, kind, severity, serious in rows:
@@ -169,7 +165,7 @@ def _plans(ids: list[int]) -> dict[int, tuple[tuple[Goal, ...], int]]:
     rows = fetch(
         "SELECT p.episode_id, p.goals, (SELECT COUNT(*) FROM "  # noqa: S608
         f"{PlanPoint._meta.db_table} n WHERE n.plan_id = p.id) FROM {Plan._meta.db_table} p "
-        f"WHERE p.episode_id IN ({_marks(ids)}) ORDER BY p.episode_id, p.number DESC", ids)
+        f"WHERE p.episode_id IN ({marks(ids)}) ORDER BY p.episode_id, p.number DESC", ids)
     for episode_id, goals, points in rows:
         if episode_id not in found:
             found[episode_id] = (tuple(_goal(g) for g in _json(goals) or ()), points)

@@ -20,7 +20,7 @@ active episode; follow-ups and other questionnaires are not counted yet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from acuback.assessments.alerts import open_alerts_sql
 from acuback.assessments.models import Assessment, TimePoint
 from acuback.episodes.models import Episode, EpisodeStatus, Region
 from acuback.patients.models import Patient
+from acuback.sqlrows import marks
 
 CORE_FUNCTION = ("odi", "rmdq")
 CORE_PAIN = ("nrs", "peg")
@@ -61,10 +62,6 @@ def _table(model: type) -> str:
     return model._meta.db_table  # type: ignore[attr-defined,no-any-return]
 
 
-def _marks(values: Sequence[object]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _active_episodes(patients: list[Patient]) -> None:
     """Each patient's latest active episode and the core baselines its active episodes lack:
     one query for the page, however many patients and episodes."""
@@ -74,9 +71,9 @@ def _active_episodes(patients: list[Patient]) -> None:
     with connection.cursor() as db:
         db.execute(
             f"SELECT e.patient_id, e.id, e.region, e.opened_on, "  # noqa: S608
-            f"EXISTS({baseline}({_marks(CORE_FUNCTION)})), "
-            f"EXISTS({baseline}({_marks(CORE_PAIN)})) "
-            f"FROM {_table(Episode)} e WHERE e.patient_id IN ({_marks(ids)}) AND e.status = %s "
+            f"EXISTS({baseline}({marks(CORE_FUNCTION)})), "
+            f"EXISTS({baseline}({marks(CORE_PAIN)})) "
+            f"FROM {_table(Episode)} e WHERE e.patient_id IN ({marks(ids)}) AND e.status = %s "
             "ORDER BY e.patient_id, e.opened_on DESC, e.id DESC",
             [TimePoint.BASELINE, *CORE_FUNCTION, TimePoint.BASELINE, *CORE_PAIN, *ids,
              EpisodeStatus.ACTIVE])
@@ -110,7 +107,7 @@ def _next_visit() -> Sql:
 
     holding = (Status.BOOKED, Status.REQUESTED)
     return (f"(SELECT MIN(n.starts_at) FROM {_table(Appointment)} n WHERE n.patient_id = p.id "  # noqa: S608
-            f"AND n.status IN ({_marks(holding)}) AND n.starts_at >= %s)",
+            f"AND n.status IN ({marks(holding)}) AND n.starts_at >= %s)",
             [*holding, connection.ops.adapt_datetimefield_value(timezone.now())])
 
 
@@ -167,7 +164,7 @@ def rows(ids: list[int], *, clinic_id: int, shown: list[Column]) -> list[Patient
             f"SELECT {select}, (SELECT cs.time_zone FROM {_table(ClinicSchedule)} cs "  # noqa: S608
             f"WHERE cs.clinic_id = p.clinic_id) FROM {_table(Patient)} p LEFT JOIN "
             f"{_table(User)} u ON u.id = p.practitioner_id "
-            f"WHERE p.clinic_id = %s AND p.id IN ({_marks(ids)})",
+            f"WHERE p.clinic_id = %s AND p.id IN ({marks(ids)})",
             [*(value for _, params in subqueries for value in params), clinic_id, *ids])
         found = db.fetchall()
     patients = []

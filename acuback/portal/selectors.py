@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, membership_of
@@ -145,29 +144,27 @@ def _held_and_answered(episode_ids: list[int],
     """The episodes' live visits counted (`visits.access.live_visits`) and their answers,
     newest first: two hand-written statements (every chart and portal page reads them)."""
     from acuback.dbtime import db_datetime
+    from acuback.sqlrows import fetch, marks
     from acuback.visits.access import live_visit_sql
     from acuback.visits.models import Visit
 
     if not episode_ids:
         return {}, {}
-    marks = ", ".join(["%s"] * len(episode_ids))
+    ids = marks(episode_ids)
     live, live_params = live_visit_sql("v.id")
+    held = dict(fetch(
+        f"SELECT v.episode_id, COUNT(*) FROM {Visit._meta.db_table} v "  # noqa: S608
+        f"WHERE v.episode_id IN ({ids}) AND {live} GROUP BY v.episode_id",
+        [*episode_ids, *live_params]))
     answers: dict[int, list[qs.Answered]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.episode_id, COUNT(*) FROM {Visit._meta.db_table} v "  # noqa: S608
-            f"WHERE v.episode_id IN ({marks}) AND {live} GROUP BY v.episode_id",
-            [*episode_ids, *live_params])
-        held = {episode_id: count for episode_id, count in cursor.fetchall()}
-        cursor.execute(
+    for episode_id, instrument, time_point, visit_number, at in fetch(
             "SELECT episode_id, instrument, time_point, visit_number, administered_at "  # noqa: S608
-            f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({marks}) "
-            "ORDER BY administered_at DESC, id DESC", episode_ids)
-        for episode_id, instrument, time_point, visit_number, at in cursor.fetchall():
-            taken = db_datetime(at)
-            assert taken is not None  # administered_at: NOT NULL
-            answers.setdefault(episode_id, []).append(
-                qs.Answered(instrument, time_point, visit_number, taken.date()))
+            f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({ids}) "
+            "ORDER BY administered_at DESC, id DESC", episode_ids):
+        taken = db_datetime(at)
+        assert taken is not None  # administered_at: NOT NULL
+        answers.setdefault(episode_id, []).append(
+            qs.Answered(instrument, time_point, visit_number, taken.date()))
     return held, answers
 
 
