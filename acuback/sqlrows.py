@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
-from django.db.models import Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model, signals
+from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=Model)
 _Converter = tuple[int, list[Callable[..., Any]], Any]
@@ -46,26 +48,47 @@ class Columns(Generic[M]):
 
     def build(self, row: Sequence[Any], start: int = 0) -> M:
         """The instance from `row[start:start + width]`."""
+        db = connections[DEFAULT_DB_ALIAS]  # `connection` looks it up on every attribute
         values = list(row[start:start + self.width])
-        for index, converters, expression in self._converters_of():
+        for index, converters, expression in self._converters_of(db):
             value = values[index]
             for convert in converters:
-                value = convert(value, expression, connection)
+                value = convert(value, expression, db)
             values[index] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return instance(self.model, self.attnames, values, db.alias)
 
-    def _converters_of(self) -> list[_Converter]:
-        found = self._converters.get(connection.vendor)
+    def _converters_of(self, db: BaseDatabaseWrapper) -> list[_Converter]:
+        found = self._converters.get(db.vendor)
         if found is None:  # as SQLCompiler.get_converters finds them for these columns
             found = []
             for index, field in enumerate(self.fields):
                 column = field.get_col(self.alias)
-                converters = [*connection.ops.get_db_converters(column),
-                              *column.get_db_converters(connection)]
+                converters = [*db.ops.get_db_converters(column),
+                              *column.get_db_converters(db)]
                 if converters:
                     found.append((index, converters, column))
-            self._converters[connection.vendor] = found
+            self._converters[db.vendor] = found
         return found
+
+
+def instance(model: type[M], attnames: Sequence[str], values: Sequence[Any],
+             alias: str = DEFAULT_DB_ALIAS) -> M:
+    """`model.from_db(alias, attnames, values)`: the instance as the ORM loads it,
+    the fields not in `attnames` deferred. Model.__init__ walks every field of the model to set
+    or defer it (~10 us a row, most of building a page of 25 patients); when nothing can tell
+    the difference (the model defines neither its own `from_db` nor `__init__`, and nothing
+    listens for any model's init signals) the instance is made as __init__ would leave it: its
+    `_state` loaded from the database, the values in its `__dict__`, deferred fields absent."""
+    if (model.from_db.__func__ is not Model.from_db.__func__  # type: ignore[attr-defined]
+            or model.__init__ is not Model.__init__  # type: ignore[misc]
+            or signals.pre_init.receivers or signals.post_init.receivers):
+        return model.from_db(alias, attnames, values)
+    new = model.__new__(model)
+    state = new._state = ModelState()
+    state.adding = False
+    state.db = alias
+    new.__dict__.update(zip(attnames, values, strict=True))
+    return new
 
 
 def marks(values: Sequence[object]) -> str:

@@ -20,7 +20,7 @@ active episode; follow-ups and other questionnaires are not counted yet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from acuback.assessments.alerts import open_alerts_sql
 from acuback.assessments.models import Assessment, TimePoint
 from acuback.episodes.models import Episode, EpisodeStatus, Region
 from acuback.patients.models import Patient
-from acuback.sqlrows import marks
+from acuback.sqlrows import Columns, fetch, marks
 
 CORE_FUNCTION = ("odi", "rmdq")
 CORE_PAIN = ("nrs", "peg")
@@ -148,41 +148,65 @@ def visible_columns(*, clinical: bool) -> list[Column]:
     return [c for c in COLUMNS if clinical or not c.clinical]
 
 
-def rows(ids: list[int], *, clinic_id: int, shown: list[Column]) -> list[Patient]:
-    """The clinic's patients of `ids`, in that order, with the `shown` columns: one statement,
-    and one more for each column that is a load."""
-    if not ids:
-        return []
+@dataclass(frozen=True)
+class RowSelect:
+    """The list's columns for a hand-written statement over the patient `p` joined to its
+    practitioner `u` (`PRACTITIONER`): the select list and its parameters, and how a row of it
+    becomes the patient. `rows` reads it by id; the search statement reads its page at once."""
+
+    sql: str
+    params: list[object]
+    columns: list[Column]
+    shown: list[Column]
+
+    def build(self, row: Sequence[Any], start: int = 0) -> Patient:
+        """The patient from `row[start:]`, with the columns that are subqueries."""
+        patient = _PATIENT.build(row, start)
+        end = start + _PATIENT.width
+        if row[end] is not None:
+            patient.practitioner = _PRACTITIONER.build(row, end)
+        end += _PRACTITIONER.width
+        for column, value in zip(self.columns, row[end:end + len(self.columns)], strict=True):
+            setattr(patient, column.name, column.convert(value))
+        patient.clinic_time_zone = row[end + len(self.columns)]
+        return patient
+
+    def load(self, page: list[Patient]) -> None:
+        """The columns that are one query for the whole page (none for an empty page)."""
+        for column in self.shown if page else []:
+            if column.load is not None:
+                column.load(page)
+
+
+# The practitioner's name only.
+_PATIENT = Columns(Patient, "p", only=FIELDS)
+_PRACTITIONER = Columns(User, "u", only=("id", "first_name", "last_name", "username"))
+
+
+def row_select(shown: list[Column]) -> RowSelect:
     from acuback.scheduling.models import ClinicSchedule
 
     columns = [c for c in shown if c.sql is not None]
     subqueries = [c.sql() for c in columns if c.sql is not None]
-    select = ", ".join([*(f"p.{name}" for name in FIELDS), "u.first_name", "u.last_name",
-                        "u.username", *(sql for sql, _ in subqueries)])
-    with connection.cursor() as db:
-        db.execute(
-            f"SELECT {select}, (SELECT cs.time_zone FROM {_table(ClinicSchedule)} cs "  # noqa: S608
-            f"WHERE cs.clinic_id = p.clinic_id) FROM {_table(Patient)} p LEFT JOIN "
-            f"{_table(User)} u ON u.id = p.practitioner_id "
-            f"WHERE p.clinic_id = %s AND p.id IN ({marks(ids)})",
-            [*(value for _, params in subqueries for value in params), clinic_id, *ids])
-        found = db.fetchall()
-    patients = []
-    width = len(FIELDS)
-    for row in found:
-        patient = Patient.from_db(connection.alias, FIELDS,
-                                  (*row[:4], _date(row[4]), *row[5:width]))
-        if patient.practitioner_id is not None:
-            first, last, username = row[width:width + 3]
-            patient.practitioner = User(id=patient.practitioner_id, first_name=first,
-                                        last_name=last, username=username)
-        for column, value in zip(columns, row[width + 3:-1], strict=True):
-            setattr(patient, column.name, column.convert(value))
-        patient.clinic_time_zone = row[-1]
-        patients.append(patient)
-    by_id = {p.pk: p for p in patients}
+    select = ", ".join([_PATIENT.sql(), _PRACTITIONER.sql(), *(sql for sql, _ in subqueries),
+                        f"(SELECT cs.time_zone FROM {_table(ClinicSchedule)} cs "  # noqa: S608
+                        "WHERE cs.clinic_id = p.clinic_id)"])
+    return RowSelect(select, [value for _, params in subqueries for value in params], columns,
+                     shown)
+
+
+PRACTITIONER = f"LEFT JOIN {_table(User)} u ON u.id = p.practitioner_id"  # for `RowSelect`
+
+
+def rows(ids: list[int], *, clinic_id: int, select: RowSelect) -> list[Patient]:
+    """The clinic's patients of `ids`, in that order, with the columns of `select`: one
+    statement, and one more for each column that is a load."""
+    if not ids:
+        return []
+    found = fetch(f"SELECT {select.sql} FROM {_table(Patient)} p {PRACTITIONER} "  # noqa: S608
+                  f"WHERE p.clinic_id = %s AND p.id IN ({marks(ids)})",
+                  [*select.params, clinic_id, *ids])
+    by_id = {p.pk: p for p in map(select.build, found)}
     page = [by_id[pk] for pk in ids if pk in by_id]
-    for column in shown:
-        if column.load is not None:
-            column.load(page)
+    select.load(page)
     return page

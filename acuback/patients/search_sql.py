@@ -22,13 +22,15 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from acuback.patients import listing
 from acuback.patients import search as search_query
 from acuback.patients.models import Patient, PatientSearchTerm, TermKind
+from acuback.sqlrows import fetch
 
 
 @dataclass(frozen=True)
 class Found:
-    ids: list[int]  # up to size + 1, in the direction read (backwards: nearest first)
+    rows: list[Patient]  # up to size + 1, in the direction read (backwards: nearest first)
     count: int  # every patient matching, whatever the page
     continued: bool  # the cursor was found: the page continues from it
 
@@ -38,20 +40,22 @@ def searchable(query: search_query.Query) -> bool:
     return bool(query.words or query.phone or query.emails)
 
 
-def search_ids(*, clinic_id: int, query: search_query.Query, dates: list[dt.date], size: int,
-               after: int | None = None, before: int | None = None) -> Found:
-    """One page's ids of the clinic's patients matching `query` (and born on each of
-    `dates`), in the list's order, just after `after` or just before `before`. A cursor no
-    longer in the list starts the list at the top, as `acuback.paging` does."""
+def search_rows(*, clinic_id: int, query: search_query.Query, dates: list[dt.date], size: int,
+                select: listing.RowSelect, after: int | None = None, before: int | None = None
+                ) -> Found:
+    """One page of the clinic's patients matching `query` (and born on each of `dates`), in
+    the list's order, just after `after` or just before `before`, each with the list's
+    columns of `select` (the page's loads are the caller's: `select.load`). A cursor no longer
+    in the list starts the list at the top, as `acuback.paging` does."""
     cursor = before if before is not None else after
-    found = _run(clinic_id, query, dates, size, cursor, backwards=before is not None)
+    found = _run(clinic_id, query, dates, size, select, cursor, backwards=before is not None)
     if cursor is not None and not found.continued:
-        found = _run(clinic_id, query, dates, size, None, backwards=False)
+        found = _run(clinic_id, query, dates, size, select, None, backwards=False)
     return found
 
 
 def _run(clinic_id: int, query: search_query.Query, dates: list[dt.date], size: int,
-         cursor: int | None, *, backwards: bool) -> Found:
+         select: listing.RowSelect, cursor: int | None, *, backwards: bool) -> Found:
     parts: list[str] = []
     params: list[object] = []
     for word in query.words:
@@ -88,21 +92,27 @@ def _run(clinic_id: int, query: search_query.Query, dates: list[dt.date], size: 
     direction = " DESC" if backwards else ""
     order = ", ".join(f"{name}{direction}" for name in ("typos", "family_name", "given_name",
                                                           "id"))
+    beyond: list[object] = []
     if cursor is None:
         where = ""
     else:
         # The cursor's own row comes first (and tells that it was found), then the rows beyond.
         where = (f"WHERE id = %s OR {key} {'<' if backwards else '>'} (SELECT typos, "  # noqa: S608
                  "family_name, given_name, id FROM ranked WHERE id = %s) ")
-        params += [cursor, cursor]
+        beyond = [cursor, cursor]
     limit = size + 1 + (cursor is not None)
-    with connection.cursor() as db:
-        db.execute(f"{ranked}SELECT id, total FROM ranked {where}"  # noqa: S608
-                   f"ORDER BY {order} LIMIT {limit}", params)
-        rows = db.fetchall()
+    # The page is chosen first, then only its rows are read with the list's columns.
+    rows = fetch(
+        f"{ranked}SELECT pg.id, pg.total, {select.sql} FROM (SELECT id, typos, "  # noqa: S608
+        f"family_name, given_name, total FROM ranked {where}ORDER BY {order} LIMIT {limit}) pg "
+        f"JOIN {_PATIENTS} p ON p.id = pg.id {listing.PRACTITIONER} ORDER BY "
+        + ", ".join(f"pg.{name}{direction}" for name in ("typos", "family_name", "given_name",
+                                                         "id")),
+        [*params, *select.params, *beyond])
     continued = cursor is not None and bool(rows) and rows[0][0] == cursor
-    ids = [row[0] for row in rows[1:]] if continued else [row[0] for row in rows]
-    return Found(ids=ids[:size + 1], count=rows[0][1] if rows else 0, continued=continued)
+    page = rows[1:] if continued else rows
+    return Found(rows=[select.build(row, 2) for row in page[:size + 1]],
+                 count=rows[0][1] if rows else 0, continued=continued)
 
 
 def _exact_part(kind: int, prefix: str) -> str:

@@ -122,19 +122,22 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
     query = search_query.parse(search.text)
     clinical = membership.role in CLINICAL_ROLES
 
+    select = listing.row_select(listing.visible_columns(clinical=clinical) if columns else [])
+
     def shown(ids: list[int]) -> list[Patient]:
         # The page's rows, read by id within the actor's clinic once more.
-        return listing.rows(ids, clinic_id=membership.clinic_id,
-                            shown=listing.visible_columns(clinical=clinical) if columns else [])
+        return listing.rows(ids, clinic_id=membership.clinic_id, select=select)
 
     if search_sql.searchable(query):
         dates = [search.date_of_birth] if search.date_of_birth else []
-        found = search_sql.search_ids(clinic_id=membership.clinic_id, query=query,
-                                      dates=[*query.dates, *dates], size=PAGE_SIZE,
-                                      after=search.after, before=search.before)
-        page = page_of_ids(found.ids, count=found.count, count_limit=COUNT_LIMIT,
-                           size=PAGE_SIZE, backwards=found.continued and search.before is not None,
-                           continued=found.continued, rows=shown)
+        found = search_sql.search_rows(clinic_id=membership.clinic_id, query=query,
+                                       dates=[*query.dates, *dates], size=PAGE_SIZE,
+                                       select=select, after=search.after, before=search.before)
+        select.load(found.rows)
+        page = page_of_ids([p.pk for p in found.rows], count=found.count,
+                           count_limit=COUNT_LIMIT, size=PAGE_SIZE,
+                           backwards=found.continued and search.before is not None,
+                           continued=found.continued, rows=lambda _: found.rows)
     else:
         page = _listed(actor, query, search, shown)
     audit_record(

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.access import is_clinical, is_staff_member
@@ -50,6 +46,7 @@ from acuback.patients.models import (
     ImplantedDevice,
     Patient,
 )
+from acuback.patients.rows import rows_html
 from acuback.plans.selectors import prefetch_care
 from acuback.web.errors import require_role
 
@@ -70,8 +67,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     headers = request.headers
     partial = "HX-Request" in headers and "HX-History-Restore-Request" not in headers
     template = "patients/_results.html" if partial else "patients/list.html"
-    response = render(request, template, {"form": form, "page": page, "rows": list_rows(page.rows),
-                                          "clinical": is_clinical(request.user)})
+    clinical = is_clinical(request.user)
+    response = render(request, template, {"form": form, "page": page, "clinical": clinical,
+                                          "rows": rows_html(page.rows, clinical=clinical)})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -133,61 +131,6 @@ def _chart(request: HttpRequest, patient: Patient,
         context.update(health=health, safety=safety_of(health), health_rows=health_rows(health),
                        episodes=episodes)
     return render(request, "patients/chart.html", context)
-
-
-@dataclass(frozen=True)
-class ListRow:
-    """One row of the patient list, ready to show: the list renders 25 of these on every
-    keystroke of a search, so links and dates are made here once, not by template tags."""
-
-    patient: Patient
-    url: str
-    name: str
-    born: str
-    practitioner: str
-    episode_url: str
-    episode: str
-    episode_since: str
-    last_visit: str
-    next_visit: str
-
-
-def list_rows(patients: list[Patient]) -> list[ListRow]:
-    detail = _url_with_id("patient_detail")
-    episode_detail = _url_with_id("episode_detail")
-    rows = []
-    for p in patients:
-        episode = getattr(p, "active_episode", None)
-        visit = getattr(p, "last_visit", None)
-        booked = getattr(p, "next_visit", None)
-        doctor = p.practitioner
-        rows.append(ListRow(
-            patient=p, url=detail(p.pk), name=f"{p.family_name}, {p.given_name}",
-            born=p.date_of_birth.isoformat(),
-            practitioner=(doctor.get_full_name() or doctor.username) if doctor else "",
-            episode_url=episode_detail(episode.id) if episode else "",
-            episode=episode.region if episode else "",
-            episode_since=date_format(episode.opened_on, "j M Y") if episode else "",
-            last_visit=date_format(timezone.localtime(visit), "j M Y") if visit else "",
-            next_visit=_in_clinic_zone(booked, getattr(p, "clinic_time_zone", None)),
-        ))
-    return rows
-
-
-def _in_clinic_zone(when: dt.datetime | None, zone_name: str | None) -> str:
-    """A booked time as the clinic's clock shows it (its zone, else ACUBACK_TIME_ZONE)."""
-    if when is None:
-        return ""
-    from acuback.clinical.calendar import zone
-
-    return date_format(when.astimezone(zone(zone_name or settings.TIME_ZONE)), "j M Y, H:i")
-
-
-def _url_with_id(name: str) -> Callable[[int], str]:
-    """reverse(name, args=[pk]) for many ids, reversing once (ids are <int:...> in the URL)."""
-    marker = 987654321
-    pattern = reverse(name, args=[marker])
-    return lambda pk: pattern.replace(str(marker), str(pk))
 
 
 def _latest(patient: Patient) -> Consent | None:

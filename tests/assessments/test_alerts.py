@@ -24,7 +24,8 @@ def _counts(world: World, ids: list[int] | None = None) -> dict[str, int]:
         ids = _ids(world)
     shown = [c for c in listing.COLUMNS if c.name == "open_alerts"]
     return {p.family_name: p.open_alerts
-            for p in listing.rows(ids, clinic_id=world.clinic_a.pk, shown=shown)}
+            for p in listing.rows(ids, clinic_id=world.clinic_a.pk,
+                                  select=listing.row_select(shown))}
 
 
 def _ids(world: World) -> list[int]:
