@@ -1,10 +1,11 @@
 """The patient list's columns beyond the demographics, each defined here in one place and
 bounded in cost whatever the page size: either a scalar subquery of the page's one rows
 statement (`sql`), or one query for the whole page's patients at once (`load`). A new column is
-one more entry in COLUMNS and one more cell in patients/_results.html.
+one more entry in COLUMNS and one more cell in acuback.patients.rows.
 
-The page's rows are read by hand-written SQL (`rows`), not the ORM: building the ORM's query
-with its subqueries cost more than the database took to answer it (issue 9). They carry the
+The page's rows are read by hand-written SQL (`RowSelect`, in the page's statement of
+acuback.patients.search_sql), not the ORM: building the ORM's query with its subqueries cost
+more than the database took to answer it (issue 9). They carry the
 fields the list and the API show (not created_at/updated_at: read on access, if ever) and
 the practitioner's name only.
 
@@ -33,7 +34,7 @@ from acuback.assessments.alerts import open_alerts_sql
 from acuback.assessments.models import Assessment, TimePoint
 from acuback.episodes.models import Episode, EpisodeStatus, Region
 from acuback.patients.models import Patient
-from acuback.sqlrows import Columns, fetch, marks
+from acuback.sqlrows import Columns, marks
 
 CORE_FUNCTION = ("odi", "rmdq")
 CORE_PAIN = ("nrs", "peg")
@@ -152,7 +153,7 @@ def visible_columns(*, clinical: bool) -> list[Column]:
 class RowSelect:
     """The list's columns for a hand-written statement over the patient `p` joined to its
     practitioner `u` (`PRACTITIONER`): the select list and its parameters, and how a row of it
-    becomes the patient. `rows` reads it by id; the search statement reads its page at once."""
+    becomes the patient. The search and list statements (search_sql) read their page with it."""
 
     sql: str
     params: list[object]
@@ -196,17 +197,3 @@ def row_select(shown: list[Column]) -> RowSelect:
 
 
 PRACTITIONER = f"LEFT JOIN {_table(User)} u ON u.id = p.practitioner_id"  # for `RowSelect`
-
-
-def rows(ids: list[int], *, clinic_id: int, select: RowSelect) -> list[Patient]:
-    """The clinic's patients of `ids`, in that order, with the columns of `select`: one
-    statement, and one more for each column that is a load."""
-    if not ids:
-        return []
-    found = fetch(f"SELECT {select.sql} FROM {_table(Patient)} p {PRACTITIONER} "  # noqa: S608
-                  f"WHERE p.clinic_id = %s AND p.id IN ({marks(ids)})",
-                  [*select.params, clinic_id, *ids])
-    by_id = {p.pk: p for p in map(select.build, found)}
-    page = [by_id[pk] for pk in ids if pk in by_id]
-    select.load(page)
-    return page

@@ -29,8 +29,8 @@ _DASH = '<span class="muted">—</span>'
 
 
 def rows_html(patients: list[Patient], *, clinical: bool) -> SafeString:
-    """The list's <tr> rows for `patients` (the columns `listing.rows` read), with the clinical
-    cells for a clinician: "" for no patients."""
+    """The list's <tr> rows for `patients` (with the columns of listing.RowSelect), with the
+    clinical cells for a clinician: "" for no patients."""
     detail = url_with_id("patient_detail")
     episode_detail = url_with_id("episode_detail")
     return mark_safe("".join(  # noqa: S308 - every value below is escaped

@@ -1,10 +1,12 @@
 """A search by name words, phone or email as one SQL statement over the search index: which
-patients match, ranked (exact before fuzzy, then by name), one page of their ids and how many
-match in all. The ORM's form of the same search cost ~9 ms of query building, subqueries and a
-second pass for the count against ~0.3 ms for the statement itself (issue 9).
+patients match, ranked (exact before fuzzy, then by name), one page of them with the list's
+columns and how many match in all; and the list that is no such search (the whole clinic, or
+its patients born on a date) as one statement over the patients' own index. The ORM's form of
+the search cost ~9 ms of query building, subqueries and a second pass for the count against
+~0.3 ms for the statement itself, and the list's keyset page through the ORM four queries deep
+in the list (issue 9).
 
-What matches is `acuback.patients.search` (and `selectors._matching`, its ORM form for the
-lists that are not searches by words): each word as the start of a stored name word, or for
+What matches is `acuback.patients.search`: each word as the start of a stored name word, or for
 longer words despite one typo (a stored name word or one-letter deletion equal to one of the
 word's typo forms); the phone's digits and each email as the start of a stored one; a date of
 birth exactly. Every part is required.
@@ -111,6 +113,55 @@ def _run(clinic_id: int, query: search_query.Query, dates: list[dt.date], size: 
         [*params, *select.params, *beyond])
     continued = cursor is not None and bool(rows) and rows[0][0] == cursor
     page = rows[1:] if continued else rows
+    return Found(rows=[select.build(row, 2) for row in page[:size + 1]],
+                 count=rows[0][1] if rows else 0, continued=continued)
+
+
+def listed_rows(*, clinic_id: int, dates: list[dt.date], size: int, count_limit: int,
+                select: listing.RowSelect, after: int | None = None, before: int | None = None
+                ) -> Found:
+    """One page of the list that is not a search by words, phone or email: the clinic's
+    patients (born on each of `dates`) by name, just after `after` or just before `before`,
+    with the columns of `select`, and how many there are counted up to `count_limit` + 1: one
+    statement over the patients' (clinic, family_name, given_name, id) index. A cursor no
+    longer in the list starts it at the top."""
+    cursor = before if before is not None else after
+    found = _listed(clinic_id, dates, size, count_limit, select, cursor,
+                    backwards=before is not None)
+    if cursor is not None and not found.continued:
+        found = _listed(clinic_id, dates, size, count_limit, select, None, backwards=False)
+    return found
+
+
+def _listed(clinic_id: int, dates: list[dt.date], size: int, count_limit: int,
+            select: listing.RowSelect, cursor: int | None, *, backwards: bool) -> Found:
+    listed = "l.clinic_id = %s" + "".join(" AND l.date_of_birth = %s" for _ in dates)
+    direction = " DESC" if backwards else ""
+    if cursor is None:
+        start, beyond, cursor_params = "", "", []
+    else:
+        # From the cursor's own row on: (family, given, id) >= the cursor's, or <= backwards;
+        # the redundant family_name bound first lets the index start its range there. The
+        # cursor's row comes first when it is in the list, which tells that it was found.
+        op = "<" if backwards else ">"
+        start = (f", (SELECT family_name AS f, given_name AS g, id AS i FROM {_PATIENTS} "  # noqa: S608
+                 "WHERE id = %s) c")
+        beyond = (f" AND l.family_name {op}= c.f AND (l.family_name {op} c.f OR "
+                  f"(l.family_name = c.f AND (l.given_name {op} c.g OR (l.given_name = c.g "
+                  f"AND l.id {op}= c.i))))")
+        cursor_params = [cursor]
+    order = ", ".join(f"{{0}}{name}{direction}" for name in ("family_name", "given_name", "id"))
+    limit = size + 1 + (cursor is not None)
+    rows = fetch(
+        f"SELECT pg.id, (SELECT COUNT(*) FROM (SELECT 1 FROM {_PATIENTS} l WHERE {listed} "  # noqa: S608
+        f"LIMIT {count_limit + 1}) counted), {select.sql} FROM (SELECT l.id, l.family_name, "
+        f"l.given_name FROM {_PATIENTS} l{start} WHERE {listed}{beyond} ORDER BY "
+        f"{order.format('l.')} LIMIT {limit}) pg JOIN {_PATIENTS} p ON p.id = pg.id "
+        f"{listing.PRACTITIONER} ORDER BY {order.format('pg.')}",
+        [clinic_id, *dates, *select.params, *cursor_params, clinic_id, *dates])
+    continued = cursor is not None and bool(rows) and rows[0][0] == cursor
+    page = rows[1:] if continued else rows
+    # No row only when the list is empty: a cursor found is its own first row.
     return Found(rows=[select.build(row, 2) for row in page[:size + 1]],
                  count=rows[0][1] if rows else 0, continued=continued)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -12,7 +11,7 @@ from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
-from acuback.paging import KeysetPage, keyset_page, page_of_ids
+from acuback.paging import KeysetPage, page_of
 from acuback.patients import listing, search_sql
 from acuback.patients import search as search_query
 from acuback.patients.models import (
@@ -123,23 +122,19 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
     clinical = membership.role in CLINICAL_ROLES
 
     select = listing.row_select(listing.visible_columns(clinical=clinical) if columns else [])
-
-    def shown(ids: list[int]) -> list[Patient]:
-        # The page's rows, read by id within the actor's clinic once more.
-        return listing.rows(ids, clinic_id=membership.clinic_id, select=select)
-
+    dates = [*query.dates, *([search.date_of_birth] if search.date_of_birth else [])]
     if search_sql.searchable(query):
-        dates = [search.date_of_birth] if search.date_of_birth else []
-        found = search_sql.search_rows(clinic_id=membership.clinic_id, query=query,
-                                       dates=[*query.dates, *dates], size=PAGE_SIZE,
-                                       select=select, after=search.after, before=search.before)
-        select.load(found.rows)
-        page = page_of_ids([p.pk for p in found.rows], count=found.count,
-                           count_limit=COUNT_LIMIT, size=PAGE_SIZE,
-                           backwards=found.continued and search.before is not None,
-                           continued=found.continued, rows=lambda _: found.rows)
-    else:
-        page = _listed(actor, query, search, shown)
+        found = search_sql.search_rows(clinic_id=membership.clinic_id, query=query, dates=dates,
+                                       size=PAGE_SIZE, select=select, after=search.after,
+                                       before=search.before)
+    else:  # the whole clinic, or its patients born on a date
+        found = search_sql.listed_rows(clinic_id=membership.clinic_id, dates=dates,
+                                       size=PAGE_SIZE, count_limit=COUNT_LIMIT, select=select,
+                                       after=search.after, before=search.before)
+    select.load(found.rows)
+    page = page_of(found.rows, count=found.count, count_limit=COUNT_LIMIT, size=PAGE_SIZE,
+                   backwards=found.continued and search.before is not None,
+                   continued=found.continued)
     audit_record(
         actor=actor, action=Action.LIST, object_type="patient", outcome=Outcome.OK,
         detail={
@@ -148,20 +143,6 @@ def patient_search(*, actor: User, search: PatientSearch, columns: bool = False
         },
     )
     return page
-
-
-LIST_ORDER = ("family_name", "given_name", "id")
-
-
-def _listed(actor: User, query: search_query.Query, search: PatientSearch,
-            shown: Callable[[list[int]], Iterable[Patient]]) -> KeysetPage[Patient]:
-    """The page of a list that is not a search by words, phone or email (`search_sql` does
-    those): the whole clinic, or its patients born on a date, by the patients' own index."""
-    matched = patient_queryset(actor)
-    for day in [*query.dates, *([search.date_of_birth] if search.date_of_birth else [])]:
-        matched = matched.filter(date_of_birth=day)
-    return keyset_page(matched, order=LIST_ORDER, size=PAGE_SIZE, count_limit=COUNT_LIMIT,
-                       after=search.after, before=search.before, rows=shown)
 
 
 def consent_queryset(actor: User) -> QuerySet[Consent]:

@@ -120,12 +120,12 @@ def test_it_lists_a_full_page_in_a_bounded_number_of_queries(
 ) -> None:
     client = client_for(persona)
     client.get(URL)  # the session's first request stores when it began
-    # Session; user with membership and clinic; the page's ids (counted in the same query), the
-    # rows (with the last and next visits, and for a clinician the open alerts); for a clinician
-    # also the active episodes with their baselines, one query for the whole page; the list's
-    # audit entry, written when the request ends (4 with its savepoint on SQLite, 2 on
-    # PostgreSQL). A read writes no session.
-    limit = {"practitioner": 9, "front_desk": 8}[persona]
+    # Session; user with membership and clinic; the page with its rows and count in one
+    # statement (with the last and next visits, and for a clinician the open alerts); for a
+    # clinician also the active episodes with their baselines, one query for the whole page;
+    # the list's audit entry, written when the request ends (4 with its savepoint on SQLite, 2
+    # on PostgreSQL). A read writes no session.
+    limit = {"practitioner": 8, "front_desk": 7}[persona]
     limit -= 2 if connection.vendor == "postgresql" else 0
     with django_assert_max_num_queries(limit):
         page = html(client.get(URL))
@@ -153,8 +153,20 @@ def test_it_lists_a_page_deep_in_the_list_in_as_few_queries(
     client = client_for("practitioner")
     cursor = re.search(r'rel="next" href="[^"]*after=(\d+)', html(client.get(URL)))
     assert cursor
-    # A later page also reads the cursor row's key and counts the whole list: 2 queries more.
-    limit = 9 if connection.vendor == "postgresql" else 11
+    # The cursor row's key and the count are in the page's one statement: no query more.
+    limit = 6 if connection.vendor == "postgresql" else 8
     with django_assert_max_num_queries(limit):
         page = html(client.get(URL, {"after": cursor.group(1)}))
     assert page.count('class="row-link"') == 7  # Hopper, Lovelace and the last five Abbots
+
+
+def test_it_searches_a_full_page_in_as_few_queries(
+    client_for, full_page: None, django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    client = client_for("practitioner")
+    client.get(URL)
+    # As the list: the search's page, rows and count are one statement.
+    limit = 6 if connection.vendor == "postgresql" else 8
+    with django_assert_max_num_queries(limit):
+        page = html(client.get(URL, {"q": "abbot"}))
+    assert page.count('class="row-link"') == PAGE_SIZE

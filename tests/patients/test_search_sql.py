@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from acuback.patients import search
+from acuback.patients import listing, search, search_sql
 from acuback.patients.models import Patient
 from acuback.patients.selectors import PAGE_SIZE, PatientSearch, patient_search
 from acuback.patients.services import PatientInput, patient_create
@@ -131,3 +131,73 @@ def test_it_combines_words_with_a_date_of_birth(world: World, patients: list[Pat
 def test_it_never_finds_another_clinics_patient(world: World, patients: list[Patient]) -> None:
     other = patient_search(actor=world.outsider, search=PatientSearch("smith"))
     assert not {p.pk for p in other.rows} & {p.pk for p in patients}
+
+
+# --- the list that is no search (search_sql.listed_rows) ---------------------------------------
+
+SIZE = 3  # small pages, so that a walk crosses the 26 Sam Smiths, equal but for their ids
+
+
+def _listed(world: World, *, dates: tuple[dt.date, ...] = (), limit: int = 1000,
+            clinic: int | None = None, **cursor: int) -> search_sql.Found:
+    return search_sql.listed_rows(
+        clinic_id=world.clinic_a.pk if clinic is None else clinic, dates=list(dates),
+        size=SIZE, count_limit=limit, select=listing.row_select([]), **cursor)
+
+
+def _by_name(world: World, **filters: object) -> list[int]:
+    return list(Patient.objects.filter(clinic=world.clinic_a, **filters)
+                .order_by("family_name", "given_name", "id").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("born", [None, dt.date(1970, 1, 2)])
+def test_it_lists_every_patient_by_name_forwards_and_back(world: World, patients: list[Patient],
+                                                          born: dt.date | None) -> None:
+    dates = (born,) if born else ()
+    expected = _by_name(world, **({"date_of_birth": born} if born else {}))
+    found = _listed(world, dates=dates)
+    forwards = [p.pk for p in found.rows[:SIZE]]
+    while len(found.rows) > SIZE:
+        found = _listed(world, dates=dates, after=forwards[-1])
+        assert found.continued
+        forwards += [p.pk for p in found.rows[:SIZE]]
+    assert forwards == expected and found.count == len(expected)
+    backwards = [expected[-1]]
+    while True:
+        found = _listed(world, dates=dates, before=backwards[0])
+        backwards = [p.pk for p in found.rows[:SIZE]][::-1] + backwards
+        if len(found.rows) <= SIZE:
+            break
+    assert backwards == expected
+
+
+def test_it_counts_the_list_up_to_its_limit(world: World, patients: list[Patient]) -> None:
+    assert _listed(world, limit=5).count == 6  # "more than 5"
+    assert _listed(world, limit=5, after=_by_name(world)[10]).count == 6
+
+
+def test_it_starts_the_list_at_the_top_for_a_cursor_not_in_it(world: World,
+                                                               patients: list[Patient]) -> None:
+    top = [p.pk for p in _listed(world).rows]
+    born = dt.date(1970, 1, 2)
+    not_born_then = next(p.pk for p in patients if p.date_of_birth != born)
+    for cursor in ({"after": world.patient_b.pk}, {"before": world.patient_b.pk}):
+        found = _listed(world, **cursor)
+        assert [p.pk for p in found.rows] == top and not found.continued
+    found = _listed(world, dates=(born,), after=not_born_then)
+    assert [p.pk for p in found.rows] == _by_name(world, date_of_birth=born)[:SIZE + 1]
+
+
+def test_it_lists_only_the_clinics_patients(world: World, patients: list[Patient]) -> None:
+    found = _listed(world, clinic=world.clinic_b.pk)
+    assert [p.pk for p in found.rows] == [world.patient_b.pk] and found.count == 1
+
+
+def test_it_reads_the_page_with_the_lists_columns(world: World, patients: list[Patient]) -> None:
+    found = search_sql.listed_rows(
+        clinic_id=world.clinic_a.pk, dates=[], size=SIZE, count_limit=1000,
+        select=listing.row_select(listing.visible_columns(clinical=True)))
+    first = Patient.objects.get(pk=found.rows[0].pk)
+    assert (found.rows[0].family_name, found.rows[0].given_name) == (first.family_name,
+                                                                      first.given_name)
+    assert all(hasattr(p, "last_visit") and hasattr(p, "open_alerts") for p in found.rows)
