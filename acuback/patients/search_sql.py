@@ -138,27 +138,30 @@ def _listed(clinic_id: int, dates: list[dt.date], size: int, count_limit: int,
     listed = "l.clinic_id = %s" + "".join(" AND l.date_of_birth = %s" for _ in dates)
     direction = " DESC" if backwards else ""
     if cursor is None:
-        start, beyond, cursor_params = "", "", []
+        beyond, cursor_params = "", []
     else:
         # From the cursor's own row on: (family, given, id) >= the cursor's, or <= backwards;
         # the redundant family_name bound first lets the index start its range there. The
-        # cursor's row comes first when it is in the list, which tells that it was found.
+        # cursor's key is read by scalar subqueries, which both databases evaluate once and
+        # PostgreSQL then uses as index bounds (joined as a row, it scanned the list from its
+        # top). The cursor's row comes first when it is in the list, which tells that it was
+        # found; a cursor not in the table gives NULLs and no row.
         op = "<" if backwards else ">"
-        start = (f", (SELECT family_name AS f, given_name AS g, id AS i FROM {_PATIENTS} "  # noqa: S608
-                 "WHERE id = %s) c")
-        beyond = (f" AND l.family_name {op}= c.f AND (l.family_name {op} c.f OR "
-                  f"(l.family_name = c.f AND (l.given_name {op} c.g OR (l.given_name = c.g "
-                  f"AND l.id {op}= c.i))))")
-        cursor_params = [cursor]
+        family, given = (f"(SELECT {name} FROM {_PATIENTS} WHERE id = %s)"  # noqa: S608
+                         for name in ("family_name", "given_name"))
+        beyond = (f" AND l.family_name {op}= {family} AND (l.family_name {op} {family} OR "
+                  f"(l.family_name = {family} AND (l.given_name {op} {given} OR "
+                  f"(l.given_name = {given} AND l.id {op}= %s))))")
+        cursor_params = [cursor] * 6
     order = ", ".join(f"{{0}}{name}{direction}" for name in ("family_name", "given_name", "id"))
     limit = size + 1 + (cursor is not None)
     rows = fetch(
         f"SELECT pg.id, (SELECT COUNT(*) FROM (SELECT 1 FROM {_PATIENTS} l WHERE {listed} "  # noqa: S608
         f"LIMIT {count_limit + 1}) counted), {select.sql} FROM (SELECT l.id, l.family_name, "
-        f"l.given_name FROM {_PATIENTS} l{start} WHERE {listed}{beyond} ORDER BY "
+        f"l.given_name FROM {_PATIENTS} l WHERE {listed}{beyond} ORDER BY "
         f"{order.format('l.')} LIMIT {limit}) pg JOIN {_PATIENTS} p ON p.id = pg.id "
         f"{listing.PRACTITIONER} ORDER BY {order.format('pg.')}",
-        [clinic_id, *dates, *select.params, *cursor_params, clinic_id, *dates])
+        [clinic_id, *dates, *select.params, clinic_id, *dates, *cursor_params])
     continued = cursor is not None and bool(rows) and rows[0][0] == cursor
     page = rows[1:] if continued else rows
     # No row only when the list is empty: a cursor found is its own first row.
