@@ -13,6 +13,8 @@ summary from the values the earlier steps kept in the context while they wrote t
 - the band of the first scored STarT Back (`ctx.startback`), the current plan's e-stim
   (`ctx.plan_estim`), the live visits and adverse events (`ctx.safety`).
 
+Each measure row carries its episode's filter columns, the same values as its summary.
+
 They mean what the engine's queries mean (`acuback.cohort.engine`, the definition): a test
 builds a registry in bulk and finds no mismatch with `check_summaries`, which recomputes them
 from the raw rows (tests/cohort/test_summaries_demo.py), as `acuback analyze rebuild-summaries
@@ -26,10 +28,12 @@ from acuback.clinical.outcomes import Measurement
 from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
 from acuback.demo.bulk import BulkContext
 
-SUMMARY_COLUMNS = ("episode", "clinic", "patient", "practitioner", "opened_on", "days_open",
-                   "startback_band", "plan_estim", "visits", "adverse_events",
-                   "serious_adverse_events")
-MEASURE_COLUMNS = ("episode", "clinic", "instrument", "baseline", "latest", "followed")
+# what the filters split by (`models.Dimensions`), on the summary and on each of its measures
+DIMENSION_COLUMNS = ("practitioner", "opened_on", "days_open", "startback_band", "plan_estim")
+SUMMARY_COLUMNS = ("episode", "clinic", "patient", *DIMENSION_COLUMNS, "visits",
+                   "adverse_events", "serious_adverse_events")
+MEASURE_COLUMNS = ("episode", "clinic", "instrument", "baseline", "latest", "followed",
+                   *DIMENSION_COLUMNS)
 
 
 def _pairs(measured: list[Measurement]) -> dict[str, tuple[float, float, bool]]:
@@ -51,13 +55,12 @@ def bulk_summaries(ctx: BulkContext) -> None:
     summaries, measures = [], []
     for e in ctx.episodes:
         visits, events, serious = ctx.safety.get(e.id, (0, 0, 0))
-        summaries.append((
-            e.id, clinic, e.patient.id, e.patient.practitioner, db_date(e.opened),
-            (e.opened - e.onset).days, ctx.startback.get(e.id, ""), ctx.plan_estim.get(e.id),
-            visits, events, serious))
+        dimensions = (e.patient.practitioner, db_date(e.opened), (e.opened - e.onset).days,
+                      ctx.startback.get(e.id, ""), ctx.plan_estim.get(e.id))
+        summaries.append((e.id, clinic, e.patient.id, *dimensions, visits, events, serious))
         for instrument, (baseline, latest, followed) in _pairs(
                 ctx.measurements.get(e.id, [])).items():
-            measures.append((e.id, clinic, instrument, baseline, latest, followed))
+            measures.append((e.id, clinic, instrument, baseline, latest, followed, *dimensions))
     with ctx.progress("cohort summaries", len(summaries)) as advance:
         advance(insert_rows(EpisodeSummary, SUMMARY_COLUMNS, summaries))
         insert_rows(EpisodeMeasure, MEASURE_COLUMNS, measures)

@@ -2,9 +2,11 @@
 
 One `EpisodeSummary` per episode (what the filters split by and the safety counts) and one
 `EpisodeMeasure` per episode and scored instrument (its baseline, latest and whether followed
-up). They hold no rule of their own: `acuback.cohort.summaries` writes them by running the
-report's own queries (`acuback.cohort.engine`) over the episodes it refreshes, so a summary is
-what the raw rows give, and `acuback analyze rebuild-summaries --check` compares the two.
+up, with its episode's filter columns again, so that a filtered report reads its measures from
+one table through one index). They hold no rule of their own: `acuback.cohort.summaries` writes
+them by running the report's own queries (`acuback.cohort.engine`) over the episodes it
+refreshes, so a summary is what the raw rows give, and `acuback analyze rebuild-summaries
+--check` compares the two.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 
 
-class EpisodeSummary(models.Model):
-    episode = models.OneToOneField(Episode, on_delete=models.CASCADE, primary_key=True,
-                                   related_name="cohort_summary")
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
-    # The patient's practitioner of record (the practitioner filter), copied.
+class Dimensions(models.Model):
+    """What the report's filters split by, on both tables, so that a filtered report reads its
+    measures from one table (`acuback.cohort.stored`): named as the engine's annotations."""
+
+    # The patient's practitioner of record (the practitioner filter), copied. Not indexed on
+    # its own: the summaries' (clinic, practitioner) and the measures' report index cover it.
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                      on_delete=models.DO_NOTHING, db_constraint=False,
-                                     related_name="+")
+                                     db_index=False, related_name="+")
     opened_on = models.DateField()
     days_open = models.IntegerField(help_text="days from the pain's onset to opening")
     startback_band = models.CharField(max_length=20, blank=True,
@@ -33,6 +35,19 @@ class EpisodeSummary(models.Model):
                                                 "empty: not screened")
     plan_estim = models.BooleanField(null=True, help_text="e-stim in the current plan; "
                                                           "NULL: no plan")
+
+    class Meta:
+        abstract = True
+
+
+DIMENSIONS = ("practitioner_id", "opened_on", "days_open", "startback_band", "plan_estim")
+
+
+class EpisodeSummary(Dimensions):
+    episode = models.OneToOneField(Episode, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="cohort_summary")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     visits = models.IntegerField(default=0, help_text="live visits (entered in error left out)")
     adverse_events = models.IntegerField(default=0)
     serious_adverse_events = models.IntegerField(default=0)
@@ -45,7 +60,10 @@ class EpisodeSummary(models.Model):
         return f"cohort summary of episode {self.episode_id}"
 
 
-class EpisodeMeasure(models.Model):
+class EpisodeMeasure(Dimensions):
+    """One episode's pair on one instrument, with its episode's dimensions (copied from the
+    same computation as its summary's, by the same refresh and the same bulk step)."""
+
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
     instrument = models.CharField(max_length=20)
@@ -56,9 +74,13 @@ class EpisodeMeasure(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["episode", "instrument"],
                                                name="cohort_measure_one_per_instrument")]
-        # Every column the cohort report groups a clinic's measures by, in that order: the
-        # report reads this index alone (acuback.cohort.stored.cohort_measures).
-        indexes = [models.Index(fields=["clinic", "instrument", "baseline", "latest", "followed"],
+        # Every column the cohort report groups a clinic's measures by, in that order, then
+        # every column it filters them by: the report, filtered or not, reads this index alone
+        # in its order (acuback.cohort.stored.cohort_measures), testing the filters on its
+        # entries, and groups without sorting.
+        indexes = [models.Index(fields=["clinic", "instrument", "baseline", "latest", "followed",
+                                        "opened_on", "days_open", "startback_band",
+                                        "plan_estim", "practitioner"],
                                 name="cohort_measure_report")]
 
     def __str__(self) -> str:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from acuback.cohort import engine
-from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
+from acuback.cohort.models import DIMENSIONS, EpisodeMeasure, EpisodeSummary
 from acuback.episodes.models import Episode
 
 CHUNK = 2000
@@ -55,17 +55,20 @@ def _refresh_clinic(clinic_id: int, ids: list[int]) -> None:
         "startback_band", "plan_estim")
     measures = engine.episode_measures(clinic_id, episodes)
     safety = engine.episode_safety(clinic_id, episodes)
-    summaries = []
+    summaries, rows = [], []
     for pk, patient_id, practitioner_id, opened_on, days_open, band, estim in dims:
         visits, events, serious = safety.get(pk, (0, 0, 0))
+        # what the filters split by, on the summary and on each of its measures alike
+        dimensions = {"practitioner_id": practitioner_id, "opened_on": opened_on,
+                      "days_open": days_open.days, "startback_band": band or "",
+                      "plan_estim": estim}
         summaries.append(EpisodeSummary(
-            episode_id=pk, clinic_id=clinic_id, patient_id=patient_id,
-            practitioner_id=practitioner_id, opened_on=opened_on, days_open=days_open.days,
-            startback_band=band or "", plan_estim=estim, visits=visits, adverse_events=events,
-            serious_adverse_events=serious))
-    rows = [EpisodeMeasure(episode_id=pk, clinic_id=clinic_id, instrument=instrument,
-                           baseline=pair.baseline, latest=pair.latest, followed=pair.followed)
-            for pk, pairs in measures.items() for instrument, pair in pairs.items()]
+            episode_id=pk, clinic_id=clinic_id, patient_id=patient_id, visits=visits,
+            adverse_events=events, serious_adverse_events=serious, **dimensions))
+        rows.extend(EpisodeMeasure(episode_id=pk, clinic_id=clinic_id, instrument=instrument,
+                                   baseline=pair.baseline, latest=pair.latest,
+                                   followed=pair.followed, **dimensions)
+                    for instrument, pair in measures.get(pk, {}).items())
     EpisodeMeasure.objects.filter(episode_id__in=ids).delete()
     EpisodeSummary.objects.filter(episode_id__in=ids).delete()
     EpisodeSummary.objects.bulk_create(summaries, batch_size=500)
@@ -152,16 +155,21 @@ class Mismatch:
 
 
 def _stored(ids: list[int]) -> dict[int, tuple[object, ...]]:
+    """Each episode's stored summary and measures, every column (a measure's filter columns
+    too: a measure left with an old practitioner or band is a mismatch)."""
     found: dict[int, tuple[object, ...]] = {}
     measures: dict[int, list[tuple[object, ...]]] = {}
     for m in EpisodeMeasure.objects.filter(episode_id__in=ids):
         measures.setdefault(m.episode_id, []).append(
-            (m.instrument, m.baseline, m.latest, m.followed))
+            (m.instrument, m.baseline, m.latest, m.followed, m.clinic_id,
+             *(getattr(m, d) for d in DIMENSIONS)))
     for s in EpisodeSummary.objects.filter(episode_id__in=ids):
         found[s.episode_id] = (s.clinic_id, s.patient_id, s.practitioner_id, s.opened_on,
                                s.days_open, s.startback_band, s.plan_estim, s.visits,
                                s.adverse_events, s.serious_adverse_events,
-                               tuple(sorted(measures.get(s.episode_id, []))))  # type: ignore[type-var]
+                               tuple(sorted(measures.pop(s.episode_id, []), key=str)))
+    for pk, orphans in measures.items():  # measures without a summary
+        found[pk] = (None, tuple(sorted(orphans, key=str)))
     return found
 
 

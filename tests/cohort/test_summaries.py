@@ -16,7 +16,9 @@ from django.utils import timezone
 from acuback.assessments.models import TimePoint
 from acuback.assessments.services import assessment_record
 from acuback.cli import main
-from acuback.cohort.models import EpisodeMeasure, EpisodeSummary
+from acuback.cohort.filters import CohortFilter
+from acuback.cohort.models import DIMENSIONS, EpisodeMeasure, EpisodeSummary
+from acuback.cohort.stored import cohort_measures
 from acuback.cohort.summaries import (
     check_summaries,
     rebuild_summaries,
@@ -56,6 +58,22 @@ def measures(episode: Episode) -> dict[str, tuple[float, float, bool]]:
 
 def assert_current(*episodes: Episode) -> None:
     assert check_summaries([e.pk for e in episodes]) == []
+
+
+def measure_dimensions(episode: Episode) -> set[tuple[object, ...]]:
+    """The filter columns of the episode's measure rows (one tuple when they agree)."""
+    return set(EpisodeMeasure.objects.filter(episode=episode).values_list(*DIMENSIONS))
+
+
+def summary_dimensions(episode: Episode) -> tuple[object, ...]:
+    return EpisodeSummary.objects.filter(episode=episode).values_list(*DIMENSIONS).get()
+
+
+def measured(world: World, episode: Episode) -> None:
+    """An NRS at baseline: the episode has a measure row to carry its filter columns."""
+    assessment_record(actor=world.practitioner, episode=episode, instrument="nrs", answers=[7],
+                      time_point=TimePoint.BASELINE,
+                      administered_at=timezone.now() - dt.timedelta(days=20))
 
 
 def test_a_new_episode_has_its_summary(world: World) -> None:
@@ -99,11 +117,15 @@ def test_visits_plans_and_adverse_events_keep_the_counts(world: World) -> None:
 
 def test_an_episode_edit_moves_its_chronicity(world: World) -> None:
     episode = world.episode
+    measured(world, episode)
     data = EpisodeInput(onset_date=episode.opened_on - dt.timedelta(days=200), region="lumbar",
                         side="left", icd10_code="M54.50")
     episode_update(actor=world.practitioner, episode=episode, data=data,
                    version=episode.version)
     assert summary(episode).days_open == 200
+    assert {d[DIMENSIONS.index("days_open")] for d in measure_dimensions(episode)} == {200}
+    assert cohort_measures(episode.clinic_id, CohortFilter(chronicity="chronic")).filter(
+        episode=episode).exists()
     assert_current(episode)
 
 
@@ -162,21 +184,87 @@ def test_a_new_practitioner_of_record_moves_the_patients_episodes(world: World) 
     patient = world.episode.patient
     data = PatientInput(**{f.name: getattr(patient, f.name) for f in fields(PatientInput)})
     target = None if patient.practitioner_id == world.practitioner.pk else world.practitioner.pk
+    measured(world, world.episode)
     assert summary(world.episode).practitioner_id == patient.practitioner_id
     patient_update(actor=world.owner, patient=patient,
                    data=replace(data, practitioner_id=target), version=patient.version)
     assert summary(world.episode).practitioner_id == target
+    # the measure rows move with it: the practitioner filter reads them alone
+    assert measure_dimensions(world.episode) == {summary_dimensions(world.episode)}
+    assert [m.practitioner_id for m in EpisodeMeasure.objects.filter(episode=world.episode)] == [
+        target]
     assert_current(world.episode)
 
 
 def test_a_later_plan_moves_the_protocol(world: World) -> None:
     # Grace's lumbar episode (e-stim is never planned over the thoracic spine): manual first.
     episode = ready(world, make_episode(world.practitioner, world.other_patient))
+    measured(world, episode)
     assert summary(episode).plan_estim is False
+    electro = CohortFilter(protocol="electro")
+    assert not cohort_measures(episode.clinic_id, electro).filter(episode=episode).exists()
     save_plan(world.practitioner, episode, PLAN_CODES, based_on=1, estim=True,
               proposal=proposal_for(episode, estim_requested=True))
     assert summary(episode).plan_estim is True
+    assert measure_dimensions(episode) == {summary_dimensions(episode)}
+    assert cohort_measures(episode.clinic_id, electro).filter(episode=episode).exists()
     assert_current(episode)
+
+
+def test_a_first_start_back_screen_moves_the_measures_band(world: World) -> None:
+    episode = world.episode
+    measured(world, episode)
+    assert measure_dimensions(episode) == {summary_dimensions(episode)}
+    assert summary(episode).startback_band == ""
+    assessment_record(actor=world.practitioner, episode=episode, instrument="startback",
+                      answers=[1] * 9, time_point=TimePoint.BASELINE,
+                      administered_at=timezone.now() - dt.timedelta(days=19))
+    assert summary(episode).startback_band == "high"
+    # every measure of the episode, the STarT Back's own included, now carries its band
+    assert {m.instrument: m.startback_band for m in EpisodeMeasure.objects.filter(
+        episode=episode)} == {"nrs": "high", "startback": "high"}
+    high = cohort_measures(episode.clinic_id, CohortFilter(startback="high"))
+    assert set(high.filter(episode=episode).values_list("instrument", flat=True)) == {
+        "nrs", "startback"}
+    assert_current(episode)
+
+
+@pytest.mark.parametrize(("column", "stale"), [
+    ("practitioner_id", -1), ("opened_on", dt.date(2001, 1, 1)), ("days_open", 9999),
+    ("startback_band", "medium"), ("plan_estim", True)])
+def test_a_measure_row_with_a_stale_filter_column_is_found_by_the_check(
+        world: World, column: str, stale: object, capsys) -> None:  # noqa: ANN001
+    measured(world, world.episode)
+    assert_current(world.episode)
+    EpisodeMeasure.objects.filter(episode=world.episode).update(**{column: stale})
+    assert [m.episode_id for m in check_summaries([world.episode.pk])] == [world.episode.pk]
+    assert main(["analyze", "rebuild-summaries", "--check", "0"]) == 1
+    capsys.readouterr()
+    assert main(["analyze", "rebuild-summaries"]) == 0
+    assert measure_dimensions(world.episode) == {summary_dimensions(world.episode)}
+    assert_current(world.episode)
+
+
+def test_the_migration_fills_the_measures_filter_columns_from_the_summaries(
+        world: World) -> None:
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("acuback.cohort.migrations.0003_measure_dimensions")
+    measured(world, world.episode)
+    measured(world, world.other_episode)
+    expected = {e.pk: summary_dimensions(e) for e in (world.episode, world.other_episode)}
+    EpisodeMeasure.objects.update(practitioner_id=None, opened_on=dt.date(1970, 1, 1),
+                                  days_open=0, startback_band="", plan_estim=None)
+    assert check_summaries(expected) != []
+    with connection.cursor() as cursor:  # the statement the migration runs
+        cursor.execute(migration.fill_statement(connection.ops.quote_name,
+                                                EpisodeMeasure._meta.db_table,
+                                                EpisodeSummary._meta.db_table))
+    assert {m.episode_id: tuple(getattr(m, d) for d in DIMENSIONS)
+            for m in EpisodeMeasure.objects.filter(episode_id__in=expected)} == expected
+    assert_current(world.episode, world.other_episode)
 
 
 def test_a_started_visit_counts_and_a_draft_entered_in_error_leaves(world: World) -> None:
