@@ -64,6 +64,16 @@ PLAN_COLUMNS = ("id", "clinic", "episode", "number", "proposal", "pattern", "est
 POINT_COLUMNS = ("plan", "position", "code", "side", "why", "overridden", "override_reason",
                  "excluded_why")
 REASSESS = Reassess(after_session=5)
+# Electroacupuncture in the bulk plans: every ESTIM_EVERY-th episode (by id) whose prescription
+# allows e-stim asks for it, so the cohort's protocol filter splits a bulk registry in two
+# (a synthetic share, not a published one; before, every bulk plan was manual and "electro"
+# found no episode).
+ESTIM_EVERY = 4
+
+
+def bulk_estim(episode: BulkEpisode) -> bool:
+    """Whether the bulk plan of this episode asks for e-stim (granted only where allowed)."""
+    return episode.id % ESTIM_EVERY == 0
 
 
 def bulk_plans(ctx: BulkContext) -> None:
@@ -81,8 +91,7 @@ def bulk_plans(ctx: BulkContext) -> None:
         chosen = bulk_proposal(ctx.proposals, episode, ctx.today)
         if chosen is None:
             continue
-        proposal, rows = chosen
-        estim = False  # manual acupuncture, as proposed (no e-stim was requested)
+        proposal, rows, estim = chosen  # e-stim where asked for and allowed, else manual
         plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", estim,
                       COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
                       none_of_its_own, ctx.clinician.pk, now))
@@ -97,18 +106,22 @@ def bulk_plans(ctx: BulkContext) -> None:
 
 
 def bulk_proposal(cache: dict[object, Any], episode: BulkEpisode, today: dt.date
-                  ) -> tuple[str, list[tuple[str, str, str]]] | None:
-    """The plan's proposal and its points (code, side, why), once for each distinct prescriber
-    request (what the request is built from: the complaint, its chronicity and the health
-    history); None when needling is ruled out for the patient. The bulk visits step reads it
-    for the points of episodes treated before (discharged ones, which have no plan row)."""
+                  ) -> tuple[str, list[tuple[str, str, str]], bool] | None:
+    """The plan's proposal, its points (code, side, why) and its e-stim, once for each distinct
+    prescriber request (what the request is built from: the complaint, its chronicity, the
+    health history and whether e-stim is asked for, `bulk_estim`); e-stim only where the
+    prescription allows it (as `plan_save` checks). None when needling is ruled out for the
+    patient. The bulk visits step reads it for the points and e-stim of episodes treated before
+    (discharged ones, which have no plan row)."""
+    asked = bulk_estim(episode)
     key = (episode.region, episode.side, episode.radiation,
-           chronicity(episode.onset, today), tuple(sorted(episode.patient.health.items())))
+           chronicity(episode.onset, today), tuple(sorted(episode.patient.health.items())),
+           asked)
     if key not in cache:
         row = Episode(region=episode.region, side=episode.side, radiation=episode.radiation,
                       onset_date=episode.onset, closed_on=episode.closed)
         health = HealthHistory(**episode.patient.health)
-        request = prescriber_request(row, health, pattern=None, estim_requested=False)
+        request = prescriber_request(row, health, pattern=None, estim_requested=asked)
         proposal = propose(request)
         choices = [PointChoice(p.code, p.side.value, p.why) for p in proposal.prescription.points]
         # The same checks plan_save makes; a proposal with no points (needling ruled out for
@@ -116,7 +129,8 @@ def bulk_proposal(cache: dict[object, Any], episode: BulkEpisode, today: dt.date
         if not choices:
             cache[key] = None
             return None
-        checked = _validate(proposal, choices, COURSE, GOALS, REASSESS, {}, False)
+        estim = asked and proposal.prescription.estim.allowed
+        checked = _validate(proposal, choices, COURSE, GOALS, REASSESS, {}, estim)
         cache[key] = (db_json(proposal.to_dict()), [(c.point.code, c.side, c.why)
-                                                    for c in checked])
+                                                    for c in checked], estim)
     return cache[key]

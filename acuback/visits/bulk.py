@@ -190,6 +190,7 @@ class _Course:
     baseline: dt.date
     until: dt.date
     responder: bool
+    estim: bool = False  # the plan's (or, discharged, the proposal's) e-stim: its minutes
     measurements: list[Measurement] = field(default_factory=list)
 
     @cached_property
@@ -353,6 +354,7 @@ def _courses(ctx: BulkContext) -> Iterator[_Course]:
         yield _Course(
             episode=episode, practitioner=episode.patient.practitioner or ctx.clinician.pk,
             plan=ctx.plans.get(episode.id), points=[(code, side) for code, side, _ in proposal[1]],
+            estim=proposal[2],
             start=first.total, end=end, baseline=first.taken_on, until=until,
             responder=responder, measurements=measured)
 
@@ -430,7 +432,10 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
     before = int(min(max(round(course.start + (course.end - course.start) * share
                                + rng.uniform(-0.8, 0.8)), 0), 10))
     minutes = rng.choice((15, 20, 25))
-    cpt, cpt_json, cpt_version, cpt_canonical = _cpt(minutes, day in initial_days)
+    # an e-stim plan's visits are with e-stim throughout (CPT 97813 rather than 97810)
+    with_estim, without_estim = (minutes, 0) if course.estim else (0, minutes)
+    cpt, cpt_json, cpt_version, cpt_canonical = _cpt(without_estim, with_estim,
+                                                     day in initial_days)
     initial_days.add(day)
     lot = LOTS[(episode.patient.index + (number - 1) // 4) % len(LOTS)]
     points = [] if ctx.registry else _points(rng, course, lot, pk)
@@ -456,7 +461,8 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
     # decimals as text). The tests verify every bulk visit's hash with `visit_hash`.
     canonical = _CANONICAL % (
         '""', adjuncts_json, _text(assessment), cpt_canonical, _text(cpt_version), ended_at,
-        episode.id, "null" if floor is None else _text(_value(floor)), pk, 1, 0, minutes,
+        episode.id, "null" if floor is None else _text(_value(floor)), pk, 1, with_estim,
+        without_estim,
         '""', '""', needles, needles, _NEXT_VISIT, number, _text(objective), after, before,
         _OUTLINE, regions_json,
         "[" + ",".join(_use_canonical(*use, practitioner) for use in painkillers) + "]",
@@ -467,7 +473,7 @@ def _visit(run: _Run, course: _Course, pk: int, number: int, when: dt.datetime,
     rows.visits.append((
         pk, ctx.clinic.pk, episode.id, practitioner, number, VisitStatus.SIGNED.value,
         started_db, ended_db, room, started_from, course.plan, before,
-        after, RETENTION, None, minutes, 0, 1, needles, needles, "", "",
+        after, RETENTION, None, without_estim, with_estim, 1, needles, needles, "", "",
         adjuncts_json, "", subjective, objective, assessment,
         PLAN_NOTE, NEXT_VISIT, floor, None, None, None, regions_json,
         OUTLINE_VERSION, taken_flag, cpt_json, cpt_version, SIGNED_VERSION,
@@ -522,10 +528,11 @@ ADJUNCTS = (db_json(["advice"]), db_json(["advice", "heat"]))
 
 
 @cache
-def _cpt(minutes: int, initial_billed_today: bool) -> tuple[dict[str, Any], str, str, str]:
+def _cpt(without_estim: int, with_estim: int, initial_billed_today: bool
+         ) -> tuple[dict[str, Any], str, str, str]:
     """The core's CPT lines: as read back, as stored, the rule version, and as hashed."""
-    units = cpt_units(minutes_without_estim=minutes, minutes_with_estim=0, insertions=1,
-                      initial_billed_today=initial_billed_today)
+    units = cpt_units(minutes_without_estim=without_estim, minutes_with_estim=with_estim,
+                      insertions=1, initial_billed_today=initial_billed_today)
     lines = units.to_dict()
     return lines, db_json(lines), units.rule_version, _canonical_json(lines)
 
