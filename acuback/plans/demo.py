@@ -64,16 +64,18 @@ PLAN_COLUMNS = ("id", "clinic", "episode", "number", "proposal", "pattern", "est
 POINT_COLUMNS = ("plan", "position", "code", "side", "why", "overridden", "override_reason",
                  "excluded_why")
 REASSESS = Reassess(after_session=5)
-# Electroacupuncture in the bulk plans: every ESTIM_EVERY-th episode (by id) whose prescription
-# allows e-stim asks for it, so the cohort's protocol filter splits a bulk registry in two
-# (a synthetic share, not a published one; before, every bulk plan was manual and "electro"
-# found no episode).
-ESTIM_EVERY = 4
+# Electroacupuncture in the bulk plans: the episodes of every ESTIM_EVERY-th patient of the load
+# ask for e-stim, granted where the prescription allows it, so the cohort's protocol filter
+# splits a bulk registry (a synthetic share, not a published one; before, every bulk plan was
+# manual and "electro" found no episode). By the patient's place in the load, never an id, and
+# 5 shares no factor with the other steps' cycles (baseline questionnaires by the episode's
+# place modulo 4, practitioners in turn): e-stim falls on every kind of episode.
+ESTIM_EVERY = 5
 
 
 def bulk_estim(episode: BulkEpisode) -> bool:
     """Whether the bulk plan of this episode asks for e-stim (granted only where allowed)."""
-    return episode.id % ESTIM_EVERY == 0
+    return episode.patient.index % ESTIM_EVERY == 2
 
 
 def bulk_plans(ctx: BulkContext) -> None:
