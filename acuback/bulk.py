@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -142,6 +142,47 @@ def instance_rows(columns: Sequence[str], instances: Iterable[models.Model]
         if fields is None:
             fields = [obj._meta.get_field(c) for c in columns]
         yield tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+
+
+# Values whose database form a field may keep once computed (hashable, and prepared alike
+# whatever object holds them); anything else (JSON, decimals) is prepared each time.
+_PLAIN = (str, int, bool, type(None), dt.date, dt.datetime)
+
+
+def value_rows(model: type[models.Model], columns: Sequence[str],
+               values: Iterable[Mapping[str, Any]]) -> Iterator[tuple[Any, ...]]:
+    """Rows for `insert_rows` from field values as a model's constructor takes them (a field's
+    name or its attname as key; a related object or its id), each value prepared for the
+    database as the ORM prepares it on save (`instance_rows` does the same from model
+    instances): for many rows, without building a model instance each. A missing field takes
+    its default. Each plain value is prepared once per field."""
+    converters = [_converter(model._meta.get_field(c)) for c in columns]
+    for found in values:
+        yield tuple(convert(found) for convert in converters)
+
+
+def _converter(field: Any) -> Callable[[Mapping[str, Any]], Any]:
+    name, attname, related = field.name, field.attname, field.is_relation
+    prepared: dict[tuple[type, object], object] = {}
+    json = isinstance(field, models.JSONField)
+
+    def convert(found: Mapping[str, Any]) -> Any:
+        if name in found:
+            value = found[name]
+            if related and isinstance(value, models.Model):
+                value = value.pk
+        elif attname in found:
+            value = found[attname]
+        else:
+            value = field.get_default()
+        if json or not isinstance(value, _PLAIN):
+            return field.get_db_prep_save(value, connection)
+        key = (type(value), value)
+        if key not in prepared:
+            prepared[key] = field.get_db_prep_save(value, connection)
+        return prepared[key]
+
+    return convert
 
 
 def reset_sequences(*model_list: type[models.Model]) -> None:

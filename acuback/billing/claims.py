@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -173,8 +174,20 @@ def claim_lines_built(visit: Visit, judged: CoverageWarning, billing: Billing, *
                       amendment: Amendment | None, now: dt.datetime,
                       fee: Callable[[str, dt.date], Fee | None],
                       own_npi: Callable[[], str]) -> list[ClaimLine]:
-    """The visit's lines (unsaved) from its judgement, its billing and the fee schedule: the
-    one place a line's fields are filled, for signing and for the bulk demo alike."""
+    """The visit's lines (unsaved) from its judgement, its billing and the fee schedule."""
+    return [ClaimLine(**values) for values in claim_line_values(
+        visit, judged, billing, derivation=derivation, actor=actor, trace=trace,
+        amendment=amendment, now=now, fee=fee, own_npi=own_npi)]
+
+
+def claim_line_values(visit: Visit, judged: CoverageWarning, billing: Billing, *,
+                      derivation: int, actor: User | None, trace: str,
+                      amendment: Amendment | None, now: dt.datetime,
+                      fee: Callable[[str, dt.date], Fee | None],
+                      own_npi: Callable[[], str]) -> list[dict[str, Any]]:
+    """Each of the visit's lines as the fields of a ClaimLine (model field names): the one
+    place a line's fields are filled, for signing (`claim_lines_built`) and for the bulk demo
+    (which writes them as rows without building a model instance each)."""
     day = judged.on
     diagnosis = diagnosis_holds(visit.episode.icd10_code)
     lines = []
@@ -185,7 +198,7 @@ def claim_lines_built(visit: Visit, judged: CoverageWarning, billing: Billing, *
             holds.append(f"no fee is set for {line['code']} on {day.isoformat()} (the owner "
                          "sets fees on the fee schedule page)")
         provider = billing.provider
-        lines.append(ClaimLine(
+        lines.append(dict(
             clinic_id=visit.clinic_id, patient_id=visit.episode.patient_id,
             episode_id=visit.episode_id, visit=visit, derivation=derivation, position=position,
             service_date=day, code=line["code"], short=line.get("short", ""),
@@ -203,7 +216,8 @@ def claim_lines_built(visit: Visit, judged: CoverageWarning, billing: Billing, *
             provider_check=provider.as_dict() if provider else {"medicare": False},
             versions=_versions(visit), visit_version=visit.version,
             visit_hash=visit.content_hash, derived_at=now, derived_by=actor,
-            trace=trace, amendment=amendment))
+            trace=trace, amendment=amendment,
+        ))
     return lines
 
 
