@@ -91,6 +91,15 @@ def instance(model: type[M], attnames: Sequence[str], values: Sequence[Any],
     return new
 
 
+def starts(parts: Sequence[Columns[Any]]) -> list[tuple[Columns[Any], int]]:
+    """Each part of a joined row with where its columns start."""
+    found, start = [], 0
+    for part in parts:
+        found.append((part, start))
+        start += part.width
+    return found
+
+
 def marks(values: Sequence[object]) -> str:
     """The placeholders of an IN (...) list of `values`."""
     return ", ".join(["%s"] * len(values))

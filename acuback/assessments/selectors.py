@@ -19,6 +19,8 @@ from acuback.clinical import instruments
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from acuback.patients.selectors import can_see_clinical
+from acuback.prefetch import prefetched, prefetched_set
+from acuback.sqlrows import Columns, fetch, marks, starts, table
 
 
 def assessment_queryset(actor: User) -> QuerySet[Assessment]:
@@ -77,15 +79,49 @@ def _require_clinical(actor: User, patient: Patient, what: str) -> None:
 def assessments_of_episode(*, actor: User, episode: Episode) -> list[Assessment]:
     """The episode's assessments, newest first, for an actor who holds it from episode_get."""
     _require_clinical(actor, episode.patient, "assessment")
-    found = list(
-        Assessment.objects.filter(episode=episode).select_related("entered_by_user")
-        .prefetch_related("alerts")
-    )
+    found = _assessments_with_alerts(episode.pk)
     audit_record(
         actor=actor, action=Action.LIST, object_type="assessment", outcome=Outcome.OK,
         clinic_id=episode.clinic_id,
         detail={"episode": episode.pk, "ids": [a.pk for a in found]},
     )
+    return found
+
+
+_ASSESSMENT = Columns(Assessment, "a")
+_ENTERER = Columns(User, "u")
+_ALERT = Columns(SafetyAlert, "al")
+
+
+def _assessments_with_alerts(episode_id: int) -> list[Assessment]:
+    """The episode's assessments (Assessment.Meta.ordering) with who entered them and their
+    alerts (SafetyAlert.Meta.ordering), as `select_related("entered_by_user")
+    .prefetch_related("alerts")` leaves them, in one hand-written statement (a row per alert,
+    one with none for an assessment without): the episode page reads it on every open, and
+    compiling the ORM's queries cost more than running them."""
+    parts = (_ASSESSMENT, _ENTERER, _ALERT)
+    rows = fetch(
+        f"SELECT {', '.join(c.sql() for c in parts)} FROM {table(Assessment)} a "  # noqa: S608
+        f"JOIN {table(User)} u ON u.id = a.entered_by_user_id "
+        f"LEFT JOIN {table(SafetyAlert)} al ON al.assessment_id = a.id "
+        "WHERE a.episode_id = %s "
+        "ORDER BY a.administered_at DESC, a.id DESC, al.raised_at DESC, al.id DESC", [episode_id])
+    (_, _), (_, at_user), (_, at_alert) = starts(parts)
+    found: list[Assessment] = []
+    alerts: dict[int, list[SafetyAlert]] = {}
+    for row in rows:
+        if not found or found[-1].pk != row[0]:
+            assessment = _ASSESSMENT.build(row)
+            Assessment.entered_by_user.field.set_cached_value(
+                assessment, _ENTERER.build(row, at_user))
+            found.append(assessment)
+            alerts[assessment.pk] = []
+        if row[at_alert] is not None:
+            alert = _ALERT.build(row, at_alert)
+            SafetyAlert.assessment.field.set_cached_value(alert, found[-1])
+            alerts[found[-1].pk].append(alert)
+    for assessment in found:
+        prefetched_set(assessment, "alerts", alerts[assessment.pk])
     return found
 
 
@@ -188,8 +224,10 @@ def latest_wording(*, clinic_id: int, instrument: str) -> ClinicWording | None:
 def answerable(clinic_id: int) -> set[str]:
     """Instruments a patient can answer at this clinic: the validated wording ships, or the
     clinic has loaded its licensed wording (reference text, not patient data: not audited)."""
-    loaded = set(LicensedWording.objects.filter(clinic_id=clinic_id)
-                 .values_list("instrument", flat=True))
+    # One hand-written statement: every chart and portal page asks.
+    loaded = {instrument for (instrument,) in fetch(
+        f"SELECT instrument FROM {table(LicensedWording)} WHERE clinic_id = %s",  # noqa: S608
+        [clinic_id])}
     return {d.id for d in instruments.INSTRUMENTS.values() if d.ships_wording or d.id in loaded}
 
 
@@ -215,6 +253,17 @@ class EpisodeSummary:
     latest: Assessment | None
 
 
+_SUMMARY = Columns(Assessment, "a", [f.attname for f in Assessment._meta.concrete_fields
+                                     if f.name not in ("answers", "results")])
+ANSWERED_LOADED = "assessments_summarised"
+
+
+def answered_of(episode: Episode) -> list[Assessment] | None:
+    """The episode's assessments (newest first, without their answers and results) as
+    `assessment_summary_of_patient` read them for the same page; None when it did not."""
+    return prefetched(episode, ANSWERED_LOADED)
+
+
 def assessment_summary_of_patient(*, actor: User, patient: Patient) -> list[EpisodeSummary]:
     """Per episode of a patient: how many assessments and the newest one. Clinicians and the
     patient themself; anyone else gets nothing (the chart decides what else they see)."""
@@ -223,12 +272,23 @@ def assessment_summary_of_patient(*, actor: User, patient: Patient) -> list[Epis
     episodes = list(patient.episodes.all())  # newest first; the chart has them loaded already
     newest: dict[int, Assessment] = {}
     counts: dict[int, int] = {}
+    of_episode: dict[int, list[Assessment]] = {e.pk: [] for e in episodes}
     # The summary shows counts and the newest's score: its answers and results stay unread.
-    for assessment in Assessment.objects.filter(episode__patient=patient).defer(
-        "answers", "results"
-    ):
+    # One hand-written statement, newest first (Assessment.Meta.ordering): the chart reads it
+    # on every open.
+    ids = [e.pk for e in episodes]
+    rows = fetch(
+        f"SELECT {_SUMMARY.sql()} FROM {table(Assessment)} a "  # noqa: S608
+        f"WHERE a.episode_id IN ({marks(ids)}) ORDER BY a.administered_at DESC, a.id DESC",
+        ids) if ids else []
+    for assessment in map(_SUMMARY.build, rows):
         counts[assessment.episode_id] = counts.get(assessment.episode_id, 0) + 1
-        newest.setdefault(assessment.episode_id, assessment)  # ordered newest first
+        newest.setdefault(assessment.episode_id, assessment)
+        of_episode[assessment.episode_id].append(assessment)
+    # Left on each episode for the page's other panels (the questionnaires due: `answered_of`).
+    for episode in episodes:
+        episode.__dict__.setdefault("_prefetched_objects_cache", {})[ANSWERED_LOADED] = \
+            of_episode[episode.pk]
     audit_record(
         actor=actor, action=Action.LIST, object_type="assessment", outcome=Outcome.OK,
         clinic_id=patient.clinic_id,

@@ -19,7 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuback.accounts.access import is_clinical, is_staff_member
-from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES, beyond_name
+from acuback.accounts.models import CLINICAL_ROLES, STAFF_ROLES
 from acuback.accounts.sessions import form_data
 from acuback.audit.models import Action
 from acuback.clinical import contraindications as ci
@@ -136,8 +136,7 @@ def _chart(request: HttpRequest, patient: Patient,
 def _latest(patient: Patient) -> Consent | None:
     # Consent status is not clinical content (front desk records it); `patient` came from the
     # scoped, audited selector, so reading its consents here stays inside that scope.
-    # The card names who recorded it and nothing else of them: their name columns alone.
-    return patient.consents.select_related("recorded_by").defer(*beyond_name("recorded_by")).first()
+    return selectors.latest_consent(patient)
 
 
 def _age(born: dt.date) -> int:

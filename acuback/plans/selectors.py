@@ -20,6 +20,7 @@ from acuback.clinical.acupoints import Acupoint, catalogue
 from acuback.episodes.models import Episode
 from acuback.episodes.selectors import episode_queryset
 from acuback.patients.models import HealthHistory
+from acuback.patients.selectors import health_history_row
 from acuback.plans.models import Plan, PlanPoint, PointSide
 from acuback.plans.proposals import (
     Proposal,
@@ -132,12 +133,8 @@ def _health_history(episode: Episode) -> HealthHistory | None:
         return loaded[0] if loaded else None  # none: nothing ever asked
     # One hand-written statement (the patient has at most one: a one-to-one): the visit page
     # asks for the proposal on every open of a draft.
-    rows = fetch(f"SELECT {_HEALTH.sql()} FROM {table(HealthHistory)} h "  # noqa: S608
-                 "WHERE h.patient_id = %s", [episode.patient_id])
-    return _HEALTH.build(rows[0]) if rows else None
+    return health_history_row(episode.patient_id)
 
-
-_HEALTH = Columns(HealthHistory, "h")
 HEALTH_LOADED = "health_history"
 
 

@@ -121,7 +121,7 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
     # same few queries whatever the number of episodes. Plans prefetched already are kept.
     prefetch_related_objects(episodes, Prefetch(
         "plans", queryset=Plan.objects.select_related("created_by").prefetch_related("points")))
-    held_by_episode, answers = _held_and_answered([e.pk for e in episodes])
+    held_by_episode, answers = _held_and_answered(episodes)
     can_answer = answerable(patient.clinic_id)
     found = []
     for episode in episodes:
@@ -139,17 +139,20 @@ def questionnaires_due(patient: Patient, *, today: dt.date | None = None,
     return found
 
 
-def _held_and_answered(episode_ids: list[int],
+def _held_and_answered(episodes: list[Episode],
                        ) -> tuple[dict[int, int], dict[int, list[qs.Answered]]]:
     """The episodes' live visits counted (`visits.access.live_visits`) and their answers,
-    newest first: two hand-written statements (every chart and portal page reads them)."""
+    newest first: two hand-written statements (every chart and portal page reads them), the
+    second not when the page's questionnaire summary has read the answers already."""
+    from acuback.assessments.selectors import answered_of
     from acuback.dbtime import db_datetime
     from acuback.sqlrows import fetch, marks
     from acuback.visits.access import live_visit_sql
     from acuback.visits.models import Visit
 
-    if not episode_ids:
+    if not episodes:
         return {}, {}
+    episode_ids = [e.pk for e in episodes]
     ids = marks(episode_ids)
     live, live_params = live_visit_sql("v.id")
     held = dict(fetch(
@@ -157,6 +160,12 @@ def _held_and_answered(episode_ids: list[int],
         f"WHERE v.episode_id IN ({ids}) AND {live} GROUP BY v.episode_id",
         [*episode_ids, *live_params]))
     answers: dict[int, list[qs.Answered]] = {}
+    summarised = [answered_of(e) for e in episodes]
+    if all(found is not None for found in summarised):
+        for episode, found in zip(episodes, summarised, strict=True):
+            answers[episode.pk] = [qs.Answered(a.instrument, a.time_point, a.visit_number,
+                                               a.administered_at.date()) for a in found or []]
+        return held, {k: v for k, v in answers.items() if v}
     for episode_id, instrument, time_point, visit_number, at in fetch(
             "SELECT episode_id, instrument, time_point, visit_number, administered_at "  # noqa: S608
             f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({ids}) "

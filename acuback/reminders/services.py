@@ -40,6 +40,7 @@ from acuback.reminders.models import (
     MessageStatus,
 )
 from acuback.scheduling.models import Appointment, ClinicSchedule, Status
+from acuback.sqlrows import fetch, table
 
 MAX_ATTEMPTS = 3
 DEFAULT_HOURS = ClinicSchedule._meta.get_field("reminder_hours").default
@@ -355,8 +356,11 @@ def preference_set(*, actor: User, patient: Patient, channel: str,
 def preferences_of(patient: Patient) -> dict[str, bool]:
     """channel -> opted out, for a patient already read through a scoped selector."""
     found = {c: False for c in Channel.values}
-    for p in ContactPreference.objects.filter(patient=patient):
-        found[p.channel] = p.opted_out
+    # One hand-written statement: the chart asks on every open.
+    for channel, opted_out in fetch(
+            f"SELECT channel, opted_out FROM {table(ContactPreference)} "  # noqa: S608
+            "WHERE patient_id = %s", [patient.pk]):
+        found[channel] = opted_out
     return found
 
 

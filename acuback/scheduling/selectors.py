@@ -15,11 +15,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from acuback.accounts.access import Forbidden, NotFound, membership_of
-from acuback.accounts.models import STAFF_ROLES, Role, User
+from acuback.accounts.models import STAFF_ROLES, USER_NAME_FIELDS, Role, User
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical import calendar
@@ -36,6 +37,7 @@ from acuback.scheduling.models import (
     WorkingHours,
 )
 from acuback.scheduling.services import PRACTITIONER_ROLES, schedule_of
+from acuback.sqlrows import Columns, fetch, marks, starts, table
 
 MAX_DAYS = 42  # one request reads at most six weeks
 
@@ -330,6 +332,14 @@ def appointments_of_patient(*, actor: User, patient: Patient, upcoming_only: boo
 
 def _of_patient(actor: User, patient: Patient) -> QuerySet[Appointment]:
     """The patient's appointments as a page lists them, or an audited refusal."""
+    _may_list(actor, patient)
+    return Appointment.objects.filter(patient=patient).select_related(
+        "practitioner", "room", "appointment_type")
+
+
+def _may_list(actor: User, patient: Patient) -> None:
+    """Staff of the patient's clinic and the patient may list their appointments; anyone else
+    gets an audited refusal."""
     membership = membership_of(actor)
     allowed = membership is not None and membership.clinic_id == patient.clinic_id and (
         membership.role in STAFF_ROLES or patient.user_id == actor.pk)
@@ -337,8 +347,6 @@ def _of_patient(actor: User, patient: Patient) -> QuerySet[Appointment]:
         audit_record(actor=actor, action=Action.LIST, object_type="appointment",
                      outcome=Outcome.DENIED, detail={"patient": patient.pk})
         raise Forbidden("this role may not see these appointments")
-    return Appointment.objects.filter(patient=patient).select_related(
-        "practitioner", "room", "appointment_type")
 
 
 def _upcoming(now: dt.datetime) -> Q:
@@ -365,21 +373,57 @@ class Attendance:
         return bool(self.no_shows or self.late_cancels)
 
 
-def upcoming_and_attendance(*, actor: User, patient: Patient, schedule: ClinicSchedule,
-                            ) -> tuple[list[Appointment], Attendance]:
+_SCHEDULE = Columns(ClinicSchedule, "cs")
+_APPOINTMENT = Columns(Appointment, "a")
+_TYPE = Columns(AppointmentType, "t")
+# Of the practitioner, only the name is shown (accounts.models.beyond_name).
+_PRACTITIONER = Columns(User, "u", USER_NAME_FIELDS)
+
+
+def upcoming_and_attendance(*, actor: User, patient: Patient,
+                            ) -> tuple[list[Appointment], Attendance, ClinicSchedule]:
     """The chart's appointments panel from one read: the patient's upcoming appointments (as
-    `appointments_of_patient(upcoming_only=True)` lists and audits them) and how many of
-    their appointments were no-shows and late cancels, the read taking the rows that are
-    either."""
+    `appointments_of_patient(upcoming_only=True)` lists and audits them, with their type and
+    practitioner), how many of their appointments were no-shows and late cancels (the read
+    takes the rows that are either), and the clinic's rules (`schedule_of`), in one
+    hand-written statement: the chart reads it on every open, and compiling the ORM's
+    queries cost more than running them."""
+    _may_list(actor, patient)
     now = timezone.now()
-    missed = Q(status__in=(Status.NO_SHOW, Status.LATE_CANCEL))
-    rows = list(_of_patient(actor, patient).filter(_upcoming(now) | missed).annotate(
-        upcoming=ExpressionWrapper(_upcoming(now), output_field=BooleanField())))
-    upcoming = [a for a in rows if a.upcoming]
+    holds, missed = list(HOLDS_TIME), [Status.NO_SHOW, Status.LATE_CANCEL]
+    parts = (_SCHEDULE, _APPOINTMENT, _TYPE, _PRACTITIONER)
+    # The clinic's row (when it has set rules) joined to each appointment of the patient
+    # still to come or missed, in Appointment.Meta.ordering; one row with no appointment
+    # when there is none.
+    rows = fetch(
+        f"SELECT {', '.join(c.sql() for c in parts)} FROM (SELECT %s AS id) k "  # noqa: S608
+        f"LEFT JOIN {table(ClinicSchedule)} cs ON cs.clinic_id = k.id "
+        f"LEFT JOIN {table(Appointment)} a ON a.patient_id = %s AND ((a.ends_at > %s AND "
+        f"a.status IN ({marks(holds)})) OR a.status IN ({marks(missed)})) "
+        f"LEFT JOIN {table(AppointmentType)} t ON t.id = a.appointment_type_id "
+        f"LEFT JOIN {table(User)} u ON u.id = a.practitioner_id "
+        "ORDER BY a.starts_at, a.id",
+        [patient.clinic_id, patient.pk, connection.ops.adapt_datetimefield_value(now),
+         *holds, *missed])
+    (_, at_schedule), (_, at_appointment), (_, at_type), (_, at_practitioner) = starts(parts)
+    schedule = (_SCHEDULE.build(rows[0]) if rows[0][at_schedule] is not None
+                else ClinicSchedule(clinic_id=patient.clinic_id))
+    found = []
+    for row in rows:
+        if row[at_appointment] is None:
+            continue
+        appointment = _APPOINTMENT.build(row, at_appointment)
+        Appointment.appointment_type.field.set_cached_value(
+            appointment, _TYPE.build(row, at_type))
+        Appointment.practitioner.field.set_cached_value(
+            appointment, _PRACTITIONER.build(row, at_practitioner))
+        found.append(appointment)
+    # Every row is either to come or missed, and a missed one holds no time.
+    upcoming = [a for a in found if a.status in HOLDS_TIME]
     _audit_listed(actor, patient, upcoming)
-    return upcoming, Attendance(sum(a.status == Status.NO_SHOW for a in rows),
-                                sum(a.status == Status.LATE_CANCEL for a in rows),
-                                schedule.fee_policy)
+    return upcoming, Attendance(sum(a.status == Status.NO_SHOW for a in found),
+                                sum(a.status == Status.LATE_CANCEL for a in found),
+                                schedule.fee_policy), schedule
 
 
 # --- availability ---------------------------------------------------------------------------

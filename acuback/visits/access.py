@@ -16,6 +16,7 @@ from acuback.plans.proposals import Proposal
 from acuback.plans.selectors import plan_proposal
 from acuback.plans.services import health_block_reason
 from acuback.screening.selectors import PlanningStatus, episode_planning_status, screening_status
+from acuback.sqlrows import Columns, fetch, table
 from acuback.visits.models import AdverseEvent, Amendment, AmendmentKind, Visit
 
 
@@ -152,3 +153,18 @@ def require_needling_allowed(actor: User, episode: Episode, *, what: str = "visi
                  clinic_id=episode.clinic_id,
                  detail={"episode": episode.pk, "why": "needling blocked"})
     raise NeedlingBlocked(status.why)
+
+
+_LAST = Columns(Visit, "v", ("id", "started_at", "status"))
+
+
+def visits_count_and_last(episode_id: int) -> tuple[int, Visit | None]:
+    """How many live visits (`live_visits`) an episode has, and the one started last (its
+    start and status read), in one hand-written statement: the episode page's visits panel
+    asks on every open."""
+    live, params = live_visit_sql("v.id")
+    rows = fetch(
+        f"SELECT {_LAST.sql()}, COUNT(*) OVER () FROM {table(Visit)} v "  # noqa: S608
+        f"WHERE v.episode_id = %s AND {live} ORDER BY v.started_at DESC, v.id DESC LIMIT 1",
+        [episode_id, *params])
+    return (rows[0][_LAST.width], _LAST.build(rows[0])) if rows else (0, None)

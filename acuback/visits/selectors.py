@@ -32,7 +32,7 @@ from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from acuback.prefetch import prefetched_set
-from acuback.sqlrows import Columns, fetch, table
+from acuback.sqlrows import Columns, fetch, starts, table
 from acuback.visits.access import in_error_subquery, live_visits
 from acuback.visits.models import (
     AdverseEvent,
@@ -102,11 +102,11 @@ def _visit_read(pk: int, clinic_id: int) -> Visit | None:
         return None
     row = rows[0]
     visit, episode, patient, practitioner = (
-        c.build(row, start) for c, start in _starts(parts)[:4])
+        c.build(row, start) for c, start in starts(parts)[:4])
     Episode.patient.field.set_cached_value(episode, patient)
     Visit.episode.field.set_cached_value(visit, episode)
     Visit.practitioner.field.set_cached_value(visit, practitioner)
-    signer = _SIGNER.build(row, _starts(parts)[4][1]) if visit.signed_by_id else None
+    signer = _SIGNER.build(row, starts(parts)[4][1]) if visit.signed_by_id else None
     Visit.signed_by.field.set_cached_value(visit, signer)
     amendments = []
     for found in fetch(
@@ -126,15 +126,6 @@ def _visit_read(pk: int, clinic_id: int) -> Visit | None:
         f"SELECT {_PAINKILLER.sql()} FROM {table(PainkillerUse)} k "  # noqa: S608
         "WHERE k.visit_id = %s ORDER BY k.recorded_at, k.id", [pk])])
     return visit
-
-
-def _starts(parts: tuple[Columns[Any], ...]) -> list[tuple[Columns[Any], int]]:
-    """Each part of a joined row with where its columns start."""
-    found, start = [], 0
-    for part in parts:
-        found.append((part, start))
-        start += part.width
-    return found
 
 
 def _prefetched(visit: Visit, name: str, rows: list[Any]) -> None:

@@ -198,3 +198,74 @@ def test_it_shows_an_episodes_open_alerts_newest_first_and_no_one_elses(
     assert [(a.kind, a.screening.episode_id) for a in on_second] == [
         ("red_flag_referral", second.pk)]
     assert {a.patient for a in mine} == {world.patient}
+
+
+def test_an_episodes_list_reads_who_entered_each_and_its_alerts_as_the_orm_does(
+        record: Record, world: World, django_assert_num_queries) -> None:  # noqa: ANN001
+    # assessments_of_episode is a hand-written statement (a row per alert): each of its
+    # clauses decides what is listed.
+    from acuback.assessments.models import AlertKind, Assessment
+
+    now = timezone.now()
+    old = record("phq9", PHQ9_ITEM9, administered_at=now - dt.timedelta(days=9))  # one alert
+    plain = record("nrs", [4], administered_at=now - dt.timedelta(days=5))  # none
+    two = record("phq9", PHQ9_ITEM9, administered_at=now - dt.timedelta(days=1))
+    other = next(k for k in AlertKind.values if k != SafetyAlert.objects.get(assessment=two).kind)
+    SafetyAlert.objects.create(clinic=world.clinic_a, patient=world.patient, assessment=two,
+                               kind=other, raised_by=world.owner,
+                               acknowledged_at=now, acknowledged_by=world.owner)
+    record("phq9", PHQ9_ITEM9, episode=world.other_episode)  # Grace's, with its alert
+    expected = list(Assessment.objects.filter(episode=world.episode)
+                    .select_related("entered_by_user").prefetch_related("alerts"))
+    found = selectors.assessments_of_episode(actor=world.practitioner, episode=world.episode)
+    assert [a.pk for a in found] == [two.pk, plain.pk, old.pk]  # newest first
+    with django_assert_num_queries(0):  # everything came with the read
+        assert [_fields(a) for a in found] == [_fields(a) for a in expected]
+        assert [_fields(a.entered_by_user) for a in found] == [
+            _fields(a.entered_by_user) for a in expected]
+        assert [[_fields(x) for x in a.alerts.all()] for a in found] == [
+            [_fields(x) for x in a.alerts.all()] for a in expected]
+        assert [len(a.alerts.all()) for a in found] == [2, 0, 1]
+        assert all(x.assessment is a for a in found for x in a.alerts.all())
+
+
+def _fields(row: object) -> dict[str, object]:
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+
+def test_a_patients_summary_counts_each_episodes_own_and_shows_the_newest_answered(
+        record: Record, world: World, django_assert_num_queries) -> None:  # noqa: ANN001
+    # The summary is a hand-written statement: each of its clauses decides what is shown. Its
+    # rows also answer the chart's questionnaires-due panel (portal.selectors), which then
+    # reads one statement fewer and finds the same.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from acuback.episodes.selectors import episodes_of_patient
+    from acuback.patients.selectors import patient_get
+    from acuback.portal.selectors import questionnaires_due
+    from tests.personas import make_episode
+
+    now = timezone.now()
+    second = make_episode(world.practitioner, world.patient, region="thoracic",
+                          icd10_code="M54.6")
+    newest = record("nrs", [4], administered_at=now - dt.timedelta(days=1))
+    record("nrs", [7], administered_at=now - dt.timedelta(days=8))  # recorded later, older
+    on_second = record("odi", ODI_32, episode=second, administered_at=now)
+    record("nrs", [2], episode=world.other_episode, administered_at=now)  # Grace's
+
+    def held(summarised: bool) -> tuple[list[tuple[int, str]], int]:
+        patient = patient_get(actor=world.practitioner, patient_id=world.patient.pk)
+        episodes_of_patient(actor=world.practitioner, patient=patient)
+        if summarised:
+            summary = selectors.assessment_summary_of_patient(actor=world.practitioner,
+                                                              patient=patient)
+            assert [(s.episode.pk, s.count, s.latest.pk) for s in summary] == [
+                (second.pk, 1, on_second.pk), (world.episode.pk, 2, newest.pk)]
+        with CaptureQueriesContext(connection) as done:
+            due = [(d.episode.pk, d.definition.id) for d in questionnaires_due(patient)]
+        return due, len(done)
+
+    plain, plain_queries = held(False)
+    shared, shared_queries = held(True)
+    assert shared == plain and shared_queries == plain_queries - 1

@@ -103,6 +103,21 @@ def test_it_respects_an_opt_out_per_channel(world: World, cal: Cal, inbox: Inbox
     assert list(Message.objects.values_list("channel", flat=True)) == ["sms"]
 
 
+def test_the_chart_shows_each_channels_preference_of_this_patient(world: World) -> None:
+    # preferences_of is a hand-written statement: its patient clause decides what is shown.
+    assert services.preferences_of(world.patient) == {"email": False, "sms": False}
+    services.preference_set(actor=world.front_desk, patient=world.patient, channel="email",
+                            opted_out=True)
+    services.preference_set(actor=world.front_desk, patient=world.other_patient, channel="sms",
+                            opted_out=True)
+    found = services.preferences_of(world.patient)
+    assert found == {"email": True, "sms": False}
+    assert all(isinstance(off, bool) for off in found.values())
+    services.preference_set(actor=world.front_desk, patient=world.patient, channel="email",
+                            opted_out=False)
+    assert services.preferences_of(world.patient) == {"email": False, "sms": False}
+
+
 def test_it_records_a_bounce_and_never_tries_it_again(world: World, cal: Cal, inbox: Inbox,
                                                       settings: Any) -> None:
     from acuback.reminders.sms import gateway

@@ -260,8 +260,9 @@ def test_it_refuses_the_front_desk_a_visit(world: World, cal: Calendar, client_f
 def test_the_chart_panel_reads_upcoming_and_attendance_together(world: World, cal: Calendar,
                                                                 ) -> None:
     from acuback.audit.models import AuditEntry
+    from acuback.scheduling.models import ClinicSchedule
     from acuback.scheduling.selectors import appointments_of_patient, upcoming_and_attendance
-    from acuback.scheduling.services import appointment_cancel, appointment_set_status, schedule_of
+    from acuback.scheduling.services import appointment_cancel, appointment_set_status
 
     def status(appointment: Appointment, to: str) -> None:
         appointment_set_status(actor=world.front_desk, appointment=appointment, status=to,
@@ -284,9 +285,18 @@ def test_the_chart_panel_reads_upcoming_and_attendance_together(world: World, ca
         allow_outside_hours=True), version=1)
     later = [book(desk, patient, who, kind, at(local_day(d), 10)) for d in (5, 3)]
     status(book(desk, world.other_patient, who, kind, at(local_day(2), 11)), Status.NO_SHOW)
-    upcoming, attendance = upcoming_and_attendance(actor=desk, patient=patient,
-                                                   schedule=schedule_of(patient.clinic_id))
+    # The clinic's rules come with the read, not another clinic's.
+    ClinicSchedule.objects.update_or_create(clinic_id=world.clinic_b.pk,
+                                            defaults={"fee_policy": "Not ours"})
+    ClinicSchedule.objects.update_or_create(clinic_id=patient.clinic_id,
+                                            defaults={"fee_policy": "Ours: $40"})
+    upcoming, attendance, schedule = upcoming_and_attendance(actor=desk, patient=patient)
+    assert (schedule.clinic_id, schedule.fee_policy, attendance.policy) == (
+        patient.clinic_id, "Ours: $40", "Ours: $40")
+    # Over and held (the visit), cancelled in good time: neither to come nor missed.
     assert [a.pk for a in upcoming] == [later[1].pk, later[0].pk]
+    assert [(a.appointment_type.name, a.practitioner.username) for a in upcoming] == [
+        (kind.name, who.username)] * 2
     assert upcoming == appointments_of_patient(actor=desk, patient=patient, upcoming_only=True)
     assert (attendance.no_shows, attendance.late_cancels) == (1, 1)
     entry = AuditEntry.objects.filter(object_type="appointment", action="list").latest("seq")

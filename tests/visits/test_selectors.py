@@ -190,3 +190,23 @@ def test_it_reads_a_visits_amendments_in_their_order_with_their_authors(
     assert all(a.visit is read and a.author.get_full_name() == world.practitioner.get_full_name()
                for a in read.amendments.all())
     assert _fields(read.amendments.all()[0]) == _fields(Amendment.objects.get(pk=rows[2].pk))
+
+
+def test_the_episode_panel_counts_the_live_visits_and_finds_the_one_started_last(
+        world: World, episode) -> None:  # noqa: ANN001
+    # visits_count_and_last is a hand-written statement: each of its clauses decides the panel.
+    from acuback.visits.access import visits_count_and_last
+
+    assert visits_count_and_last(episode.pk) == (0, None)
+    now = timezone.now()
+    start(world, started_at=now - dt.timedelta(days=1))
+    last = signed(world)
+    Visit.objects.filter(pk=last.pk).update(started_at=now - dt.timedelta(hours=2))
+    start(world, started_at=now - dt.timedelta(days=3))
+    wrong = start(world, started_at=now - dt.timedelta(hours=1))  # the newest, but in error
+    visit_amend(actor=world.practitioner, visit=wrong, kind="entered_in_error", reason="mistake")
+    start(world, ready(world, world.episode), started_at=now)  # another episode's
+    count, found = visits_count_and_last(episode.pk)
+    assert (count, found.pk, found.status, found.started_at) == (
+        3, last.pk, last.status, now - dt.timedelta(hours=2))
+    assert found.get_status_display() == Visit.objects.get(pk=last.pk).get_status_display()

@@ -8,7 +8,7 @@ from django import template
 
 from acuback.accounts.access import is_staff_member
 from acuback.patients.models import Patient
-from acuback.scheduling import selectors, services
+from acuback.scheduling import selectors
 
 register = template.Library()
 
@@ -31,9 +31,8 @@ def patient_appointments(context: template.Context, patient: Patient) -> dict[st
     user = context["request"].user
     if not is_staff_member(user):
         return {"shown": False}
-    schedule = services.schedule_of(patient.clinic_id)
-    upcoming, attendance = selectors.upcoming_and_attendance(actor=user, patient=patient,
-                                                             schedule=schedule)
+    upcoming, attendance, schedule = selectors.upcoming_and_attendance(actor=user,
+                                                                       patient=patient)
     from acuback.accounts.access import is_clinical
     from acuback.portal.selectors import questionnaires_due
     from acuback.reminders.services import preferences_of

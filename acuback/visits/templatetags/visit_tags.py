@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 from acuback.accounts.models import CLINICAL_ROLES
 from acuback.episodes.models import Episode
-from acuback.visits.access import live_visits
+from acuback.visits.access import visits_count_and_last
 from acuback.visits.drawing import Shape
 from acuback.visits.models import Adjunct
 from acuback.visits.widgets import esc, field_html, options_html
@@ -81,9 +81,8 @@ def episode_visits_panel(context: template.Context, episode: Episode) -> dict[st
     # content is for clinicians only.
     if context.get("role") not in CLINICAL_ROLES:
         return {"show": False}
-    visits = live_visits(episode.visits.all())
-    return {"show": True, "episode": episode, "count": visits.count(),
-            "last": visits.order_by("-started_at").first()}
+    count, last = visits_count_and_last(episode.pk)
+    return {"show": True, "episode": episode, "count": count, "last": last}
 
 
 @register.simple_tag
