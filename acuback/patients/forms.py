@@ -16,6 +16,7 @@ from acuback.patients.contact import phone_shown
 from acuback.patients.models import AnswerSource, ImplantedDevice, Sex
 from acuback.patients.selectors import PatientSearch
 from acuback.patients.services import PatientInput
+from acuback.web.inputs import DIRECT_INPUTS
 
 
 class DateInput(forms.DateInput):
@@ -260,6 +261,7 @@ class ConsentForm(ServiceErrorsMixin, forms.Form):
 
 
 class PortalInviteForm(ServiceErrorsMixin, forms.Form):
+    default_renderer = DIRECT_INPUTS  # the chart shows it: its inputs written directly
     email = forms.EmailField(label="The patient's e-mail address", help_text=(
         "The invitation link goes here; the patient chooses their own password."))
     username = forms.CharField(max_length=150, help_text="What the patient types to log in.",
