@@ -40,6 +40,7 @@ class ServiceErrorsMixin:
 
 
 class PatientSearchForm(forms.Form):
+    default_renderer = DIRECT_INPUTS  # the patient list shows it: its inputs written directly
     q = forms.CharField(
         label="Name, phone or email", required=False, max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",

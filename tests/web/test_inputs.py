@@ -10,7 +10,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
-from acuback.patients.forms import PortalInviteForm
+from acuback.patients.forms import PatientSearchForm, PortalInviteForm
 from acuback.web.inputs import DIRECT_INPUTS
 
 TEMPLATES = DjangoTemplates()
@@ -61,3 +61,15 @@ def test_the_charts_portal_form_writes_its_inputs_directly_and_the_same() -> Non
     bound.renderer = TEMPLATES
     assert [str(bound[name]) for name in ("email", "username")] == direct
     assert 'aria-invalid="true"' in direct[0]
+
+
+@pytest.mark.parametrize("data", [{}, {"q": 'O\'Brien <b>"x"', "dob": "1970-05-17"},
+                                  {"q": "ada", "dob": "17/05/1970"}, {"dob": "1970-13-45"}])
+def test_the_patient_lists_search_form_writes_its_inputs_directly_and_the_same(
+        data: dict[str, str]) -> None:
+    form = PatientSearchForm(data)
+    assert form.renderer is DIRECT_INPUTS
+    form.search()  # validates, as the list does before it renders
+    direct = [str(form[name]) for name in ("q", "dob")]
+    form.renderer = TEMPLATES
+    assert [str(form[name]) for name in ("q", "dob")] == direct
