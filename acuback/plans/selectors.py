@@ -31,7 +31,7 @@ from acuback.plans.proposals import (
 )
 from acuback.prefetch import prefetched, prefetched_set
 from acuback.screening.selectors import prefetch_screenings
-from acuback.sqlrows import Columns, fetch, table
+from acuback.sqlrows import Columns, fetch, marks, table
 
 SEARCH_LIMIT = 15
 
@@ -60,34 +60,37 @@ def plan_current(episode: Episode) -> Plan | None:
 
 def prefetch_care(episodes: list[Episode]) -> None:
     """Load what the episodes' care badges show (latest screen and its referrals, current
-    plan and its points) for all of them at once: four hand-written statements for a chart of
-    any length (the screens and referrals with their recorders' names, as
-    `screening.selectors.prefetch_screenings` reads them), instead of four queries per episode,
-    or four ORM prefetches, which cost the chart ~2.7 ms CPU more to build. Who made a plan is
+    plan and its points) for all of them at once: two hand-written statements for a chart of
+    any length (the screens with their referrals and their recorders' names, as
+    `screening.selectors.prefetch_screenings` reads them; the plans with their points),
+    instead of four queries per episode, or four ORM prefetches, which cost the chart ~2.7 ms
+    CPU more to build. Who made a plan is
     not read (no badge or panel names them). Only for episodes already read through a scoped
     selector."""
     prefetch_screenings(episodes)
     by_id = {e.pk: e for e in episodes}
-    plans: dict[int, Plan] = {}
-    if by_id:
-        for row in fetch(f"SELECT {_PLAN.sql()} FROM {table(Plan)} p "  # noqa: S608
-                         f"WHERE p.episode_id IN ({', '.join(['%s'] * len(by_id))}) "
-                         "ORDER BY p.number DESC", list(by_id)):  # Plan's Meta.ordering
-            plan = _PLAN.build(row)
-            Plan.episode.field.set_cached_value(plan, by_id[plan.episode_id])
-            plans[plan.pk] = plan
-    points: dict[int, list[PlanPoint]] = {pk: [] for pk in plans}
-    if plans:
-        for row in fetch(f"SELECT {_POINT.sql()} FROM {table(PlanPoint)} t "  # noqa: S608
-                         f"WHERE t.plan_id IN ({', '.join(['%s'] * len(plans))}) "
-                         "ORDER BY t.plan_id, t.position", list(plans)):  # PlanPoint's ordering
-            point = _POINT.build(row)
-            PlanPoint.plan.field.set_cached_value(point, plans[point.plan_id])
-            points[point.plan_id].append(point)
     found: dict[int, list[Plan]] = {pk: [] for pk in by_id}
-    for plan in plans.values():  # highest number first
-        prefetched_set(plan, "points", points[plan.pk])
-        found[plan.episode_id].append(plan)
+    if by_id:
+        plan: Plan | None = None
+        points: list[PlanPoint] = []
+        # Plan's Meta.ordering (highest number first; the id keeps each plan's points together
+        # where two episodes' plans share a number), each plan's points in PlanPoint's order;
+        # a row with no point for a plan without.
+        for row in fetch(
+                f"SELECT {_PLAN.sql()}, {_POINT.sql()} FROM {table(Plan)} p "  # noqa: S608
+                f"LEFT JOIN {table(PlanPoint)} t ON t.plan_id = p.id "
+                f"WHERE p.episode_id IN ({marks(list(by_id))}) "
+                "ORDER BY p.number DESC, p.id, t.position", list(by_id)):
+            if plan is None or plan.pk != row[0]:
+                plan = _PLAN.build(row)
+                Plan.episode.field.set_cached_value(plan, by_id[plan.episode_id])
+                points = []
+                prefetched_set(plan, "points", points)  # filled below, the same list
+                found[plan.episode_id].append(plan)
+            if row[_PLAN.width] is not None:
+                point = _POINT.build(row, _PLAN.width)
+                PlanPoint.plan.field.set_cached_value(point, plan)
+                points.append(point)
     for episode in episodes:
         prefetched_set(episode, "plans", found[episode.pk])
 

@@ -7,7 +7,7 @@ actor's clinic and role and audits the read; these selectors never look an episo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
@@ -20,7 +20,7 @@ from acuback.episodes.selectors import episode_get, episode_queryset
 from acuback.errors import InputError
 from acuback.prefetch import prefetched, prefetched_set
 from acuback.screening.models import BLOCKING_DECISIONS, Decision, Referral, Screening
-from acuback.sqlrows import Columns, fetch, table
+from acuback.sqlrows import Columns, fetch, marks, starts, table
 
 
 def clinical_episode_get(
@@ -99,46 +99,55 @@ def screenings_prefetch() -> Prefetch:
 
 _SCREENING = Columns(Screening, "s")
 _REFERRAL = Columns(Referral, "r")
-_RECORDER = Columns(User, "u", USER_NAME_FIELDS)  # of the people, their names only
+# Of the people, their names only.
+_RECORDER = Columns(User, "u", USER_NAME_FIELDS)
+_REFERRER = Columns(User, "ru", USER_NAME_FIELDS)
 
 
 def prefetch_screenings(episodes: list[Episode]) -> None:
-    """Load the episodes' screens once (two queries for any number), so that every judgement of
+    """Load the episodes' screens once (one query for any number), so that every judgement of
     a page that reads them (needling, Medicare's nonspecific pain) shares one read. Only for
     episodes already read through a scoped selector, and read before anything is written.
-    What `screenings_prefetch` loads, in two hand-written statements: the visit page reads them
-    on every open, and compiling the ORM's two queries cost more than running them."""
+    What `screenings_prefetch` loads, in one hand-written statement (a row per referral
+    outcome, one with none for a screen without): the chart, the episode page and the visit
+    page read them on every open, and compiling the ORM's two queries cost more than running
+    them."""
     by_id = {e.pk: e for e in episodes}
-    screenings = {s.pk: s for s in _recorded(_SCREENING, "episode", by_id)}
-    referrals: dict[int, list[Referral]] = {pk: [] for pk in screenings}
-    for referral in _recorded(_REFERRAL, "screening", screenings):
-        referrals[referral.screening_id].append(referral)
     found: dict[int, list[Screening]] = {pk: [] for pk in by_id}
-    for screening in screenings.values():  # newest first
-        prefetched_set(screening, "referrals", referrals[screening.pk])
-        found[screening.episode_id].append(screening)
+    if not by_id:
+        return
+    parts = (_SCREENING, _RECORDER, _REFERRAL, _REFERRER)
+    (_, _), (_, at_recorder), (_, at_referral), (_, at_referrer) = starts(parts)
+    referrals: dict[int, list[Referral]] = {}
+    screening: Screening | None = None
+    # Screening's and Referral's Meta.ordering (recorded_at, id, newest first), each screen's
+    # referral outcomes together; each row's recorders by name only.
+    for row in fetch(
+            f"SELECT {', '.join(c.sql() for c in parts)} FROM {table(Screening)} s "  # noqa: S608
+            f"JOIN {table(User)} u ON u.id = s.recorded_by_id "
+            f"LEFT JOIN {table(Referral)} r ON r.screening_id = s.id "
+            f"LEFT JOIN {table(User)} ru ON ru.id = r.recorded_by_id "
+            f"WHERE s.episode_id IN ({marks(list(by_id))}) "
+            "ORDER BY s.recorded_at DESC, s.id DESC, r.recorded_at DESC, r.id DESC",
+            list(by_id)):
+        if screening is None or screening.pk != row[0]:
+            screening = _SCREENING.build(row)
+            Screening.recorded_by.field.set_cached_value(
+                screening, _RECORDER.build(row, at_recorder))
+            Screening.episode.field.set_cached_value(screening, by_id[screening.episode_id])
+            referrals[screening.pk] = []
+            found[screening.episode_id].append(screening)
+        if row[at_referral] is not None:
+            referral = _REFERRAL.build(row, at_referral)
+            Referral.recorded_by.field.set_cached_value(
+                referral, _REFERRER.build(row, at_referrer))
+            Referral.screening.field.set_cached_value(referral, screening)
+            referrals[screening.pk].append(referral)
+    for episode_screenings in found.values():
+        for item in episode_screenings:
+            prefetched_set(item, "referrals", referrals[item.pk])
     for episode in episodes:
         prefetched_set(episode, "screenings", found[episode.pk])
-
-
-def _recorded(columns: Columns[Any], parent: str, parents: dict[int, Any]) -> list[Any]:
-    """The rows of `columns`' model (screens, or referral outcomes) of the `parents` (by key),
-    newest first (Screening's and Referral's Meta.ordering), each knowing its parent and who
-    recorded it (their name only)."""
-    if not parents:
-        return []
-    model, alias = columns.model, columns.alias
-    found = []
-    for row in fetch(
-            f"SELECT {columns.sql()}, {_RECORDER.sql()} FROM {table(model)} {alias} "  # noqa: S608
-            f"JOIN {table(User)} u ON u.id = {alias}.recorded_by_id WHERE {alias}.{parent}_id "
-            f"IN ({', '.join(['%s'] * len(parents))}) ORDER BY {alias}.recorded_at DESC, "
-            f"{alias}.id DESC", list(parents)):
-        item = columns.build(row)
-        model.recorded_by.field.set_cached_value(item, _RECORDER.build(row, columns.width))
-        getattr(model, parent).field.set_cached_value(item, parents[getattr(item, f"{parent}_id")])
-        found.append(item)
-    return found
 
 
 def _latest_referral(screening: Screening) -> Referral | None:

@@ -172,3 +172,43 @@ def test_the_care_prefetch_reads_what_the_badges_would_read_one_by_one(world: Wo
     assert grace[:2] == (latest.pk, ("cleared_by_physician", "Pat Lin"))
     assert grace[3:] == (2, [(0, "GV4"), (1, "BL40")])
     assert one_by_one[[e.pk for e in episodes].index(world.episode.pk)][0] is None
+
+
+def test_the_care_prefetch_reads_each_plans_own_points_as_the_orm_does(world: World) -> None:
+    # prefetch_care reads the plans with their points in one hand-written statement (a row per
+    # point): two episodes whose plans share numbers, plan ids that are not episode ids.
+    from django.db.models import prefetch_related_objects
+
+    from tests.personas import make_episode
+
+    screen(world.practitioner, world.other_episode)
+    save(world.practitioner, world.other_episode, ["BL23", "BL25", "GV4"])
+    save(world.practitioner, world.other_episode, ["GV4", "BL40"], based_on=1)
+    second = make_episode(world.practitioner, world.other_patient, region="thoracic",
+                          icd10_code="M54.6")
+    screen(world.practitioner, second)
+    save(world.practitioner, second, ["BL40", "BL23", "BL25"])
+    screen(world.outsider, world.episode_b)
+    ids = [world.other_episode.pk, second.pk, world.episode.pk]
+
+    def plans(episodes: list[Episode]) -> list[list[tuple[int, list[tuple[int, str]]]]]:
+        return [[(p.number, [(t.position, t.code) for t in p.points.all()])
+                 for p in e.plans.all()] for e in episodes]
+
+    orm = list(Episode.objects.filter(pk__in=ids).order_by("pk"))
+    prefetch_related_objects(orm, "plans__points", "screenings__referrals")
+    mine = list(Episode.objects.filter(pk__in=ids).order_by("pk"))
+    prefetch_care(mine)
+    with CaptureQueriesContext(connection) as queries:
+        assert plans(mine) == plans(orm)
+        assert all(t.plan is p for e in mine for p in e.plans.all() for t in p.points.all())
+        assert [[s.pk for s in e.screenings.all()] for e in mine] == [
+            [s.pk for s in e.screenings.all()] for e in orm]
+    assert len(queries) == 0
+    assert plans(mine)[sorted(ids).index(second.pk)] == [
+        (1, [(0, "BL40"), (1, "BL23"), (2, "BL25")])]
+    # Only the episodes asked for: none of another episode's plans or screens lands on them.
+    [alone] = list(Episode.objects.filter(pk=second.pk))
+    prefetch_care([alone])
+    assert plans([alone]) == [[(1, [(0, "BL40"), (1, "BL23"), (2, "BL25")])]]
+    assert [s.episode_id for s in alone.screenings.all()] == [second.pk]

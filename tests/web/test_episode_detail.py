@@ -56,13 +56,14 @@ def test_it_shows_the_episode_in_a_bounded_number_of_queries(
     client = client_for("practitioner")
     client.get(url(world.episode))
     # Session; user with membership and clinic; the episode with its patient; questionnaires
-    # with their alerts (one statement), open alerts; screen, referral, plan, points (read once
-    # for the care and the coverage panels: plans.selectors.prefetch_care); the visits panel
+    # with their alerts (one statement), open alerts; screens with referrals, plans with points
+    # (two statements, read once for the care and the coverage panels:
+    # plans.selectors.prefetch_care); the visits panel
     # (count and last in one); billing's coverage panel (the patient's course and the clinic's
     # payers, read once); the outcomes progress panel. The request's read entries (episode,
     # questionnaires, progress) are written together at its end: 4 queries on SQLite
     # (savepoint, chain head, insert, release), 2 on PostgreSQL (numbers, insert). A read
     # writes no session.
-    limit = 21 if connection.vendor == "postgresql" else 23
+    limit = 19 if connection.vendor == "postgresql" else 21
     with django_assert_max_num_queries(limit):
         client.get(url(world.episode))
