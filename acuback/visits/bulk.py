@@ -228,7 +228,8 @@ class _Rows:
     points: list[tuple[Any, ...]] = field(default_factory=list)
     painkillers: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)
-    claim_lines: list[dict[str, Any]] = field(default_factory=list)  # ClaimLine's fields
+    # ClaimLine's fields while the chunk is built, then its rows (CLAIM_COLUMNS)
+    claim_lines: list[Any] = field(default_factory=list)
 
 
 def _write(rows: _Rows, tally: _Tally, safety: dict[int, list[int]]) -> None:
@@ -237,8 +238,7 @@ def _write(rows: _Rows, tally: _Tally, safety: dict[int, list[int]]) -> None:
     insert_rows(VisitPoint, POINT_COLUMNS, rows.points)
     tally.painkillers += insert_rows(PainkillerUse, PAINKILLER_COLUMNS, rows.painkillers)
     tally.events += insert_rows(AdverseEvent, AE_COLUMNS, rows.events)
-    tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS,
-                                     value_rows(ClaimLine, CLAIM_COLUMNS, rows.claim_lines))
+    tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS, rows.claim_lines)
 
 
 def _count_safety(rows: _Rows, safety: dict[int, list[int]]) -> None:
@@ -276,7 +276,8 @@ def chunk_rows(run: _Run, chunks: list[Chunk], seed: int, first_visit: int, *,
     _JOB = (run, chunks, seed)
     try:
         # Forked, the builders share what this step read; they only compute and never use
-        # the database connection (preload read what the claim lines need).
+        # the database connection (preload read what the claim lines need; preparing values
+        # for it, `value_rows`, only reads the backend's settings).
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             counts = pool.map(_job_count, range(len(chunks)))
             tasks = enumerate(itertools.accumulate(counts[:-1], initial=first_visit))
@@ -313,6 +314,8 @@ def _chunk(run: _Run, chunks: list[Chunk], seed: int, index: int, first_visit: i
     rows, next_visit = _Rows(), first_visit
     for patient in chunks[index]:
         next_visit = _patient(own, patient, _planned(own.ctx, dates, patient), next_visit, rows)
+    # In database form here, in the builder, so that the writer only writes them.
+    rows.claim_lines = list(value_rows(ClaimLine, CLAIM_COLUMNS, rows.claim_lines))
     return rows
 
 
