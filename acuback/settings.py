@@ -104,9 +104,10 @@ else:
     # SQLite: WAL so readers never block the writer, a busy timeout instead of "database is
     # locked", and IMMEDIATE transactions so a write never upgrades a read lock mid-way.
     # synchronous=FULL syncs the log at every commit, so an acknowledged write survives a power
-    # cut, not only a crash; `python -m bench sqlite_sync` measures what that costs (about
-    # 1.5 ms a commit here, far below what one clinic's traffic would notice). The file and
-    # its -wal/-shm are readable by their owner only.
+    # cut, not only a crash; `python -m bench sqlite_sync` measures what that costs (3-4 ms a
+    # commit on the test machine's disk). Only the commit of a request's read entries runs at
+    # NORMAL, synced within 200 ms after (acuback/audit/durability.py). The file and its
+    # -wal/-shm are readable by their owner only.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

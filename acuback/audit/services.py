@@ -34,7 +34,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from acuback.audit import context, guard
+from acuback.audit import context, durability, guard
 from acuback.audit.models import Action, AuditEntry, Outcome, RefusalTally
 
 GENESIS = "0" * 64
@@ -120,12 +120,17 @@ def audit_record(
 
 
 def audit_flush() -> None:
-    """Write the read entries the current request holds, together."""
+    """Write the read entries the current request holds, together, in a commit that does not
+    wait for the disk (`acuback.audit.durability`: durable within its stated bound)."""
     held = context.current().held
     if held:
         entries = held[:]
         held.clear()
-        _append(entries)
+        with durability.unsynced_commit():
+            if connection.vendor == "postgresql":
+                _append_unsealed(entries, also=durability.POSTGRES_UNSYNCED)
+            else:
+                _append_sealed(entries)
 
 
 def _append(entries: list[AuditEntry]) -> None:
@@ -137,14 +142,15 @@ def _append(entries: list[AuditEntry]) -> None:
             _append_sealed(entries)
 
 
-def _append_unsealed(entries: list[AuditEntry]) -> None:
-    """PostgreSQL: numbers from the sequence, the rows, and nothing that waits for anyone."""
+def _append_unsealed(entries: list[AuditEntry], also: str = "") -> None:
+    """PostgreSQL: numbers from the sequence, the rows, and nothing that waits for anyone.
+    `also`: an expression the numbering statement evaluates too (durability.POSTGRES_UNSYNCED)."""
+    numbering = "SELECT nextval('audit_entry_seq')" + (f", {also}" if also else "")
     with connection.cursor() as cursor:
         if len(entries) == 1:
-            cursor.execute("SELECT nextval('audit_entry_seq')")
+            cursor.execute(numbering)
         else:
-            cursor.execute("SELECT nextval('audit_entry_seq') FROM generate_series(1, %s)",
-                           [len(entries)])
+            cursor.execute(numbering + " FROM generate_series(1, %s)", [len(entries)])
         numbers = sorted(row[0] for row in cursor.fetchall())
     for entry, number in zip(entries, numbers, strict=True):
         entry.seq = number
