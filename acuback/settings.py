@@ -97,9 +97,11 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    # Persistent connections, checked before reuse so a restarted server costs no errors.
+    # Persistent connections, checked before reuse so a restarted server costs no errors; the
+    # check costs no round trip while the server has said nothing (acuback/postgres/base.py).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60,
-                                                  conn_health_checks=True)}
+                                                  conn_health_checks=True,
+                                                  engine="acuback.postgres")}
 else:
     # SQLite: WAL so readers never block the writer, a busy timeout instead of "database is
     # locked", and IMMEDIATE transactions so a write never upgrades a read lock mid-way.
