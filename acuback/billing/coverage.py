@@ -27,7 +27,7 @@ from typing import cast
 from django.db import connection
 from django.utils import timezone
 
-from acuback.assessments.models import Assessment
+from acuback.assessments.scored import Scored, scored_of_episodes
 from acuback.billing.models import Abn, AbnOption, BillingProfile, ClaimLine, Payer
 from acuback.clinical import coverage
 from acuback.clinical.abn import abn_covers
@@ -172,26 +172,6 @@ def core_episode(episode: Episode) -> coverage.Episode:
         pregnancy_associated=episode.pregnancy_associated)
 
 
-def _measurements(episode_ids: Iterable[int]) -> dict[int, list[Measurement]]:
-    """The episodes' scored outcome measures, oldest first. One hand-written statement: it is
-    read on every draft visit page."""
-    ids = [int(pk) for pk in episode_ids]
-    found: dict[int, list[Measurement]] = defaultdict(list)
-    if not ids:
-        return found
-    with connection.cursor() as db:
-        db.execute(
-            "SELECT episode_id, instrument, administered_at, total FROM "  # noqa: S608
-            f"{Assessment._meta.db_table} WHERE episode_id IN ({', '.join(['%s'] * len(ids))}) "
-            "AND total IS NOT NULL ORDER BY administered_at, id", ids)
-        rows = db.fetchall()
-    for episode_id, instrument, at, total in rows:
-        taken = cast(dt.datetime, db_datetime(at))  # administered_at: NOT NULL
-        found[episode_id].append(Measurement(instrument, timezone.localtime(taken).date(),
-                                             float(total)))
-    return found
-
-
 def improvement_as_of(measurements: list[Measurement], day: dt.date) -> ImprovementEvidence:
     """Improvement as documented on `day`: the outcome measures taken up to that day."""
     return coverage_improvement(episode_outcome(m for m in measurements if m.taken_on <= day))
@@ -260,19 +240,22 @@ class Course:
 
 
 def patient_course(patient_id: int, *, exclude_visit: int | None = None,
-                   loaded: Episode | None = None) -> Course:
+                   loaded: Episode | None = None, scored: Scored | None = None) -> Course:
     """The patient's live visits of every episode, each with its stored judgement (from its
     current claim lines) when it has one, and the patient's payer. Four queries (episodes with
     the payer, outcome measures, ABNs, visits with their judgements) plus one per episode (its
     screen), less one for the caller's `loaded` episode when its screens are already read (a
-    page that judged needling with them: `screening.selectors.prefetch_screenings`)."""
+    page that judged needling with them: `screening.selectors.prefetch_screenings`), less the
+    outcome measures when the caller read the patient's already (`scored`: the episode page,
+    whose progress panel judges by them too)."""
     rows = _episodes(patient_id)
     episodes = {e.pk: e for e in rows}
     if loaded is not None and loaded.pk in episodes:
         episodes[loaded.pk] = loaded
     core = {pk: core_episode(e) for pk, e in episodes.items()}
     payer = (rows[0].payer or "") if rows else payer_of(patient_id)
-    course = Course(episodes, core, _measurements(episodes), _abns(patient_id), [], payer)
+    measurements = (scored or scored_of_episodes(list(episodes))).measurements
+    course = Course(episodes, core, measurements, _abns(patient_id), [], payer)
     zone = timezone.get_current_timezone()  # once, not per visit: a history may be long
     for episode_id, started, covered in _live_visits_judged(patient_id, exclude_visit):
         day = started.astimezone(zone).date()
@@ -328,10 +311,12 @@ def _warning(course: Course, episode: Episode, day: dt.date, payer: str) -> Cove
                            abn_for(course.abns[episode.pk], day))
 
 
-def visit_coverage_warning(episode: Episode, day: dt.date) -> CoverageWarning:
+def visit_coverage_warning(episode: Episode, day: dt.date, scored: Scored | None = None,
+                           ) -> CoverageWarning:
     """How Medicare would judge a visit of `episode` on `day` (for booking and charting): the
-    patient's visits held before it count, whichever episode they belong to."""
-    course = patient_course(episode.patient_id, loaded=episode)
+    patient's visits held before it count, whichever episode they belong to. `scored`: the
+    patient's scored assessments, when the caller read them already (`scored_of_patient`)."""
+    course = patient_course(episode.patient_id, loaded=episode, scored=scored)
     return _warning(course, episode, day, course.payer)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from acuback.accounts.access import is_clinical
 from acuback.accounts.models import CLINICAL_ROLES
 from acuback.accounts.sessions import form_data
+from acuback.assessments.scored import scored_of_patient
 from acuback.audit.models import Action
 from acuback.clinical.icd10 import code_list
 from acuback.episodes import selectors, services
@@ -52,13 +53,18 @@ def episode_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_GET
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_get(actor=request.user, episode_id=episode_id)
+    scored = None
     if is_clinical(request.user):
         # The care panel and the coverage panel both judge by the latest screen: read it once
-        # (with the plan the care panel shows), before anything could change it.
+        # (with the plan the care panel shows), before anything could change it. The progress
+        # panel and the coverage panel both judge by the outcome measures: read the patient's
+        # once (the coverage panel's course counts every episode's).
         prefetch_care([episode])
+        scored = scored_of_patient(episode.patient_id)
     code = code_list().codes.get(episode.icd10_code)
     return render(request, "episodes/detail.html",
-                  {"episode": episode, "patient": episode.patient, "code": code})
+                  {"episode": episode, "patient": episode.patient, "code": code,
+                   "scored": scored})
 
 
 @login_required

@@ -17,8 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from acuback.accounts.models import PractitionerProfile
-from acuback.assessments.models import Assessment
-from acuback.clinical.outcomes import Measurement
+from acuback.assessments.scored import Scored, scored_of_episodes
 from acuback.clinical.progress import AdverseEventRow, EpisodeRows, Goal, PainkillerRow, VisitRow
 from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode, EpisodeStatus
@@ -39,18 +38,21 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def episode_rows(episodes: Iterable[Episode]) -> dict[int, EpisodeRows]:
-    """Each episode's rows, by episode id, in the order given."""
+def episode_rows(episodes: Iterable[Episode], scored: Scored | None = None,
+                 ) -> dict[int, EpisodeRows]:
+    """Each episode's rows, by episode id, in the order given; their scored assessments from
+    `scored` when the caller read them already (the episode page: `scored_of_patient`)."""
     episodes = list(episodes)
     found: dict[int, EpisodeRows] = {}
     for start in range(0, len(episodes), CHUNK):
-        found.update(_chunk(episodes[start:start + CHUNK]))
+        found.update(_chunk(episodes[start:start + CHUNK], scored))
     return found
 
 
-def _chunk(episodes: list[Episode]) -> dict[int, EpisodeRows]:
+def _chunk(episodes: list[Episode], scored: Scored | None) -> dict[int, EpisodeRows]:
     ids = [e.pk for e in episodes]
-    measurements, versions = _measurements(ids)
+    scored = scored or scored_of_episodes(ids)
+    measurements, versions = scored.measurements, scored.versions
     visits = _visits(ids)
     painkillers, pk_versions = _painkillers(ids)
     events = _adverse_events(ids)
@@ -79,20 +81,6 @@ def _json(value: Any) -> Any:
 
 # The reads below are hand-written statements: the episode page reads them on every request,
 # and building the same reads through the ORM cost several times more than running them.
-
-
-def _measurements(ids: list[int]) -> tuple[dict[int, list[Measurement]], dict[int, set[str]]]:
-    """The scored assessments (a total recorded), oldest first."""
-    found: dict[int, list[Measurement]] = defaultdict(list)
-    versions: dict[int, set[str]] = defaultdict(set)
-    rows = fetch(
-        "SELECT episode_id, instrument, administered_at, total, definition_version "  # noqa: S608
-        f"FROM {Assessment._meta.db_table} WHERE episode_id IN ({marks(ids)}) "
-        "AND total IS NOT NULL ORDER BY administered_at, id", ids)
-    for episode_id, instrument, at, total, version in rows:
-        found[episode_id].append(Measurement(instrument, _day(db_datetime(at)), float(total)))
-        versions[episode_id].add(version)
-    return found, versions
 
 
 def _visits(ids: list[int]) -> dict[int, list[VisitRow]]:

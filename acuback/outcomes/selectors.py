@@ -18,6 +18,7 @@ from django.utils import timezone
 from acuback.accounts.access import Forbidden, NotFound, membership_of
 from acuback.accounts.models import CLINICAL_ROLES, Role, User
 from acuback.assessments.models import Assessment
+from acuback.assessments.scored import Scored
 from acuback.audit.models import Action, Outcome
 from acuback.audit.services import audit_record
 from acuback.clinical.claims import ClinicLedger, Ledger, claims, clinic_ledger, episode_ledger
@@ -52,15 +53,17 @@ def compute(episode: Episode, rows: EpisodeRows, today: dt.date) -> EpisodeOutco
 
 
 def outcome_of_episode(*, actor: User, episode: Episode, today: dt.date | None = None,
-                       what: str = "episode_outcome") -> EpisodeOutcome:
-    """The outcome of an episode the actor holds from a scoped selector; clinicians only."""
+                       what: str = "episode_outcome", scored: Scored | None = None,
+                       ) -> EpisodeOutcome:
+    """The outcome of an episode the actor holds from a scoped selector; clinicians only. Its
+    scored assessments from `scored` when the page read them already."""
     membership = membership_of(actor)
     if membership is None or membership.role not in CLINICAL_ROLES or (
             membership.clinic_id != episode.clinic_id):
         audit_record(actor=actor, action=Action.READ, object_type=what, object_id=episode.pk,
                      outcome=Outcome.DENIED, clinic_id=episode.clinic_id)
         raise Forbidden("only practitioners and owners may see an episode's outcome")
-    outcome = compute(episode, episode_rows([episode])[episode.pk],
+    outcome = compute(episode, episode_rows([episode], scored)[episode.pk],
                       today or timezone.localdate())
     audit_record(actor=actor, action=Action.READ, object_type=what, object_id=episode.pk,
                  outcome=Outcome.OK, clinic_id=episode.clinic_id)

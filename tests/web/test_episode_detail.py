@@ -60,10 +60,12 @@ def test_it_shows_the_episode_in_a_bounded_number_of_queries(
     # (two statements, read once for the care and the coverage panels:
     # plans.selectors.prefetch_care); the visits panel
     # (count and last in one); billing's coverage panel (the patient's course and the clinic's
-    # payers, read once); the outcomes progress panel. The request's read entries (episode,
-    # questionnaires, progress) are written together at its end: 4 queries on SQLite
+    # payers, read once); the outcomes progress panel; the patient's scored assessments, read
+    # once for the progress and the coverage panels (acuback.assessments.scored). The
+    # request's read entries (episode, questionnaires, progress) are written together at its
+    # end: 4 queries on SQLite
     # (savepoint, chain head, insert, release), 2 on PostgreSQL (numbers, insert). A read
     # writes no session.
-    limit = 19 if connection.vendor == "postgresql" else 21
+    limit = 18 if connection.vendor == "postgresql" else 20
     with django_assert_max_num_queries(limit):
         client.get(url(world.episode))

@@ -1,6 +1,7 @@
 """Coverage and billing on other apps' pages (clinicians only: these pages are clinical).
 
-    {% load billing_tags %}{% episode_coverage_panel episode %}    episode page
+    {% load billing_tags %}{% episode_coverage_panel episode scored %}    episode page
+                                    (scored: the patient's scored assessments, if read)
     {% load billing_tags %}{% visit_coverage_warning episode %}    before starting a visit
     {% load billing_tags %}{% visit_claims_panel visit %}          the visit page
     {% load billing_tags %}{% plan_reassessment_note episode %}    the plan: re-assess by 12
@@ -14,6 +15,7 @@ from django import template
 from django.utils import timezone
 
 from acuback.accounts.models import CLINICAL_ROLES
+from acuback.assessments.scored import Scored
 from acuback.billing.coverage import visit_coverage_warning as judge_day
 from acuback.billing.coverage import visit_judgement
 from acuback.billing.models import ClaimLine
@@ -35,11 +37,12 @@ def _once(context: template.Context) -> bool:
 
 
 @register.inclusion_tag("billing/_episode_panel.html", takes_context=True)
-def episode_coverage_panel(context: template.Context, episode: Episode) -> dict[str, Any]:
+def episode_coverage_panel(context: template.Context, episode: Episode,
+                           scored: Scored | None = None) -> dict[str, Any]:
     if not _clinician(context):
         return {"show": False}
     return {"show": True, "episode": episode, "evidence": True, "link_css": _once(context),
-            "warning": judge_day(episode, timezone.localdate()),
+            "warning": judge_day(episode, timezone.localdate(), scored or None),
             "next": context["request"].get_full_path()}
 
 

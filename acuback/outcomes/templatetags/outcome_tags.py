@@ -1,6 +1,8 @@
 """The progress panel on the episode page, for clinicians:
 
-    {% load outcome_tags %}{% episode_progress episode %}
+    {% load outcome_tags %}{% episode_progress episode scored %}
+
+`scored`: the patient's scored assessments when the page read them already (optional).
 
 It reads the outcome through the scoped, audited selector as the logged-in user and renders
 nothing for front desk or the patient (whose portal shows progress in plain words).
@@ -13,6 +15,7 @@ from typing import Any
 from django import template
 
 from acuback.accounts.models import CLINICAL_ROLES
+from acuback.assessments.scored import Scored
 from acuback.episodes.models import Episode
 from acuback.outcomes.panel import goal_row, measure_rows, worse_names
 from acuback.outcomes.presenting import RECOMMENDATION_WORDS, improvement_words
@@ -22,12 +25,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("outcomes/_episode_panel.html", takes_context=True)
-def episode_progress(context: template.Context, episode: Episode) -> dict[str, Any]:
+def episode_progress(context: template.Context, episode: Episode,
+                     scored: Scored | None = None) -> dict[str, Any]:
     request = context.get("request")
     actor = getattr(request, "user", None)
     if context.get("role") not in CLINICAL_ROLES or actor is None:
         return {"visible": False}
-    outcome = outcome_of_episode(actor=actor, episode=episode)
+    outcome = outcome_of_episode(actor=actor, episode=episode, scored=scored or None)
     progress = outcome.progress
     advice = progress.advice
     return {
