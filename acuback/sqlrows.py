@@ -100,6 +100,21 @@ def starts(parts: Sequence[Columns[Any]]) -> list[tuple[Columns[Any], int]]:
     return found
 
 
+# The ids of every table are BigAutoField: a signed 64-bit integer on both databases.
+_KEY_RANGE = range(-(2**63), 2**63)
+
+
+def key(value: object) -> int | None:
+    """An id from a request (a URL part, a form or JSON value) as a primary key a hand-written
+    statement may bind, or None when it is none: not an integer, or outside the column's range
+    (the ORM answers such a lookup with no rows; the database drivers refuse to bind it)."""
+    try:
+        pk = int(str(value))
+    except ValueError:
+        return None
+    return pk if pk in _KEY_RANGE else None
+
+
 def marks(values: Sequence[object]) -> str:
     """The placeholders of an IN (...) list of `values`."""
     return ", ".join(["%s"] * len(values))

@@ -1,4 +1,4 @@
-"""acuback.sqlrows.instance: a model row as Model.from_db gives it, made without
+"""acuback.sqlrows: `key`, and `instance`: a model row as Model.from_db gives it, made without
 Model.__init__ when nothing could tell the difference."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.db.models import signals
 
 from acuback.accounts.models import User
 from acuback.patients.models import Patient
-from acuback.sqlrows import instance
+from acuback.sqlrows import instance, key
 
 NAMES = ("id", "clinic_id", "given_name", "family_name", "date_of_birth", "practitioner_id")
 VALUES = (5, 1, "Ada", "Lovelace", dt.date(1815, 12, 10), None)
@@ -50,3 +50,12 @@ def test_it_goes_through_init_when_something_listens_for_it() -> None:
     assert seen == [made]
     instance(Patient, NAMES, VALUES)
     assert seen == [made]
+
+
+def test_a_key_is_an_id_in_the_64_bit_range_of_the_tables_ids() -> None:
+    assert key("42") == 42
+    assert key(7) == 7
+    assert key(2**63 - 1) == 2**63 - 1
+    assert key(-(2**63)) == -(2**63)
+    for outside in (2**63, -(2**63) - 1, 10**30, "4.2", "12a", "", None):
+        assert key(outside) is None, outside

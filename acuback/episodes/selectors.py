@@ -12,7 +12,7 @@ from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from acuback.patients.selectors import can_see_clinical
 from acuback.prefetch import prefetched_set
-from acuback.sqlrows import Columns, fetch, table
+from acuback.sqlrows import Columns, fetch, key, table
 
 
 def episode_queryset(actor: User) -> QuerySet[Episode]:
@@ -28,10 +28,7 @@ def episode_queryset(actor: User) -> QuerySet[Episode]:
 
 
 def episode_get(*, actor: User, episode_id: object) -> Episode:
-    try:
-        pk: int | None = int(str(episode_id))
-    except ValueError:
-        pk = None
+    pk = key(episode_id)
     membership = membership_of(actor)
     if membership is not None and membership.role == Role.FRONT_DESK:
         exists = Episode.objects.filter(pk=pk, clinic_id=membership.clinic_id).exists()

@@ -27,7 +27,7 @@ from acuback.patients.models import (
     HealthHistoryVersion,
     Patient,
 )
-from acuback.sqlrows import Columns, fetch, starts, table
+from acuback.sqlrows import Columns, fetch, key, starts, table
 
 PAGE_SIZE = 25
 COUNT_LIMIT = 1000  # a list longer than this says "more than 1,000" instead of counting
@@ -52,10 +52,7 @@ _CLINIC = Columns(Clinic, "c")
 
 def patient_get(*, actor: User, patient_id: object, what: str = "patient") -> Patient:
     """One patient's demographics; 404 for anything outside the actor's scope."""
-    try:
-        pk = int(str(patient_id))
-    except ValueError:
-        pk = None
+    pk = key(patient_id)
     patient = _patient_read(actor, pk) if pk is not None else None
     if patient is None:
         audit_record(
@@ -108,20 +105,13 @@ def patient_get_clinical(*, actor: User, patient_id: object, what: str) -> Patie
     front desk, allowed for clinicians and for the patient themself."""
     membership = membership_of(actor)
     if membership is not None and membership.role == Role.FRONT_DESK:
-        exists = patient_queryset(actor).filter(pk=_as_int(patient_id)).exists()
+        exists = patient_queryset(actor).filter(pk=key(patient_id)).exists()
         audit_record(
             actor=actor, action=Action.READ, object_type=what, object_id=patient_id,
             outcome=Outcome.DENIED if exists else Outcome.NOT_FOUND,
         )
         raise Forbidden("front desk may not see clinical content") if exists else NotFound()
     return patient_get(actor=actor, patient_id=patient_id, what=what)
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
 
 
 def can_see_clinical(actor: User, patient: Patient) -> bool:

@@ -32,7 +32,7 @@ from acuback.dbtime import db_datetime
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from acuback.prefetch import prefetched_set
-from acuback.sqlrows import Columns, fetch, starts, table
+from acuback.sqlrows import Columns, fetch, key, starts, table
 from acuback.visits.access import in_error_subquery, live_visits
 from acuback.visits.models import (
     AdverseEvent,
@@ -44,13 +44,6 @@ from acuback.visits.models import (
     VisitPoint,
     VisitStatus,
 )
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
 
 
 def visit_etag(visit: Visit) -> str:
@@ -139,7 +132,7 @@ def visit_get(*, actor: User, visit_id: object, action: str = Action.READ) -> Vi
     """One visit with its points, painkillers and amendments (its adverse events are read
     when asked for: the visit page does not show them)."""
     membership = membership_of(actor)
-    pk = _as_int(visit_id)
+    pk = key(visit_id)
     visit = None
     if membership is not None and pk is not None:
         visit = _visit_read(pk, membership.clinic_id)
@@ -213,7 +206,7 @@ def episode_visits_page(*, actor: User, episode: Episode, before: object = None,
         in_error=in_error_subquery()).values_list(
         "pk", "number", "started_at", "painkillers_taken", "pain_regions", "in_error")]
     size = size or VISITS_LISTED
-    cursor = next((v for v in history if v.pk == _as_int(before)), None)
+    cursor = next((v for v in history if v.pk == key(before)), None)
     # Only what the list's rows show: not each visit's points, nor who signed it; of its
     # amendments their kind, of its adverse events how many.
     listed_qs = episode.visits.select_related("practitioner").prefetch_related(
@@ -403,7 +396,7 @@ def combinations_for(actor: User) -> list[PointCombination]:
 
 def adverse_event_get(*, actor: User, event_id: object) -> AdverseEvent:
     membership = membership_of(actor)
-    pk = _as_int(event_id)
+    pk = key(event_id)
     event = None
     if membership is not None and pk is not None:
         event = AdverseEvent.objects.filter(pk=pk, clinic_id=membership.clinic_id).select_related(
