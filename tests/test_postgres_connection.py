@@ -42,6 +42,10 @@ def _next_request() -> int:
 
 def test_a_kept_connection_is_checked_without_a_round_trip() -> None:
     _on_postgres_pass()
+    # A fresh connection, so that `conn_max_age` (60 s) cannot expire between the two requests:
+    # the worker's connection may be older than that, and close_old_connections would then end
+    # it as obsolete, which is not what this test is about.
+    connection.close()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 'the last statement'")
     pid = connection.connection.info.backend_pid
