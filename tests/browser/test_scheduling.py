@@ -5,6 +5,7 @@ chart from their day list. Screenshots go to /tmp/shots/.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -30,7 +31,11 @@ def test_it_books_a_course_checks_in_and_opens_the_chart(page: Any, browser: Any
     cal = make_calendar(world)
     screen(world.practitioner, world.other_episode)
     plan = save(world.practitioner, world.other_episode)
+    # A Monday at least a week ahead, so the week view holds the first two sessions of the
+    # twice-a-week course (Monday and Thursday) whatever day the suite runs on: from a Friday
+    # the second session would fall in the next week (the CI failure of 2026-12-05).
     first = local_day(7)
+    first += dt.timedelta(days=(7 - first.weekday()) % 7)
     # Someone already holds the practitioner at 10:15 on the first planned day.
     book(world.front_desk, world.patient, world.practitioner, cal.follow_up,
                  at(first, 10, 15))
