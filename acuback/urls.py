@@ -7,6 +7,10 @@ from acuback.interop.api import unknown_path as fhir_unknown_path
 
 handler500 = "acuback.web.views.server_error"
 
+# The admin modules, imported here rather than at start (see acuback.accounts.admin_config),
+# before `admin.site.urls` lists their pages.
+admin.autodiscover()
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),

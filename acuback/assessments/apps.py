@@ -8,11 +8,11 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from acuback.accounts.models import CLINICAL_ROLES
-        from acuback.assessments.alerts import attention_section
         from acuback.web.start import Section, register
 
         register(Section(
             name="attention", title="Needs your attention today",
-            template="assessments/_start_attention.html", build=attention_section,
+            template="assessments/_start_attention.html",
+            build="acuback.assessments.alerts.attention_section",
             roles=CLINICAL_ROLES, order=0,
         ))

@@ -8,10 +8,9 @@ class PatientsConfig(AppConfig):
 
     def ready(self) -> None:
         from acuback.accounts.models import STAFF_ROLES
-        from acuback.patients.selectors import find_section
         from acuback.web.start import Section, register
 
         register(Section(
             name="find", title="Find a patient", template="patients/_start_find.html",
-            build=find_section, roles=STAFF_ROLES, order=90,
+            build="acuback.patients.selectors.find_section", roles=STAFF_ROLES, order=90,
         ))

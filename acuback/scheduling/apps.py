@@ -8,10 +8,9 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from acuback.accounts.models import STAFF_ROLES
-        from acuback.scheduling.selectors import today_section
         from acuback.web.start import Section, register
 
         register(Section(
             name="today", title="Today's appointments", template="scheduling/_start_today.html",
-            build=today_section, roles=STAFF_ROLES, order=10,
+            build="acuback.scheduling.selectors.today_section", roles=STAFF_ROLES, order=10,
         ))

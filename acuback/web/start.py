@@ -8,7 +8,10 @@ An app adds a section in its `AppConfig.ready()`:
         name="unsigned_visits",                  # unique; also the section's HTML id
         title="Your unsigned visits, oldest first",
         template="visits/_start_unsigned.html",  # rendered with the dict `build` returns
-        build=unsigned_for_start,                # (actor) -> dict, or None to show nothing
+        build="acuback.visits.start.unsigned_for_start",  # (actor) -> dict, or None to show
+                                                 # nothing; a dotted path, imported on first
+                                                 # use, so that commands which never draw the
+                                                 # start page (`acuback analyze`) do not load it
         roles=CLINICAL_ROLES,                    # who sees it
         order=20,                                # smaller first; 0 is "needs your attention"
     ))
@@ -26,7 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from django.utils.module_loading import import_string
 
 from acuback.accounts.access import membership_of
 from acuback.accounts.models import User
@@ -39,9 +45,18 @@ class Section:
     name: str
     title: str
     template: str
-    build: Builder
+    build: Builder | str  # the builder, or its dotted path
     roles: frozenset[str]
     order: int = 50
+
+    def builder(self) -> Builder:
+        return _imported(self.build) if isinstance(self.build, str) else self.build
+
+
+@cache
+def _imported(path: str) -> Builder:
+    builder: Builder = import_string(path)
+    return builder
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,7 @@ def sections_for(actor: User) -> list[Shown]:
     for section in sections():
         if membership.role not in section.roles:
             continue
-        context = section.build(actor)
+        context = section.builder()(actor)
         if context is not None:
             shown.append(Shown(section, {**context, "section": section, "actor": actor}))
     return shown

@@ -244,3 +244,24 @@ def test_it_leaves_out_a_section_with_nothing_to_say(world: World) -> None:
         from acuback.web import start
 
         start._SECTIONS.pop("zz_empty")
+
+
+def test_a_section_named_by_dotted_path_is_imported_when_the_page_is_drawn(
+        world: World) -> None:
+    # The apps register their builders by path, so that a command that never draws the start
+    # page (`acuback analyze`) does not import the selectors behind it.
+    from acuback.web import start
+
+    found = {s.name: s for s in start.sections()}
+    assert all(isinstance(found[name].build, str)
+               for name in ("attention", "find", "today", "rooms", "unsigned_visits"))
+    register(Section(name="zz_path", title="By path", template="web/no_clinic.html",
+                     build="acuback.patients.selectors.find_section",
+                     roles=frozenset({"front_desk"}), order=99))
+    try:
+        from acuback.patients.selectors import find_section
+
+        assert start._SECTIONS["zz_path"].builder() is find_section
+        assert "zz_path" in [s.section.name for s in sections_for(world.front_desk)]
+    finally:
+        start._SECTIONS.pop("zz_path")
