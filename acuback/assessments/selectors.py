@@ -21,6 +21,7 @@ from acuback.patients.models import Patient
 from acuback.patients.selectors import can_see_clinical
 from acuback.prefetch import prefetched, prefetched_set
 from acuback.sqlrows import Columns, fetch, marks, starts, table
+from acuback.sqlrows import key as request_key
 
 
 def assessment_queryset(actor: User) -> QuerySet[Assessment]:
@@ -35,15 +36,8 @@ def assessment_queryset(actor: User) -> QuerySet[Assessment]:
     return Assessment.objects.none()
 
 
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
 def assessment_get(*, actor: User, assessment_id: object) -> Assessment:
-    pk = _as_int(assessment_id)
+    pk = request_key(assessment_id)
     membership = membership_of(actor)
     if membership is not None and membership.role == Role.FRONT_DESK:
         exists = Assessment.objects.filter(pk=pk, clinic_id=membership.clinic_id).exists()
@@ -185,7 +179,7 @@ def has_clinical_access(actor: User, patient: Patient) -> bool:
 
 def alert_get(*, actor: User, alert_id: object) -> SafetyAlert:
     """One alert, for a clinician of its clinic (to acknowledge it)."""
-    pk = _as_int(alert_id)
+    pk = request_key(alert_id)
     membership = membership_of(actor)
     alert = (
         SafetyAlert.objects.select_related("patient", "assessment", "screening")

@@ -48,16 +48,10 @@ from acuback.clinical.cpt import cpt_table
 from acuback.clinical.icd10 import code_list
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
+from acuback.sqlrows import key as request_key
 from acuback.visits.models import Visit, VisitStatus
 
 LONGEST_PERIOD_DAYS = 3 * 366  # a superbill or audit pack spans at most three years
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
 
 
 def _scoped(actor: User, what: str, object_id: object, clinic_of: int | None,
@@ -83,7 +77,7 @@ def _scoped(actor: User, what: str, object_id: object, clinic_of: int | None,
 
 def billing_patient_get(*, actor: User, patient_id: object, what: str = "billing",
                         roles: frozenset[str] = STAFF_ROLES) -> Patient:
-    pk = _as_int(patient_id)
+    pk = request_key(patient_id)
     patient = Patient.objects.filter(pk=pk).first() if pk is not None else None
     _scoped(actor, what, patient.pk if patient else patient_id,
             patient.clinic_id if patient else None, roles, patient=patient)
@@ -92,7 +86,7 @@ def billing_patient_get(*, actor: User, patient_id: object, what: str = "billing
 
 
 def billing_episode_get(*, actor: User, episode_id: object, what: str = "coverage") -> Episode:
-    pk = _as_int(episode_id)
+    pk = request_key(episode_id)
     episode = (Episode.objects.select_related("patient").filter(pk=pk).first()
                if pk is not None else None)
     _scoped(actor, what, episode.pk if episode else episode_id,
@@ -104,7 +98,7 @@ def billing_episode_get(*, actor: User, episode_id: object, what: str = "coverag
 
 def billing_visit_get(*, actor: User, visit_id: object, what: str = "claim_lines",
                       roles: frozenset[str] = STAFF_ROLES, action: str = Action.READ) -> Visit:
-    pk = _as_int(visit_id)
+    pk = request_key(visit_id)
     visit = (Visit.objects.select_related("episode__patient", "practitioner__practitioner")
              .filter(pk=pk).first() if pk is not None else None)
     _scoped(actor, what, visit.pk if visit else visit_id,
@@ -115,7 +109,7 @@ def billing_visit_get(*, actor: User, visit_id: object, what: str = "claim_lines
 
 
 def abn_get(*, actor: User, abn_id: object) -> Abn:
-    pk = _as_int(abn_id)
+    pk = request_key(abn_id)
     abn = Abn.objects.select_related("patient").filter(pk=pk).first() if pk is not None else None
     _scoped(actor, "abn", abn.pk if abn else abn_id, abn.clinic_id if abn else None,
             STAFF_ROLES, patient=abn.patient if abn else None)
@@ -124,7 +118,7 @@ def abn_get(*, actor: User, abn_id: object) -> Abn:
 
 
 def payment_get(*, actor: User, payment_id: object) -> Payment:
-    pk = _as_int(payment_id)
+    pk = request_key(payment_id)
     payment = (Payment.objects.select_related("patient").filter(pk=pk).first()
                if pk is not None else None)
     _scoped(actor, "payment", payment.pk if payment else payment_id,

@@ -54,13 +54,6 @@ def _member(actor: User) -> Membership:
     return membership
 
 
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
 # --- read ----------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from acuback.episodes.models import Episode
 from acuback.outcomes.rows import episode_rows
 from acuback.plans.models import Plan
 from acuback.screening.selectors import clinical_episode_get
+from acuback.sqlrows import key as request_key
 from acuback.visits.models import AdverseEvent, Amendment, PainkillerUse, Visit
 
 # The clinic ledger covers episodes opened in this many days up to today, unless told.
@@ -137,7 +138,7 @@ def own_episode_outcome(*, actor: User, episode_id: object) -> EpisodeOutcome:
     membership = membership_of(actor)
     episode = None
     if membership is not None and membership.role == Role.PATIENT:
-        episode = Episode.objects.filter(pk=_as_int(episode_id), clinic_id=membership.clinic_id,
+        episode = Episode.objects.filter(pk=request_key(episode_id), clinic_id=membership.clinic_id,
                                          patient__user=actor).select_related("patient").first()
     if episode is None:
         audit_record(actor=actor, action=Action.READ, object_type="own_outcome",
@@ -147,10 +148,3 @@ def own_episode_outcome(*, actor: User, episode_id: object) -> EpisodeOutcome:
     audit_record(actor=actor, action=Action.READ, object_type="own_outcome",
                  object_id=episode.pk, outcome=Outcome.OK, clinic_id=episode.clinic_id)
     return outcome
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None

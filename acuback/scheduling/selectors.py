@@ -38,6 +38,7 @@ from acuback.scheduling.models import (
 )
 from acuback.scheduling.services import PRACTITIONER_ROLES, schedule_of
 from acuback.sqlrows import Columns, fetch, marks, starts, table
+from acuback.sqlrows import key as request_key
 
 MAX_DAYS = 42  # one request reads at most six weeks
 
@@ -54,15 +55,8 @@ def appointment_queryset(actor: User) -> QuerySet[Appointment]:
     return Appointment.objects.none()
 
 
-def _as_int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
 def appointment_get(*, actor: User, appointment_id: object) -> Appointment:
-    pk = _as_int(appointment_id)
+    pk = request_key(appointment_id)
     found = (appointment_queryset(actor).select_related(
         "patient", "practitioner", "room", "appointment_type", "episode", "series")
         .filter(pk=pk).first() if pk is not None else None)
@@ -492,7 +486,7 @@ def waitlist(*, actor: User) -> list[WaitlistEntry]:
 
 def waitlist_get(*, actor: User, entry_id: object) -> WaitlistEntry:
     clinic_id = _require_staff(actor, "waitlist")
-    found = WaitlistEntry.objects.filter(pk=_as_int(entry_id), clinic_id=clinic_id).first()
+    found = WaitlistEntry.objects.filter(pk=request_key(entry_id), clinic_id=clinic_id).first()
     audit_record(actor=actor, action=Action.READ, object_type="waitlist", object_id=entry_id,
                  outcome=Outcome.OK if found else Outcome.NOT_FOUND, clinic_id=clinic_id)
     if found is None:
@@ -553,7 +547,7 @@ def working_weeks(clinic_id: int) -> dict[int, list[calendar.Shift]]:
 def practitioner_get(*, actor: User, practitioner_id: object) -> User:
     """A practitioner of the actor's clinic; another clinic's (or nobody) is not found."""
     clinic_id = _require_staff(actor, "working_hours")
-    pk = _as_int(practitioner_id)
+    pk = request_key(practitioner_id)
     found = next((p for p in practitioners_of(clinic_id) if p.pk == pk), None)
     if found is None:
         audit_record(actor=actor, action=Action.READ, object_type="working_hours",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from acuback.episodes.models import Episode
 from acuback.patients.models import Patient
 from tests.api import payloads
@@ -79,6 +81,19 @@ def test_it_answers_404_for_an_id_too_large_for_the_database(world: World, clien
 def test_it_answers_404_for_an_episode_id_too_large_for_the_database(
         world: World, client_for) -> None:  # noqa: ANN001
     problem(client_for("practitioner").get(f"/api/episodes/{10**30}"), 404)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/assessments/{}", "/api/appointments/{}", "/api/visits/{}",
+    "/api/visits/adverse-events/{}", "/api/billing/visits/{}/claim-lines",
+    "/api/billing/patients/{}/superbill", "/api/billing/episodes/{}/coverage",
+    "/api/outcomes/episodes/{}", "/api/plans/episode/{}", "/api/screening/episode/{}",
+])
+def test_every_id_route_answers_404_for_an_id_too_large_for_the_database(
+        world: World, client_for, path: str) -> None:  # noqa: ANN001
+    """Each selector parses a request's id through the one helper (sqlrows.key), so an id
+    beyond the 64-bit columns is no record rather than a driver's overflow."""
+    problem(client_for("practitioner").get(path.format(10**30)), 404)
 
 
 def test_it_answers_403_when_the_role_may_not(world: World, client_for) -> None:  # noqa: ANN001
