@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -237,12 +236,12 @@ def test_it_counts_the_billing_pages_queries(billed, client_for,  # noqa: ANN001
                                             django_assert_max_num_queries) -> None:  # noqa: ANN001
     _, episode, visits = billed
     client = client_for("front_desk")
-    # The real counts; PostgreSQL writes the audit entries without SQLite's 2 savepoint queries.
-    with django_assert_max_num_queries(21 if connection.vendor == "sqlite" else 19):
+    # The real counts, the same on both databases.
+    with django_assert_max_num_queries(19):
         page(client, reverse("billing_patient", args=[episode.patient_id]))
-    with django_assert_max_num_queries(13 if connection.vendor == "sqlite" else 11):
+    with django_assert_max_num_queries(11):
         page(client, reverse("superbill_period", args=[episode.patient_id]) + f"?since={FIRST}")
-    with django_assert_max_num_queries(10 if connection.vendor == "sqlite" else 8):
+    with django_assert_max_num_queries(8):
         page(client, reverse("billing_visit", args=[visits[0].pk]))
 
 

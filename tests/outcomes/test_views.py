@@ -55,7 +55,6 @@ def test_it_shows_no_progress_panel_to_the_patient_or_front_desk(world: World, c
 
 
 def _queries(client: Client, url: str) -> int:
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
@@ -68,8 +67,8 @@ def test_it_keeps_the_episode_page_to_a_fixed_number_of_queries(
     episode = responder(world)
     client, url = client_for("practitioner"), f"/episodes/{episode.pk}/"
     client.get(url)  # the session's first request saves it; measure the ones after
-    # The real count; SQLite adds its audit savepoint's 2.
-    with django_assert_max_num_queries(26 if connection.vendor == "sqlite" else 24):
+    # The real count, the same on both databases since the audit entry is one statement.
+    with django_assert_max_num_queries(18):
         client.get(url)
     three_visits = _queries(client, url)
     for days_ago in (15, 12, 9):
@@ -84,8 +83,8 @@ def test_it_keeps_the_outcome_page_to_a_fixed_number_of_queries(
     episode = responder(world)
     client = client_for("practitioner")
     client.get(f"/outcomes/episodes/{episode.pk}/")
-    # The real count; SQLite adds its audit savepoint's 2.
-    with django_assert_max_num_queries(12 if connection.vendor == "sqlite" else 10):
+    # The real count, the same on both databases.
+    with django_assert_max_num_queries(10):
         client.get(f"/outcomes/episodes/{episode.pk}/")
 
 
@@ -156,6 +155,6 @@ def test_it_keeps_the_ledger_page_to_a_fixed_number_of_queries(
     client.get("/outcomes/claims/")
     for _ in range(3):
         measure(world, make_episode(world.practitioner, world.patient), "nrs", 6, 30, "baseline")
-    # Six rows queries, seven for the fingerprint; SQLite: the audit savepoint.
-    with django_assert_max_num_queries(19 if connection.vendor == "sqlite" else 17):
+    # Six rows queries, seven for the fingerprint (the real count, both databases).
+    with django_assert_max_num_queries(17):
         client.get("/outcomes/claims/")
