@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -25,13 +25,25 @@ BATCH = 5000
 # default 2 MB makes every index insert of a large table read its pages again.
 LOAD_CACHE_KIB = 262_144
 
+Advance = Callable[[int], None]
+
+
+class Progress(Protocol):
+    def __call__(self, description: str, total: int) -> AbstractContextManager[Advance]:
+        """A context whose value is `advance(n)`: n more of `total` done."""
+
+
+def no_progress(description: str, total: int) -> AbstractContextManager[Advance]:
+    return nullcontext(lambda n: None)
+
+
 # While `deferred_indexes` runs: the tables written so far and the SQL that restores what was
 # dropped from them (their indexes; on PostgreSQL their foreign keys too) once the rows are in.
 _deferred: dict[str, list[str]] | None = None
 
 
 @contextmanager
-def deferred_indexes() -> Iterator[None]:
+def deferred_indexes(progress: Progress = no_progress) -> Iterator[None]:
     """Inside a transaction: each table `insert_rows` writes loses its non-unique indexes until
     the end, when they are built again from the loaded rows (sorting once is cheaper than
     keeping ten indexes of millions of rows in order row by row). Unique indexes stay, so
@@ -40,7 +52,8 @@ def deferred_indexes() -> Iterator[None]:
     in one join instead of one deferred check per row and key at commit (at 5,000 patients
     the commit took 6.8 s of a 23 s load); the dropped keys and indexes lock the tables, and the
     tables they refer to, until the load commits, so other sessions wait for it. A failure rolls
-    the drops back with the rows."""
+    the drops back with the rows. The rebuild is shown as `progress("indexes", statements)`.
+    """
     global _deferred
     if _deferred is not None:
         yield
@@ -54,17 +67,22 @@ def deferred_indexes() -> Iterator[None]:
         _deferred = {}
         try:
             yield
-            for statements in _deferred.values():
-                for sql in statements:
+            restore = [sql for statements in _deferred.values() for sql in statements]
+            with progress("indexes", len(restore)) as advance:
+                for sql in restore:
                     cursor.execute(sql)
+                    advance(1)
         finally:
             _deferred = None
             if cache_size is not None:
                 cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def _defer_indexes(cursor: Any, table: str) -> None:
+def _defer_indexes(cursor: Any, table: str, keep: bool) -> None:
     if _deferred is None or table in _deferred:
+        return
+    if keep and not _postgres():
+        _deferred[table] = []
         return
     quoted = connection.ops.quote_name(table)
     if _postgres():
@@ -81,6 +99,8 @@ def _defer_indexes(cursor: Any, table: str) -> None:
         # the load) cannot be altered: they are made now, then checks are deferred again.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if keep:
+            indexes = []
         _deferred[table] = [sql for _, sql in indexes] + [
             f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}"
             for name, sql in keys]
@@ -104,14 +124,18 @@ def next_id(model: type[models.Model]) -> int:
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Iterable[Sequence[Any]]) -> int:
+                rows: Iterable[Sequence[Any]], *, keep_indexes: bool = False) -> int:
     """Write rows (values in `columns` order, already in database form: see `db_date`,
-    `db_time`, `db_json`) straight into the model's table. Returns how many were written."""
+    `db_time`, `db_json`) straight into the model's table. Returns how many were written.
+
+    In `deferred_indexes`, `keep_indexes` (decided by the table's first write) keeps the
+    table's indexes in place, kept in order row by row, for a table of wide rows: building an
+    index reads every row of its table again, once per index."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     count = 0
     with connection.cursor() as cursor:
-        _defer_indexes(cursor, model._meta.db_table)
+        _defer_indexes(cursor, model._meta.db_table, keep_indexes)
         if _postgres():
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -145,7 +169,8 @@ def instance_rows(columns: Sequence[str], instances: Iterable[models.Model]
 
 
 # Values whose database form a field may keep once computed (hashable, and prepared alike
-# whatever object holds them); anything else (JSON, decimals) is prepared each time.
+# whatever object holds them); anything else (decimals, JSON but flat lists and dicts:
+# `_json_key`) is prepared each time.
 _PLAIN = (str, int, bool, type(None), dt.date, dt.datetime)
 
 
@@ -155,15 +180,35 @@ def value_rows(model: type[models.Model], columns: Sequence[str],
     name or its attname as key; a related object or its id), each value prepared for the
     database as the ORM prepares it on save (`instance_rows` does the same from model
     instances): for many rows, without building a model instance each. A missing field takes
-    its default. Each plain value is prepared once per field."""
+    its default. Each plain value (and flat JSON value) is prepared once per field."""
     converters = [_converter(model._meta.get_field(c)) for c in columns]
     for found in values:
         yield tuple(convert(found) for convert in converters)
 
 
+def _json_key(value: object) -> tuple[Any, ...] | None:
+    """A JSON value's key for the cache of prepared values when it is a flat list or dict of
+    plain values (claim lines' diagnoses, holds, versions, provider checks repeat across
+    thousands of lines), each item with its type (True == 1, but their JSON differs) and a
+    dict in its order (which its JSON keeps); None for anything else."""
+    if isinstance(value, list):
+        if all(type(v) in _FLAT for v in value):
+            return (list, *((type(v), v) for v in value))
+    elif isinstance(value, dict) and all(type(v) in _FLAT for v in value.values()):
+        return (dict, *((type(k), k, type(v), v) for k, v in value.items()))
+    return None
+
+
+_MISSING = object()
+_FLAT = frozenset({str, int, bool, float, type(None)})
+# Prepared values a field keeps at most (a value repeated across rows is met early; one that
+# differs row by row would only fill memory).
+PREPARED_LIMIT = 10_000
+
+
 def _converter(field: Any) -> Callable[[Mapping[str, Any]], Any]:
     name, attname, related = field.name, field.attname, field.is_relation
-    prepared: dict[tuple[type, object], object] = {}
+    prepared: dict[tuple[Any, ...], object] = {}
     json = isinstance(field, models.JSONField)
 
     def convert(found: Mapping[str, Any]) -> Any:
@@ -175,12 +220,20 @@ def _converter(field: Any) -> Callable[[Mapping[str, Any]], Any]:
             value = found[attname]
         else:
             value = field.get_default()
-        if json or not isinstance(value, _PLAIN):
+        if json:
+            key = _json_key(value)
+            if key is None:
+                return field.get_db_prep_save(value, connection)
+        elif isinstance(value, _PLAIN):
+            key = (type(value), value)
+        else:
             return field.get_db_prep_save(value, connection)
-        key = (type(value), value)
-        if key not in prepared:
-            prepared[key] = field.get_db_prep_save(value, connection)
-        return prepared[key]
+        found_value = prepared.get(key, _MISSING)
+        if found_value is _MISSING:
+            found_value = field.get_db_prep_save(value, connection)
+            if len(prepared) < PREPARED_LIMIT:
+                prepared[key] = found_value
+        return found_value
 
     return convert
 

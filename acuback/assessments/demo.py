@@ -180,33 +180,38 @@ def bulk_assessments(ctx: BulkContext) -> None:
     discharged and for half the active ones treated for a month; scored by the core."""
     first = next_pk = next_id(Assessment)
     rows, alerts = [], []
-    for place, episode in enumerate(ctx.episodes):
-        severity, mood = ctx.rng.uniform(0.2, 0.75), ctx.rng.uniform(0.0, 0.55)
-        for visit in _visits(ctx, episode, place):
-            for instrument in visit.instruments:
-                level = mood if instrument in ("phq9", "phq4") else severity * visit.change
-                response = _pick(ctx.rng, instrument, level, visit.change)
-                rows.append((next_pk, ctx.clinic.pk, episode.id, response.instrument,
-                             response.version, response.answers, response.results,
-                             response.total, response.band, visit.time_point, None, visit.when,
-                             EnteredBy.CLINICIAN, ctx.clinician.pk, None, visit.when))
-                if response.alert:  # acknowledged already when the episode is over
-                    done = episode.closed is not None
-                    alerts.append((ctx.clinic.pk, episode.patient.id, next_pk,
-                                   AlertKind.PHQ9_ITEM9, visit.when, ctx.clinician.pk,
-                                   ctx.clinician.pk if done else None,
-                                   visit.when if done else None, ALERT_NOTE if done else ""))
-                if response.total is not None:
-                    ctx.measurements.setdefault(episode.id, []).append(
-                        Measurement(response.instrument, visit.day, response.total))
-                    if response.instrument == "startback":
-                        ctx.startback.setdefault(episode.id, response.band)
-                next_pk += 1
-    with ctx.progress("questionnaires", len(rows)) as advance:
-        for start in range(0, len(rows), BATCH):
-            advance(insert_rows(Assessment, ASSESSMENT_COLUMNS, rows[start:start + BATCH]))
-    first_alert = next_id(SafetyAlert)
-    insert_rows(SafetyAlert, ALERT_COLUMNS, alerts)
+    # Counted by episodes: how many questionnaires is known once they are drawn.
+    with ctx.progress("questionnaires", len(ctx.episodes)) as advance:
+        for place, episode in enumerate(ctx.episodes):
+            severity, mood = ctx.rng.uniform(0.2, 0.75), ctx.rng.uniform(0.0, 0.55)
+            for visit in _visits(ctx, episode, place):
+                for instrument in visit.instruments:
+                    level = mood if instrument in ("phq9", "phq4") else severity * visit.change
+                    response = _pick(ctx.rng, instrument, level, visit.change)
+                    rows.append((next_pk, ctx.clinic.pk, episode.id, response.instrument,
+                                 response.version, response.answers, response.results,
+                                 response.total, response.band, visit.time_point, None,
+                                 visit.when, EnteredBy.CLINICIAN, ctx.clinician.pk, None,
+                                 visit.when))
+                    if response.alert:  # acknowledged already when the episode is over
+                        done = episode.closed is not None
+                        alerts.append((ctx.clinic.pk, episode.patient.id, next_pk,
+                                       AlertKind.PHQ9_ITEM9, visit.when, ctx.clinician.pk,
+                                       ctx.clinician.pk if done else None,
+                                       visit.when if done else None,
+                                       ALERT_NOTE if done else ""))
+                    if response.total is not None:
+                        ctx.measurements.setdefault(episode.id, []).append(
+                            Measurement(response.instrument, visit.day, response.total))
+                        if response.instrument == "startback":
+                            ctx.startback.setdefault(episode.id, response.band)
+                    next_pk += 1
+            if place % BATCH == BATCH - 1:
+                advance(BATCH)
+        insert_rows(Assessment, ASSESSMENT_COLUMNS, rows)
+        first_alert = next_id(SafetyAlert)
+        insert_rows(SafetyAlert, ALERT_COLUMNS, alerts)
+        advance(len(ctx.episodes) % BATCH)
     reset_sequences(Assessment, SafetyAlert)
     ctx.audit("assessment", first, len(rows))
     ctx.audit("safety_alert", first_alert, len(alerts))

@@ -53,14 +53,15 @@ def bulk_summaries(ctx: BulkContext) -> None:
     """One summary per bulk episode and one measure per episode and scored questionnaire."""
     clinic = ctx.clinic.pk
     summaries, measures = [], []
-    for e in ctx.episodes:
-        visits, events, serious = ctx.safety.get(e.id, (0, 0, 0))
-        dimensions = (e.patient.practitioner, db_date(e.opened), (e.opened - e.onset).days,
-                      ctx.startback.get(e.id, ""), ctx.plan_estim.get(e.id))
-        summaries.append((e.id, clinic, e.patient.id, *dimensions, visits, events, serious))
-        for instrument, (baseline, latest, followed) in _pairs(
-                ctx.measurements.get(e.id, [])).items():
-            measures.append((e.id, clinic, instrument, baseline, latest, followed, *dimensions))
-    with ctx.progress("cohort summaries", len(summaries)) as advance:
+    with ctx.progress("cohort summaries", len(ctx.episodes)) as advance:
+        for e in ctx.episodes:
+            visits, events, serious = ctx.safety.get(e.id, (0, 0, 0))
+            dimensions = (e.patient.practitioner, db_date(e.opened), (e.opened - e.onset).days,
+                          ctx.startback.get(e.id, ""), ctx.plan_estim.get(e.id))
+            summaries.append((e.id, clinic, e.patient.id, *dimensions, visits, events, serious))
+            for instrument, (baseline, latest, followed) in _pairs(
+                    ctx.measurements.get(e.id, [])).items():
+                measures.append((e.id, clinic, instrument, baseline, latest, followed,
+                                 *dimensions))
         advance(insert_rows(EpisodeSummary, SUMMARY_COLUMNS, summaries))
         insert_rows(EpisodeMeasure, MEASURE_COLUMNS, measures)

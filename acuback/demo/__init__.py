@@ -222,22 +222,33 @@ STEPS: list[Step] = [_staff, _patients, _patient_login, demo_history, demo_asses
 # Run in order, once per clinic, after the usual demo (see acuback.demo.bulk).
 BULK_STEPS: list[BulkStep] = [bulk_patients, bulk_episodes, bulk_assessments, bulk_screenings,
                               bulk_plans, bulk_visits, bulk_summaries]
+# The steps of the visit history, left out by `acuback demo --no-visits` (`bulk_steps`).
+VISIT_HISTORY_STEPS: frozenset[BulkStep] = frozenset({bulk_visits})
+
+
+def bulk_steps(*, visits: bool = True) -> list[BulkStep]:
+    """BULK_STEPS, or without the visit history (`acuback demo --no-visits`): the patients,
+    episodes, questionnaires, screens and plans alone, their summaries counting no visits."""
+    return [step for step in BULK_STEPS if visits or step not in VISIT_HISTORY_STEPS]
 
 
 def demo_load(today: dt.date | None = None, *, patients: int = PATIENTS_PER_CLINIC,
-              progress: Progress = no_progress) -> list[Login]:
+              visits: bool = True, progress: Progress = no_progress) -> list[Login]:
     """Load the demo clinics; with `patients` above the usual 30, top each clinic up to that
-    many through the bulk path."""
+    many through the bulk path, with their visit history unless `visits` is false (the usual
+    demo's own visits are always there)."""
     rng = random.Random(20261121)  # noqa: S311 - synthetic data, not security
     ctx = DemoContext(rng=rng, today=today or timezone.localdate())
     with audit_context("cli"):
         # The summaries of what the steps write, refreshed once at the end (not per write).
-        with transaction.atomic(), summaries_deferred():
+        with (progress("usual demo", len(STEPS)) as advance, transaction.atomic(),
+              summaries_deferred()):
             for step in STEPS:
                 step(ctx)
+                advance(1)
         if patients > PATIENTS_PER_CLINIC:
             demo_bulk_load(clinics=list(ctx.clinics.values()), patients=patients,
-                           today=ctx.today, steps=BULK_STEPS, progress=progress)
+                           today=ctx.today, steps=bulk_steps(visits=visits), progress=progress)
     return ctx.logins
 
 
@@ -251,7 +262,7 @@ REGISTRY_STAFF = [("owner", Role.OWNER, "Robin", "Hart"),
 
 
 def demo_registry(today: dt.date | None = None, *, patients: int = REGISTRY_PATIENTS,
-                  progress: Progress = no_progress) -> list[Login]:
+                  visits: bool = True, progress: Progress = no_progress) -> list[Login]:
     """A synthetic research registry in a clinic of its own, written through the bulk path:
     patients, episodes, baseline and follow-up questionnaires, screens, plans, signed visits
     with painkillers and adverse events (no point rows or claim lines: acuback.visits.bulk).
@@ -271,7 +282,7 @@ def demo_registry(today: dt.date | None = None, *, patients: int = REGISTRY_PATI
                                                  credentials="LAc", licence_state="CA")
                 logins.append(Login(name, username, role, f"{first} {last}"))
         demo_bulk_load(clinics=[clinic], patients=patients, today=today or timezone.localdate(),
-                       steps=BULK_STEPS, progress=progress, registry=True)
+                       steps=bulk_steps(visits=visits), progress=progress, registry=True)
     return logins
 
 

@@ -102,30 +102,32 @@ CONSENT_COLUMNS = ("patient", "text_version", "given_on", "witness", "recorded_b
 
 def bulk_patients(ctx: BulkContext) -> None:
     """Patients with a health history, a consent and their search terms each."""
-    rows = _patient_rows(ctx)
     now = db_time(ctx.now)
     with ctx.progress("patients", ctx.count) as advance:
+        rows = _patient_rows(ctx)
         for start in range(0, len(rows), BATCH):
             advance(insert_rows(Patient, PATIENT_COLUMNS, rows[start:start + BATCH]))
-    # Every question asked at intake (patient-reported; [] = no broken skin), version 1.
-    answered = db_json({q: {"by": ctx.clinician.pk, "name": ctx.clinician.get_full_name(),
-                            "at": ctx.now.isoformat(), "source": AnswerSource.PATIENT}
-                        for q in HEALTH_QUESTIONS})
-    insert_rows(HealthHistory, HEALTH_COLUMNS, (
-        (p.id, *(p.health[c] for c in HEALTH_FLAGS), "", "[]", p.health["medications"], 1,
-         answered, now)
-        for p in ctx.patients
-    ))
-    insert_rows(Consent, CONSENT_COLUMNS, (
-        (p.id, CURRENT_VERSION, db_date(ctx.today - dt.timedelta(days=ctx.rng.randint(1, 900))),
-         "", ctx.clinician.pk, now)
-        for p in ctx.patients
-    ))
+        # Every question asked at intake (patient-reported; [] = no broken skin), version 1.
+        answered = db_json({q: {"by": ctx.clinician.pk, "name": ctx.clinician.get_full_name(),
+                                "at": ctx.now.isoformat(), "source": AnswerSource.PATIENT}
+                            for q in HEALTH_QUESTIONS})
+        insert_rows(HealthHistory, HEALTH_COLUMNS, (
+            (p.id, *(p.health[c] for c in HEALTH_FLAGS), "", "[]", p.health["medications"], 1,
+             answered, now)
+            for p in ctx.patients
+        ))
+        insert_rows(Consent, CONSENT_COLUMNS, (
+            (p.id, CURRENT_VERSION,
+             db_date(ctx.today - dt.timedelta(days=ctx.rng.randint(1, 900))), "",
+             ctx.clinician.pk, now)
+            for p in ctx.patients
+        ))
     # The terms the patient services would index (acuback.patients.search).
-    terms = [(ctx.clinic.pk, row[0], kind, term) for row in rows
-             for kind, term in sorted(search.terms(row[2], row[3], row[7], row[6]))]
-    with ctx.progress("search index", len(terms)) as advance:
-        advance(insert_rows(PatientSearchTerm, ("clinic", "patient", "kind", "term"), terms))
+    with ctx.progress("search index", ctx.count) as advance:
+        terms = [(ctx.clinic.pk, row[0], kind, term) for row in rows
+                 for kind, term in sorted(search.terms(row[2], row[3], row[7], row[6]))]
+        insert_rows(PatientSearchTerm, ("clinic", "patient", "kind", "term"), terms)
+        advance(len(rows))
     reset_sequences(Patient, HealthHistory, Consent, PatientSearchTerm)
     ctx.audit("patient", ctx.patients[0].id if ctx.patients else 0, ctx.count)
 
@@ -168,9 +170,14 @@ EPISODE_COLUMNS = ("id", "clinic", "patient", "onset_date", "region", "side", "r
                    "version", "created_at", "updated_at")
 
 
+def _episode_count(index: int) -> int:
+    """Episodes of the patient at `index` in the load: two for every fourth one."""
+    return 2 if index % 4 == 0 else 1
+
+
 def _episodes_of(ctx: BulkContext, patient: BulkPatient, next_pk: int) -> list[BulkEpisode]:
     rng, found = ctx.rng, []
-    count = 2 if patient.index % 4 == 0 else 1
+    count = _episode_count(patient.index)
     for n in range(count):
         latest = n == count - 1
         active = latest and rng.random() < ACTIVE_SHARE
@@ -196,21 +203,23 @@ def bulk_episodes(ctx: BulkContext) -> None:
     from acuback.clinical import icd10
 
     first = next_pk = next_id(Episode)
-    for patient in ctx.patients:
-        made = _episodes_of(ctx, patient, next_pk)
-        ctx.episodes.extend(made)
-        next_pk += len(made)
-    version, now = icd10.code_list().version, db_time(ctx.now)
-    # Codes by the episode's place in this load, never its id (ids differ between databases).
-    ctx.episodes[:] = [replace(e, icd10_code=CODES[Region(e.region)][
-        place % len(CODES[Region(e.region)])]) for place, e in enumerate(ctx.episodes)]
-    rows = (
-        (e.id, ctx.clinic.pk, e.patient.id, db_date(e.onset), e.region, e.side, e.radiation,
-         "", e.icd10_code, version, False, e.patient.pregnant, e.status, db_date(e.opened),
-         db_date(e.closed) if e.closed else None, ctx.clinician.pk, 1, now, now)
-        for e in ctx.episodes
-    )
-    with ctx.progress("episodes of care", len(ctx.episodes)) as advance:
+    total = sum(_episode_count(i) for i in range(ctx.count))
+    with ctx.progress("episodes of care", total) as advance:
+        for patient in ctx.patients:
+            made = _episodes_of(ctx, patient, next_pk)
+            ctx.episodes.extend(made)
+            next_pk += len(made)
+        version, now = icd10.code_list().version, db_time(ctx.now)
+        # Codes by the episode's place in this load, never its id (ids differ between
+        # databases).
+        ctx.episodes[:] = [replace(e, icd10_code=CODES[Region(e.region)][
+            place % len(CODES[Region(e.region)])]) for place, e in enumerate(ctx.episodes)]
+        rows = (
+            (e.id, ctx.clinic.pk, e.patient.id, db_date(e.onset), e.region, e.side, e.radiation,
+             "", e.icd10_code, version, False, e.patient.pregnant, e.status, db_date(e.opened),
+             db_date(e.closed) if e.closed else None, ctx.clinician.pk, 1, now, now)
+            for e in ctx.episodes
+        )
         advance(insert_rows(Episode, EPISODE_COLUMNS, rows))
     reset_sequences(Episode)
     ctx.audit("episode", first, len(ctx.episodes))

@@ -85,24 +85,26 @@ def bulk_plans(ctx: BulkContext) -> None:
     plans, points = [], []
     goals, now = db_json([_goal_dict(g) for g in GOALS]), db_time(ctx.now)
     none_of_its_own = db_json([])  # the default schedule's questionnaires only
-    for episode in ctx.episodes:
-        if episode.status != EpisodeStatus.ACTIVE or ctx.decisions.get(episode.id) in (
-            None, *BLOCKING_DECISIONS
-        ):
-            continue
-        chosen = bulk_proposal(ctx.proposals, episode, ctx.today)
-        if chosen is None:
-            continue
-        proposal, rows, estim = chosen  # e-stim where asked for and allowed, else manual
-        plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", estim,
-                      COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
-                      none_of_its_own, ctx.clinician.pk, now))
-        points.extend((next_pk, i, *row, False, "", "") for i, row in enumerate(rows))
-        ctx.plans[episode.id], ctx.plan_estim[episode.id] = next_pk, estim
-        next_pk += 1
-    with ctx.progress("treatment plans", len(plans)) as advance:
-        advance(insert_rows(Plan, PLAN_COLUMNS, plans))
+    # Counted by episodes: which get a plan is known once each is looked at.
+    with ctx.progress("treatment plans", len(ctx.episodes)) as advance:
+        for episode in ctx.episodes:
+            if episode.status != EpisodeStatus.ACTIVE or ctx.decisions.get(episode.id) in (
+                None, *BLOCKING_DECISIONS
+            ):
+                continue
+            chosen = bulk_proposal(ctx.proposals, episode, ctx.today)
+            if chosen is None:
+                continue
+            proposal, rows, estim = chosen  # e-stim where asked for and allowed, else manual
+            plans.append((next_pk, ctx.clinic.pk, episode.id, 1, proposal, "", estim,
+                          COURSE.sessions, COURSE.per_week, goals, REASSESS.after_session, None,
+                          none_of_its_own, ctx.clinician.pk, now))
+            points.extend((next_pk, i, *row, False, "", "") for i, row in enumerate(rows))
+            ctx.plans[episode.id], ctx.plan_estim[episode.id] = next_pk, estim
+            next_pk += 1
+        insert_rows(Plan, PLAN_COLUMNS, plans)
         insert_rows(PlanPoint, POINT_COLUMNS, points)
+        advance(len(ctx.episodes))
     reset_sequences(Plan, PlanPoint)
     ctx.audit("plan", first, len(plans))
 

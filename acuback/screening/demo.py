@@ -71,22 +71,23 @@ def bulk_screenings(ctx: BulkContext) -> None:
     rng, first = ctx.rng, next_id(Screening)
     decided: dict[tuple[int, tuple[str, ...]], tuple[str, str, str, bool]] = {}
     rows = []
-    for episode in ctx.episodes:
-        yes = ROUTINE_AT[2] if rng.random() < BULK_ROUTINE_SHARE else ()
-        age = age_on(episode.patient.born, episode.opened)
-        key = (age, yes)
-        if key not in decided:  # the core decides each distinct screen once
-            result = rules.screen_data({"age": age, "flags": _flags(yes)})
-            decided[key] = (result.decision.value, db_json(
-                [{**f.to_dict(), "level": f.level.value} for f in result.fired]),
-                result.action, result.nonspecific)
-        decision, fired, action, nonspecific = decided[key]
-        ctx.decisions[episode.id] = decision
-        ctx.nonspecific[episode.id] = nonspecific
-        rows.append((ctx.clinic.pk, episode.id, db_date(episode.opened), age,
-                     db_json(_flags(yes)), decision, fired, action, nonspecific,
-                     rules_version(), db_json([]), ctx.clinician.pk, ctx.at(episode.opened, 9)))
-    with ctx.progress("red-flag screens", len(rows)) as advance:
+    with ctx.progress("red-flag screens", len(ctx.episodes)) as advance:
+        for episode in ctx.episodes:
+            yes = ROUTINE_AT[2] if rng.random() < BULK_ROUTINE_SHARE else ()
+            age = age_on(episode.patient.born, episode.opened)
+            key = (age, yes)
+            if key not in decided:  # the core decides each distinct screen once
+                result = rules.screen_data({"age": age, "flags": _flags(yes)})
+                decided[key] = (result.decision.value, db_json(
+                    [{**f.to_dict(), "level": f.level.value} for f in result.fired]),
+                    result.action, result.nonspecific)
+            decision, fired, action, nonspecific = decided[key]
+            ctx.decisions[episode.id] = decision
+            ctx.nonspecific[episode.id] = nonspecific
+            rows.append((ctx.clinic.pk, episode.id, db_date(episode.opened), age,
+                         db_json(_flags(yes)), decision, fired, action, nonspecific,
+                         rules_version(), db_json([]), ctx.clinician.pk,
+                         ctx.at(episode.opened, 9)))
         advance(insert_rows(Screening, SCREENING_COLUMNS, rows))
     reset_sequences(Screening)
     ctx.audit("screening", first, len(rows))

@@ -132,6 +132,7 @@ class _Run:
     providers: dict[tuple[int, dt.date], BillingProvider] = field(default_factory=dict)
     provider_facts: dict[int, Any] = field(default_factory=dict)
     fees: list[Fee] | None = None
+    fee_on: dict[tuple[str, dt.date], Fee | None] = field(default_factory=dict)
     improvements: dict[tuple[int, int], Any] = field(default_factory=dict)
     times: dict[dt.datetime, tuple[str, object]] = field(default_factory=dict)
     starts: dict[dt.datetime, tuple[dt.date, str, object, str, object]] = field(
@@ -238,7 +239,12 @@ def _write(rows: _Rows, tally: _Tally, safety: dict[int, list[int]]) -> None:
     insert_rows(VisitPoint, POINT_COLUMNS, rows.points)
     tally.painkillers += insert_rows(PainkillerUse, PAINKILLER_COLUMNS, rows.painkillers)
     tally.events += insert_rows(AdverseEvent, AE_COLUMNS, rows.events)
-    tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS, rows.claim_lines)
+    # A claim line is about 4 KB (its coverage, provider check and versions as JSON, before
+    # the keys): rebuilding its nine indexes read the whole table nine times (at 50,000
+    # patients a clinic, some 9 GB each time), where keeping them costs a few index inserts
+    # a line, mostly at the end of each index (lines come in visit order).
+    tally.claim_lines += insert_rows(ClaimLine, CLAIM_COLUMNS, rows.claim_lines,
+                                     keep_indexes=True)
 
 
 def _count_safety(rows: _Rows, safety: dict[int, list[int]]) -> None:
@@ -744,4 +750,8 @@ def _fee(run: _Run, code: str, day: dt.date) -> Fee | None:
     if run.fees is None:
         run.fees = list(Fee.objects.filter(clinic_id=run.ctx.clinic.pk)
                         .order_by("-effective_from", "-id"))
-    return next((f for f in run.fees if f.code == code and f.effective_from <= day), None)
+    key = (code, day)
+    if key not in run.fee_on:  # once a code and day (a chunk bills each day many times)
+        run.fee_on[key] = next((f for f in run.fees if f.code == code and f.effective_from <= day),
+                               None)
+    return run.fee_on[key]

@@ -211,3 +211,28 @@ def test_it_audits_a_token_created_from_the_command_line(world: World, capsys) -
 def test_it_refuses_a_token_for_an_unknown_user(world: World, capsys) -> None:  # noqa: ANN001
     assert main(["token", "nobody"]) == 2
     assert "no active user 'nobody'" in capsys.readouterr().err
+
+
+def test_it_adds_bulk_patients_without_visits_and_prints_the_time_of_each_phase(
+        demo_data: Path, tmp_path: Path) -> None:
+    data = copy_demo_data(demo_data, tmp_path / "data")
+    tables = ("patients_patient", "plans_plan", "visits_visit", "visits_visitpoint",
+              "billing_claimline")
+
+    def counts() -> dict[str, int]:
+        with sqlite3.connect(data / "acuback.sqlite3") as db:
+            return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                    for t in tables}
+
+    before = counts()
+    result = acuback(data, "demo", "--patients", "40", "--no-visits")
+    assert result.returncode == 0, result.stderr
+    after = counts()
+    assert after["patients_patient"] == 2 * 40
+    assert after["plans_plan"] > before["plans_plan"]
+    for table in ("visits_visit", "visits_visitpoint", "billing_claimline"):
+        assert after[table] == before[table], table  # the usual demo's visits only
+    phases = {line.split("│")[1].strip() for line in result.stderr.splitlines()
+              if line.count("│") >= 3}
+    assert {"usual demo", "patients", "treatment plans", "indexes", "total"} <= phases, phases
+    assert "visits" not in phases

@@ -6,13 +6,19 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from acuback.accounts.models import User
+from acuback.accounts.models import Clinic, Role, User
+from acuback.accounts.services import member_create
 from acuback.assessments.models import AlertKind, Assessment, SafetyAlert
+from acuback.audit.context import audit_context
 from acuback.audit.models import AuditEntry
 from acuback.audit.services import audit_verify
+from acuback.billing.models import ClaimLine
 from acuback.clinical import instruments
 from acuback.clinical import screening as rules
-from acuback.demo import PATIENTS_PER_CLINIC, demo_load
+from acuback.cohort.models import EpisodeSummary
+from acuback.cohort.summaries import check_summaries, summary_ids
+from acuback.demo import BULK_STEPS, PATIENTS_PER_CLINIC, bulk_steps, demo_load
+from acuback.demo.bulk import demo_bulk_load
 from acuback.episodes.models import Episode, EpisodeStatus
 from acuback.patients.consent import VERSIONS as CONSENT_VERSIONS
 from acuback.patients.models import Consent, HealthHistory, Patient, PatientSearchTerm
@@ -20,6 +26,8 @@ from acuback.patients.search import terms
 from acuback.plans.models import Plan
 from acuback.screening.models import Screening
 from acuback.screening.selectors import episode_planning_status
+from acuback.visits.bulk import bulk_visits
+from acuback.visits.models import Visit
 from tests.cli import acuback
 from tests.demo_copy import TODAY
 from tests.personas import make_patient
@@ -185,3 +193,23 @@ def test_it_sizes_the_registry_as_the_largest_safety_study() -> None:
     from acuback.demo import REGISTRY_PATIENTS as BUILT
 
     assert REGISTRY_PATIENTS == BUILT == 230_000
+
+
+def test_it_leaves_the_visit_history_out_when_asked() -> None:
+    clinic = Clinic.objects.create(name="No Visits", slug="no-visits")
+    member_create(clinic=clinic, username="nv-lin", password="no-visits-pass-0123",  # noqa: S106
+                  role=Role.PRACTITIONER)
+    assert bulk_steps() == BULK_STEPS and bulk_visits not in bulk_steps(visits=False)
+    with audit_context("cli"):
+        added = demo_bulk_load(clinics=[clinic], patients=80, today=TODAY,
+                               steps=bulk_steps(visits=False))
+    assert added == Patient.objects.filter(clinic=clinic).count() == 80
+    episodes = Episode.objects.filter(clinic=clinic)
+    assert Assessment.objects.filter(clinic=clinic).exists()
+    assert Screening.objects.filter(clinic=clinic).count() == episodes.count()
+    assert Plan.objects.filter(clinic=clinic).exists()
+    assert not Visit.objects.filter(clinic=clinic).exists()
+    assert not ClaimLine.objects.filter(clinic=clinic).exists()
+    ids = summary_ids(clinic_id=clinic.pk)
+    assert len(ids) == episodes.count() and check_summaries(ids) == []
+    assert not EpisodeSummary.objects.filter(clinic=clinic, visits__gt=0).exists()
