@@ -9,13 +9,15 @@ Trailing slashes: the OpenAPI document gives each path one spelling (a collectio
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -84,6 +86,21 @@ WITH_A_BODY = {
 }
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from ninja's own template and files, served here (the Content-Security-Policy
+    allows no CDN). ninja renders them only when "ninja" is an installed app, and falls back to
+    a CDN page otherwise; acuback leaves it out of INSTALLED_APPS, so that `acuback` commands
+    do not import it at start (settings.NINJA_DIR), and renders the same page itself."""
+
+    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        # The page sends the CSRF token when a session can authenticate (SessionAuth).
+        csrf = any(getattr(auth, "csrf", False) for auth in api.auth or ())
+        return render(request, self.template, {
+            "swagger_settings": json.dumps(self.settings, indent=1), "api": api,
+            "add_csrf": csrf})
+
+
 class AcubackAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -118,6 +135,7 @@ api = AcubackAPI(
     description="Patients and episodes of care for acupuncture back-pain clinics.",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 
 

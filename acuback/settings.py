@@ -16,6 +16,7 @@ ACUBACK_SMS_GATEWAY    dotted path of the text-message gateway (default: write t
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "ninja",
     "acuback.accounts",
     "acuback.audit",
     "acuback.patients",
@@ -79,10 +79,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "acuback.urls"
 WSGI_APPLICATION = "acuback.wsgi.application"
 
+# django-ninja is not an installed app: Django imports every app's package at start, and
+# ninja's pulls in pydantic (a tenth of a second every `acuback` command paid, the API unused).
+# Its Swagger UI page and files, served from here rather than a CDN, come from its package
+# folder (found without importing it) through these two settings (acuback.api.LocalSwagger).
+NINJA_DIR = Path(find_spec("ninja").origin).parent  # type: ignore[union-attr, arg-type]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -200,6 +206,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [NINJA_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start without it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -38,6 +38,20 @@ def test_it_serves_the_docs_page(db: None) -> None:
     assert b"openapi.json" in response.content
 
 
+def test_it_serves_swagger_ui_from_its_own_files(db: None) -> None:
+    """ninja is not an installed app (acuback.api.LocalSwagger): the page is still ninja's own,
+    its files served from here and none from a CDN, and it sends the CSRF token."""
+    from django.contrib.staticfiles import finders
+
+    page = Client().get("/api/docs").content.decode()
+    for name in ("ninja/swagger-ui.css", "ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js",
+                 "ninja/favicon.png"):
+        assert f"/static/{name}" in page
+        assert finders.find(name) is not None
+    assert "cdn." not in page and "https://" not in page
+    assert 'data-api-csrf="true"' in page
+
+
 def test_it_serves_the_docs_without_a_login(db: None) -> None:
     assert Client().get("/api/openapi.json").status_code == 200
 
