@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from statistics import NormalDist, fmean, stdev
 from typing import Any
 
@@ -55,11 +56,16 @@ class Rate:
     method: str = "exact-poisson"
 
 
+@cache
 def _special() -> Any:
     """scipy.special (the t and chi-square quantiles without scipy.stats' import cost), imported
     when first needed: with numpy it takes half a second, which every `acuback` command and
-    server start paid, since this module comes in with the cohort engine."""
-    from scipy import special
+    server start paid, since this module comes in with the cohort engine. Loaded without
+    garbage collections meanwhile (a third of its load time, acuback.loading)."""
+    from acuback.loading import loading
+
+    with loading():
+        from scipy import special
 
     return special
 
