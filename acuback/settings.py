@@ -91,6 +91,8 @@ TEMPLATES = [
         "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} reversing each name once per process (acuback/web/urltag.py).
+            "builtins": ["acuback.web.urltag"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
