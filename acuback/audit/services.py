@@ -24,6 +24,7 @@ How the chain stays exact without making every writer wait for every other:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import time
@@ -162,16 +163,19 @@ def _append_sealed(entries: list[AuditEntry]) -> None:
     """SQLite, inside a write transaction (which holds the database's one write lock): entries
     are sealed as they are written. Every SQLite append seals, so the newest entry is the
     chain's head, unless entries arrived unsealed some other way: then they are sealed too."""
-    last = AuditEntry.objects.order_by("-seq").only("seq", "chain_seq", "hash").first()
-    seq = last.seq if last else 0
+    with connection.cursor() as cursor:  # the newest entry (hand-written: a request's cost)
+        cursor.execute("SELECT seq, chain_seq, hash FROM audit_auditentry "
+                       "ORDER BY seq DESC LIMIT 1")
+        last = cursor.fetchone()
+    seq = last[0] if last else 0
     for entry in entries:
         seq += 1
         entry.seq = seq
-    if last is not None and last.chain_seq is None:
+    if last is not None and last[1] is None:
         _insert(entries)
         audit_seal()
         return
-    position, prev_hash = (last.chain_seq or 0, last.hash) if last else (0, GENESIS)
+    position, prev_hash = (last[1], last[2]) if last else (0, GENESIS)
     for entry in entries:
         position += 1
         entry.chain_seq, entry.prev_hash = position, prev_hash
@@ -180,10 +184,29 @@ def _append_sealed(entries: list[AuditEntry]) -> None:
 
 
 def _insert(entries: list[AuditEntry]) -> None:
-    if len(entries) == 1:
-        entries[0].save()
-    else:
-        AuditEntry.objects.bulk_create(entries)
+    """One INSERT of every entry, written by hand (every page that reads a record pays for it):
+    the values prepared by the model's own fields, as the ORM's save would, the ids read back."""
+    fields = _insert_fields()
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection)
+              for entry in entries for field in fields]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(AuditEntry._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row] * len(entries))} RETURNING {quote('id')}, {quote('seq')}",
+            values)
+        ids = dict((seq, pk) for pk, seq in cursor.fetchall())
+    for entry in entries:
+        entry.pk = ids[entry.seq]
+        entry._state.adding = False
+        entry._state.db = connection.alias
+
+
+@functools.cache
+def _insert_fields() -> list[Any]:
+    return [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
 
 
 _next_seal_at = 0.0
