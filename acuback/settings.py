@@ -91,8 +91,11 @@ TEMPLATES = [
         "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% url %} reversing each name once per process (acuback/web/urltag.py).
-            "builtins": ["acuback.web.urltag"],
+            # In every template: {% url %} reversing each name once per process
+            # (acuback/web/urltag.py), {% static %} asking the storage once per file
+            # (acuback/web/statictag.py; no {% load static %} needed, which would bring back
+            # Django's own).
+            "builtins": ["acuback.web.urltag", "acuback.web.statictag"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
