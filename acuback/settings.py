@@ -113,6 +113,11 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60,
                                                   conn_health_checks=True,
                                                   engine="acuback.postgres")}
+    # Parameters bound by the server, and a statement a connection has run twice prepared there:
+    # from then on the server neither parses nor (once its generic plan is as cheap) plans it
+    # again. Planning was most of the server's time on a page (docs/architecture.md, Storage).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2})
 else:
     # SQLite: WAL so readers never block the writer, a busy timeout instead of "database is
     # locked", and IMMEDIATE transactions so a write never upgrades a read lock mid-way.
