@@ -16,12 +16,12 @@ from collections.abc import Callable
 from html import escape
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
 from acuback.patients.models import Patient
+from acuback.web.urltag import cached_reverse
 
 _NONE_YET = '<span class="muted">none yet</span>'
 _NONE_BOOKED = '<span class="muted">none booked</span>'
@@ -95,7 +95,5 @@ def in_clinic_zone(when: dt.datetime | None, zone_name: str | None) -> str:
 
 
 def url_with_id(name: str) -> Callable[[int], str]:
-    """reverse(name, args=[pk]) for many ids, reversing once (ids are <int:...> in the URL)."""
-    marker = 987654321
-    pattern = reverse(name, args=[marker])
-    return lambda pk: pattern.replace(str(marker), str(pk))
+    """reverse(name, args=[pk]) for many ids, from the {% url %} tag's per-process cache."""
+    return lambda pk: cached_reverse(name, [pk])
